@@ -1,0 +1,152 @@
+package io.github.wsproducer;
+
+import io.github.wsproducer.internal.HubImpl;
+import io.github.wsproducer.spi.Connection;
+import io.github.wsproducer.spi.ConnectionLimits;
+import io.github.wsproducer.spi.Transport;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The engine: holds topics and their {@link State}, takes values from sources, encodes each update
+ * once and offers that same frame to every subscriber.
+ *
+ * <p>Per topic, every subscriber sees updates in {@code seq} order, {@code seq} increasing by 1
+ * within an {@code epoch}; subscribing and receiving the snapshot (or the missed updates) is atomic
+ * with respect to publishing. {@link #publish} never blocks, and a slow subscriber never delays the
+ * others: each connection has a byte cap, and a connection over it skips ahead to a fresh snapshot
+ * instead of queuing more.
+ *
+ * <p>Lifecycle: {@link Builder#build()} returns a running hub and starts its sources; {@link
+ * #close()} closes the sources, closes every connection with {@link CloseCodes#SERVICE_RESTART} and
+ * stops the threads the hub created. Executors and a clock may be supplied; the caller then owns
+ * them.
+ *
+ * <pre>{@code
+ * try (Hub hub = Hub.builder()
+ *     .topic(Topic.of("random", State.latest()))
+ *     .source(RandomWalkSource.builder("random").build())
+ *     .build()) {
+ *   // mount it on a transport, e.g. io.github.wsproducer.jetty.HubWebSocket
+ * }
+ * }</pre>
+ */
+public interface Hub extends UpdateSink, AutoCloseable {
+
+  /** A builder with no topics, no sources and default threads and clock. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** The topics, in the order they were added. */
+  List<Topic> topics();
+
+  /** The topic a plain connection without a topic in its path subscribes to. */
+  String defaultTopic();
+
+  /** Current counters. */
+  HubStats stats();
+
+  /**
+   * Opens a connection in the plain form: subscribed to one topic, frames are the topic's data
+   * alone (the snapshot first, then each update). For transports.
+   *
+   * @throws IllegalArgumentException if the topic is unknown
+   */
+  Connection openPlain(String topic, Transport transport, ConnectionLimits limits);
+
+  /**
+   * Opens a connection in the envelope form ({@code wsproducer.v1}): it is sent {@code hello} and
+   * subscribes with messages. For transports.
+   */
+  Connection openEnvelope(Transport transport, ConnectionLimits limits);
+
+  /** Closes sources and connections and stops owned threads. Idempotent. */
+  @Override
+  void close();
+
+  /** Collects topics, sources, threads and a clock; {@link #build()} validates and starts. */
+  final class Builder {
+    private final Map<String, Topic> topics = new LinkedHashMap<>();
+    private final List<UpdateSource> sources = new ArrayList<>();
+    private String defaultTopic;
+    private Executor executor;
+    private ScheduledExecutorService scheduler;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * Adds a topic.
+     *
+     * @throws IllegalArgumentException if a topic of that name was added already
+     */
+    public Builder topic(Topic topic) {
+      Objects.requireNonNull(topic, "topic");
+      if (topics.putIfAbsent(topic.name(), topic) != null) {
+        throw new IllegalArgumentException("topic \"" + topic.name() + "\" was added twice");
+      }
+      return this;
+    }
+
+    /** Adds a source; the hub starts it on {@link #build()} and closes it on close. */
+    public Builder source(UpdateSource source) {
+      sources.add(Objects.requireNonNull(source, "source"));
+      return this;
+    }
+
+    /** The topic of plain connections at path {@code /}; by default the first topic. */
+    public Builder defaultTopic(String name) {
+      this.defaultTopic = Topic.requireValidName(name);
+      return this;
+    }
+
+    /**
+     * Runs topic work (applying states, encoding, fan-out) on this executor instead of a pool the
+     * hub creates. The caller owns it.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Runs timers (pings, write timeouts) on this scheduler instead of a thread the hub creates.
+     * The caller owns it.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** The clock for {@code ts} fields, epochs and timeouts; tests pass a manual one. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Validates the configuration, starts the hub and then its sources.
+     *
+     * @throws IllegalStateException if there is no topic or the default topic is unknown
+     */
+    public Hub build() {
+      if (topics.isEmpty()) {
+        throw new IllegalStateException("a hub needs at least one topic");
+      }
+      String fallback = defaultTopic != null ? defaultTopic : topics.keySet().iterator().next();
+      if (!topics.containsKey(fallback)) {
+        throw new IllegalStateException(
+            "default topic \"" + fallback + "\" is not one of " + topics.keySet());
+      }
+      return HubImpl.start(
+          List.copyOf(topics.values()), List.copyOf(sources), fallback, executor, scheduler, clock);
+    }
+  }
+}

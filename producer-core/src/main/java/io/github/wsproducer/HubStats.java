@@ -1,0 +1,27 @@
+package io.github.wsproducer;
+
+/**
+ * Counters of a {@link Hub} since it was built, read with {@link Hub#stats()}.
+ *
+ * @param published values accepted by {@link Hub#publish}
+ * @param updates updates sent to subscribers (values a state turned into an update)
+ * @param encodings JSON serializations of update and snapshot data; one per update or snapshot,
+ *     however many subscribers receive it
+ * @param connections connections open now
+ * @param dropped frames dropped because a connection was over its byte cap
+ * @param resyncs snapshots sent to connections that had fallen behind
+ * @param slowConsumerCloses connections closed with {@link CloseCodes#SLOW_CONSUMER}
+ * @param peakQueuedBytes the most bytes ever queued for one connection, the frame being written
+ *     included
+ * @param errors exceptions thrown by sources and states, logged and survived
+ */
+public record HubStats(
+    long published,
+    long updates,
+    long encodings,
+    int connections,
+    long dropped,
+    long resyncs,
+    long slowConsumerCloses,
+    long peakQueuedBytes,
+    long errors) {}

@@ -1,0 +1,63 @@
+package io.github.wsproducer;
+
+import io.github.wsproducer.internal.KeyedState;
+import io.github.wsproducer.internal.LatestState;
+import io.github.wsproducer.internal.WindowState;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Folds the values published on a topic into "the current state" of that topic.
+ *
+ * <p>The hub calls a state from one thread at a time per topic, in publish order, never under a
+ * lock; an exception thrown here is logged with the topic name and the value is dropped, the hub
+ * keeps serving. Each topic needs its own {@code State} instance.
+ *
+ * <p>Three kinds ship with the library; write your own by implementing the three methods:
+ *
+ * <ul>
+ *   <li>{@link #latest()}: the snapshot is the last value; each update is the new value.
+ *   <li>{@link #keyed()}: the snapshot is a JSON object; each value is an object of changed keys (a
+ *       {@code null} field removes that key), and the update carries just those keys.
+ *   <li>{@link #window(int)}: the snapshot is an array of the last N values; each update is one new
+ *       value.
+ * </ul>
+ */
+public interface State {
+
+  /** A short name of this kind of state, announced to clients in {@code hello}. */
+  String kind();
+
+  /**
+   * Folds a published value into the state.
+   *
+   * @return the data of the update to send to subscribers, or {@code null} to send nothing (for
+   *     example when the value changed nothing)
+   * @throws IllegalArgumentException if the value does not fit this kind of state
+   */
+  JsonNode apply(JsonNode value);
+
+  /**
+   * Serializes the current state: the {@code data} of a snapshot. The hub encodes the returned node
+   * before calling {@link #apply} again, so returning internal structure is fine.
+   */
+  JsonNode snapshot();
+
+  /** A state whose snapshot is the latest value; JSON {@code null} before the first value. */
+  static State latest() {
+    return new LatestState();
+  }
+
+  /** A state holding a JSON object merged from partial objects. */
+  static State keyed() {
+    return new KeyedState();
+  }
+
+  /**
+   * A state holding the last {@code size} values.
+   *
+   * @throws IllegalArgumentException if {@code size} is not positive
+   */
+  static State window(int size) {
+    return new WindowState(size);
+  }
+}

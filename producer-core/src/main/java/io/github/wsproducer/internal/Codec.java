@@ -1,0 +1,105 @@
+package io.github.wsproducer.internal;
+
+import io.github.wsproducer.Topic;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The wire codec of protocol v1 ({@code docs/protocol.md}). Data is serialized once; the envelope
+ * around it is plain string concatenation, which is safe because topic names are restricted to
+ * {@code [A-Za-z0-9._-]} and the other fields are numbers.
+ */
+final class Codec {
+  static final String SUBPROTOCOL = "wsproducer.v1";
+
+  private final JsonMapper mapper = JsonMapper.builder().build();
+  private final LongAdder encodings = new LongAdder();
+
+  long encodings() {
+    return encodings.sum();
+  }
+
+  /** Converts a published value to a tree, on the publisher's thread. */
+  JsonNode toTree(Object value) {
+    try {
+      return value instanceof JsonNode node ? node : mapper.valueToTree(value);
+    } catch (RuntimeException e) { // Jackson's own, or one thrown by the value's accessors
+      throw new IllegalArgumentException(
+          "value of type " + value.getClass().getName() + " cannot be serialized as JSON", e);
+    }
+  }
+
+  /** Serializes update or snapshot data: the one serialization per update (counted). */
+  String data(JsonNode data) {
+    String json = mapper.writeValueAsString(data);
+    encodings.increment();
+    return json;
+  }
+
+  JsonNode parse(String text) {
+    return mapper.readTree(text);
+  }
+
+  static Frame update(String topic, long epoch, long seq, long ts, String data) {
+    return Frame.of(
+        topic,
+        "{\"type\":\"update\",\"topic\":\""
+            + topic
+            + "\",\"epoch\":"
+            + epoch
+            + ",\"seq\":"
+            + seq
+            + ",\"ts\":"
+            + ts
+            + ",\"data\":"
+            + data
+            + '}');
+  }
+
+  static Frame snapshot(String topic, long epoch, long seq, long ts, boolean reset, String data) {
+    return Frame.of(
+        topic,
+        "{\"type\":\"snapshot\",\"topic\":\""
+            + topic
+            + "\",\"epoch\":"
+            + epoch
+            + ",\"seq\":"
+            + seq
+            + ",\"ts\":"
+            + ts
+            + (reset ? ",\"reset\":true" : "")
+            + ",\"data\":"
+            + data
+            + '}');
+  }
+
+  static Frame plain(String topic, String data) {
+    return Frame.of(topic, data);
+  }
+
+  static Frame ping(long ts) {
+    return Frame.of(null, "{\"type\":\"ping\",\"ts\":" + ts + '}');
+  }
+
+  Frame hello(String server, List<Topic> topics) {
+    ObjectNode hello = mapper.createObjectNode().put("type", "hello").put("server", server);
+    ArrayNode list = hello.putArray("topics");
+    for (Topic topic : topics) {
+      list.addObject().put("name", topic.name()).put("state", topic.state().kind());
+    }
+    return Frame.of(null, mapper.writeValueAsString(hello));
+  }
+
+  Frame error(String code, String message, String topic) {
+    ObjectNode error = mapper.createObjectNode().put("type", "error").put("code", code);
+    if (topic != null) {
+      error.put("topic", topic);
+    }
+    error.put("message", message);
+    return Frame.of(null, mapper.writeValueAsString(error));
+  }
+}

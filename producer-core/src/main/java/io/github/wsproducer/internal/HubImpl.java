@@ -1,0 +1,298 @@
+package io.github.wsproducer.internal;
+
+import io.github.wsproducer.CloseCodes;
+import io.github.wsproducer.Hub;
+import io.github.wsproducer.HubStats;
+import io.github.wsproducer.Topic;
+import io.github.wsproducer.UpdateSource;
+import io.github.wsproducer.spi.Connection;
+import io.github.wsproducer.spi.ConnectionLimits;
+import io.github.wsproducer.spi.Transport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/** The {@link Hub} implementation; see its javadoc for the contract. */
+public final class HubImpl implements Hub {
+  private static final Logger log = LoggerFactory.getLogger(HubImpl.class);
+
+  /** How often connections are checked for write timeouts and pings. */
+  private static final long TICK_MILLIS = 250;
+
+  /** How long a slow consumer gets to take its close frame before the socket is dropped. */
+  private static final long ABORT_GRACE_MILLIS = 1000;
+
+  /** The {@code server} field of {@code hello}. */
+  public static final String SERVER = "wsproducer/" + readVersion();
+
+  private final List<Topic> topics;
+  private final Map<String, TopicEngine> engines = new LinkedHashMap<>();
+  private final List<UpdateSource> sources;
+  private final String defaultTopic;
+  private final Executor executor;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService ownedExecutor;
+  private final ScheduledExecutorService ownedScheduler;
+  private final Clock clock;
+  private final Codec codec = new Codec();
+  private final Frame hello;
+  private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ScheduledFuture<?> ticker;
+
+  private final LongAdder published = new LongAdder();
+  private final LongAdder updates = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder resyncs = new LongAdder();
+  private final LongAdder slowConsumerCloses = new LongAdder();
+  private final LongAdder errors = new LongAdder();
+  private final LongAccumulator peakOfClosed = new LongAccumulator(Math::max, 0);
+
+  private HubImpl(
+      List<Topic> topics,
+      List<UpdateSource> sources,
+      String defaultTopic,
+      Executor executor,
+      ScheduledExecutorService scheduler,
+      Clock clock) {
+    this.topics = topics;
+    this.sources = sources;
+    this.defaultTopic = defaultTopic;
+    this.clock = clock;
+    this.ownedExecutor =
+        executor == null
+            ? Executors.newFixedThreadPool(
+                Math.max(2, Runtime.getRuntime().availableProcessors()),
+                new NamedThreads("wsproducer-hub"))
+            : null;
+    this.executor = executor == null ? ownedExecutor : executor;
+    this.ownedScheduler =
+        scheduler == null
+            ? Executors.newSingleThreadScheduledExecutor(new NamedThreads("wsproducer-timer"))
+            : null;
+    this.scheduler = scheduler == null ? ownedScheduler : scheduler;
+    long epoch = clock.millis();
+    for (Topic topic : topics) {
+      engines.put(topic.name(), new TopicEngine(topic, this, epoch));
+    }
+    this.hello = codec.hello(SERVER, topics);
+    this.ticker =
+        this.scheduler.scheduleAtFixedRate(
+            this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Builds a hub and starts its sources; called by {@link Hub.Builder#build()}. */
+  public static Hub start(
+      List<Topic> topics,
+      List<UpdateSource> sources,
+      String defaultTopic,
+      Executor executor,
+      ScheduledExecutorService scheduler,
+      Clock clock) {
+    HubImpl hub = new HubImpl(topics, sources, defaultTopic, executor, scheduler, clock);
+    for (UpdateSource source : sources) {
+      try {
+        source.start(hub);
+      } catch (RuntimeException e) {
+        hub.countError();
+        log.error("source {} failed to start; the hub serves without it", source, e);
+      }
+    }
+    return hub;
+  }
+
+  @Override
+  public void publish(String topic, Object value) {
+    TopicEngine engine = engines.get(Objects.requireNonNull(topic, "topic"));
+    if (engine == null) {
+      throw new IllegalArgumentException(
+          "unknown topic \"" + topic + "\"; the hub has " + engines.keySet());
+    }
+    JsonNode tree = codec.toTree(value);
+    if (closed.get()) {
+      log.debug("topic {}: publish after close ignored", topic);
+      return;
+    }
+    published.increment();
+    engine.publish(tree);
+  }
+
+  @Override
+  public List<Topic> topics() {
+    return topics;
+  }
+
+  @Override
+  public String defaultTopic() {
+    return defaultTopic;
+  }
+
+  @Override
+  public Connection openPlain(String topic, Transport transport, ConnectionLimits limits) {
+    TopicEngine engine = engines.get(topic);
+    if (engine == null) {
+      throw new IllegalArgumentException("unknown topic \"" + topic + "\"");
+    }
+    ClientConnection connection = register(transport, limits, false);
+    connection.subscribed(topic);
+    engine.subscribe(connection, null);
+    return connection;
+  }
+
+  @Override
+  public Connection openEnvelope(Transport transport, ConnectionLimits limits) {
+    ClientConnection connection = register(transport, limits, true);
+    connection.offer(hello);
+    return connection;
+  }
+
+  private ClientConnection register(
+      Transport transport, ConnectionLimits limits, boolean envelope) {
+    Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(limits, "limits");
+    if (closed.get()) {
+      throw new IllegalStateException("the hub is closed");
+    }
+    ClientConnection connection = new ClientConnection(this, transport, limits, envelope);
+    connections.add(connection);
+    return connection;
+  }
+
+  @Override
+  public HubStats stats() {
+    long peak = peakOfClosed.get();
+    for (ClientConnection c : connections) {
+      peak = Math.max(peak, c.peakQueuedBytes());
+    }
+    return new HubStats(
+        published.sum(),
+        updates.sum(),
+        codec.encodings(),
+        connections.size(),
+        dropped.sum(),
+        resyncs.sum(),
+        slowConsumerCloses.sum(),
+        peak,
+        errors.sum());
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    ticker.cancel(false);
+    for (UpdateSource source : sources) {
+      try {
+        source.close();
+      } catch (RuntimeException e) {
+        log.error("source {} failed to close", source, e);
+      }
+    }
+    for (ClientConnection c : connections) {
+      int retryMillis = ThreadLocalRandom.current().nextInt(1000, 5001);
+      c.closeWith(CloseCodes.SERVICE_RESTART, "restart, reconnect in " + retryMillis + " ms");
+    }
+    if (ownedScheduler != null) {
+      ownedScheduler.shutdownNow();
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+  }
+
+  // ---- for the package ----
+
+  TopicEngine engine(String topic) {
+    return engines.get(topic);
+  }
+
+  Codec codec() {
+    return codec;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  Executor executor() {
+    return executor;
+  }
+
+  void detach(ClientConnection connection) {
+    if (connections.remove(connection)) {
+      peakOfClosed.accumulate(connection.peakQueuedBytes());
+    }
+    for (String topic : connection.topics()) {
+      engines.get(topic).unsubscribe(connection);
+    }
+  }
+
+  void abortLater(Transport transport) {
+    try {
+      scheduler.schedule(transport::abort, ABORT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      transport.abort();
+    }
+  }
+
+  private void tick() {
+    long now = clock.millis();
+    for (ClientConnection c : connections) {
+      try {
+        c.tick(now);
+      } catch (RuntimeException e) {
+        log.error("connection check failed", e);
+      }
+    }
+  }
+
+  void countUpdate() {
+    updates.increment();
+  }
+
+  void countDropped(int frames) {
+    dropped.add(frames);
+  }
+
+  void countResync() {
+    resyncs.increment();
+  }
+
+  void countSlowConsumerClose() {
+    slowConsumerCloses.increment();
+  }
+
+  void countError() {
+    errors.increment();
+  }
+
+  private static String readVersion() {
+    try (InputStream in = HubImpl.class.getResourceAsStream("version.txt")) {
+      return in == null ? "dev" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      return "dev";
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.github.wsproducer.internal;
+
+import io.github.wsproducer.State;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** A JSON object merged from partial objects; a {@code null} field removes its key. */
+public final class KeyedState implements State {
+  private final ObjectNode entries = JsonNodeFactory.instance.objectNode();
+
+  @Override
+  public String kind() {
+    return "keyed";
+  }
+
+  @Override
+  public JsonNode apply(JsonNode value) {
+    if (!value.isObject()) {
+      throw new IllegalArgumentException(
+          "a keyed topic takes JSON objects of changed keys, got " + value.getNodeType());
+    }
+    ObjectNode changed = JsonNodeFactory.instance.objectNode();
+    for (Map.Entry<String, JsonNode> field : value.properties()) {
+      String key = field.getKey();
+      JsonNode next = field.getValue();
+      JsonNode previous = next.isNull() ? entries.remove(key) : entries.replace(key, next);
+      if (!next.equals(previous) && !(next.isNull() && previous == null)) {
+        changed.set(key, next);
+      }
+    }
+    return changed.isEmpty() ? null : changed;
+  }
+
+  @Override
+  public JsonNode snapshot() {
+    return entries;
+  }
+}

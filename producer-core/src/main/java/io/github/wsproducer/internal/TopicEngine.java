@@ -1,0 +1,180 @@
+package io.github.wsproducer.internal;
+
+import io.github.wsproducer.State;
+import io.github.wsproducer.Topic;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One topic: its state, sequence, history and subscribers. Every method body runs as a task of the
+ * topic's {@link SerialExecutor}, so the fields need no lock and subscribing is atomic with respect
+ * to publishing.
+ */
+final class TopicEngine {
+  private static final Logger log = LoggerFactory.getLogger(TopicEngine.class);
+
+  private record Entry(long seq, Frame frame) {}
+
+  private final String name;
+  private final State state;
+  private final int historySize;
+  private final HubImpl hub;
+  private final SerialExecutor serial;
+  private final long epoch;
+
+  private final ArrayDeque<Entry> history = new ArrayDeque<>();
+  private final Set<ClientConnection> envelopeSubscribers = new LinkedHashSet<>();
+  private final Set<ClientConnection> plainSubscribers = new LinkedHashSet<>();
+  private long seq;
+  private long ts;
+  private String snapshotData; // the state serialized at the current seq, built on demand
+
+  TopicEngine(Topic topic, HubImpl hub, long epoch) {
+    this.name = topic.name();
+    this.state = topic.state();
+    this.historySize = topic.history();
+    this.hub = hub;
+    this.epoch = epoch;
+    this.serial = new SerialExecutor("topic " + name, hub.executor());
+    this.ts = hub.clock().millis();
+  }
+
+  void publish(JsonNode value) {
+    serial.execute(() -> apply(value));
+  }
+
+  void subscribe(ClientConnection connection, Since since) {
+    serial.execute(() -> addSubscriber(connection, since));
+  }
+
+  void unsubscribe(ClientConnection connection) {
+    serial.execute(
+        () -> {
+          envelopeSubscribers.remove(connection);
+          plainSubscribers.remove(connection);
+        });
+  }
+
+  /** Sends a fresh snapshot to a connection that fell behind and has drained its queue. */
+  void resync(ClientConnection connection) {
+    serial.execute(
+        () -> {
+          boolean subscribed =
+              envelopeSubscribers.contains(connection) || plainSubscribers.contains(connection);
+          Frame snapshot = subscribed ? snapshot(connection.isEnvelope(), false) : null;
+          connection.resynced(name, snapshot);
+          if (snapshot != null) {
+            hub.countResync();
+          }
+        });
+  }
+
+  private void apply(JsonNode value) {
+    String data;
+    try {
+      JsonNode update = state.apply(value);
+      if (update == null) {
+        return;
+      }
+      data = hub.codec().data(update);
+    } catch (RuntimeException e) {
+      hub.countError();
+      log.error(
+          "topic {}: {} state failed to apply a value; the value is dropped",
+          name,
+          state.kind(),
+          e);
+      return;
+    }
+    seq++;
+    ts = hub.clock().millis();
+    snapshotData = null;
+    Frame frame = Codec.update(name, epoch, seq, ts, data);
+    history.addLast(new Entry(seq, frame));
+    if (history.size() > historySize) {
+      history.removeFirst();
+    }
+    hub.countUpdate();
+    for (ClientConnection c : envelopeSubscribers) {
+      c.offer(frame);
+    }
+    if (!plainSubscribers.isEmpty()) {
+      Frame plain = Codec.plain(name, data);
+      for (ClientConnection c : plainSubscribers) {
+        c.offer(plain);
+      }
+    }
+  }
+
+  private void addSubscriber(ClientConnection connection, Since since) {
+    if (!connection.isOpen()) {
+      return;
+    }
+    if (!connection.isEnvelope()) {
+      Frame snapshot = snapshot(false, false);
+      if (snapshot != null) {
+        connection.offer(snapshot);
+      }
+      plainSubscribers.add(connection);
+      return;
+    }
+    List<Frame> missed = since == null ? null : missedSince(since);
+    if (missed != null) {
+      missed.forEach(connection::offer);
+    } else {
+      Frame snapshot = snapshot(true, since != null);
+      if (snapshot == null) {
+        connection.offer(
+            hub.codec().error("unavailable", "the topic's state could not be read", name));
+        return;
+      }
+      connection.offer(snapshot);
+    }
+    envelopeSubscribers.add(connection);
+  }
+
+  /** The updates after {@code since}, or {@code null} if they are not all in the history. */
+  private List<Frame> missedSince(Since since) {
+    if (since.epoch() != epoch || since.seq() > seq || since.seq() < 0) {
+      return null;
+    }
+    long oldest = history.isEmpty() ? seq + 1 : history.peekFirst().seq();
+    if (since.seq() + 1 < oldest) {
+      return null;
+    }
+    List<Frame> missed = new ArrayList<>((int) (seq - since.seq()));
+    for (Entry e : history) {
+      if (e.seq() > since.seq()) {
+        missed.add(e.frame());
+      }
+    }
+    return missed;
+  }
+
+  /**
+   * The snapshot frame at the current seq; {@code null} if the state failed, or for the plain form
+   * while the state is JSON null (a plain client expects data it can read, so it waits for the
+   * first value).
+   */
+  private Frame snapshot(boolean envelope, boolean reset) {
+    if (snapshotData == null) {
+      try {
+        snapshotData = hub.codec().data(state.snapshot());
+      } catch (RuntimeException e) {
+        hub.countError();
+        log.error("topic {}: {} state failed to serialize a snapshot", name, state.kind(), e);
+        return null;
+      }
+    }
+    if (!envelope) {
+      return "null".equals(snapshotData) ? null : Codec.plain(name, snapshotData);
+    }
+    return Codec.snapshot(name, epoch, seq, ts, reset, snapshotData);
+  }
+}

@@ -1,0 +1,38 @@
+package io.github.wsproducer.internal;
+
+import io.github.wsproducer.State;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/** The last {@code size} values, oldest first. */
+public final class WindowState implements State {
+  private final int size;
+  private final ArrayNode events = JsonNodeFactory.instance.arrayNode();
+
+  public WindowState(int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("window size must be at least 1, was " + size);
+    }
+    this.size = size;
+  }
+
+  @Override
+  public String kind() {
+    return "window";
+  }
+
+  @Override
+  public JsonNode apply(JsonNode value) {
+    events.add(value);
+    if (events.size() > size) {
+      events.remove(0);
+    }
+    return value;
+  }
+
+  @Override
+  public JsonNode snapshot() {
+    return events;
+  }
+}

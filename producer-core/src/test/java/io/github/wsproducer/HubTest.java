@@ -1,0 +1,443 @@
+package io.github.wsproducer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.github.wsproducer.spi.Connection;
+import io.github.wsproducer.spi.ConnectionLimits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class HubTest {
+  private static final ConnectionLimits LIMITS =
+      new ConnectionLimits(1 << 20, Duration.ofSeconds(30), Duration.ZERO);
+
+  private Hub hub;
+
+  /** A value whose accessor fails while it is serialized. */
+  public record Exploding(int x) {
+    @Override
+    public int x() {
+      throw new IllegalStateException("no x today");
+    }
+  }
+
+  @AfterEach
+  void closeHub() {
+    if (hub != null) {
+      hub.close();
+    }
+  }
+
+  private Hub hub(Topic... topics) {
+    Hub.Builder builder = Hub.builder();
+    for (Topic t : topics) {
+      builder.topic(t);
+    }
+    hub = builder.build();
+    return hub;
+  }
+
+  private static Connection subscribe(Hub hub, RecordingTransport t, String topic, String since)
+      throws InterruptedException {
+    Connection c = hub.openEnvelope(t, LIMITS);
+    t.next("hello");
+    c.onMessage(
+        "{\"type\":\"subscribe\",\"topic\":\""
+            + topic
+            + "\""
+            + (since == null ? "" : ",\"since\":" + since)
+            + "}");
+    return c;
+  }
+
+  private static void publishN(Hub hub, String topic, int from, int to) {
+    for (int i = from; i <= to; i++) {
+      hub.publish(topic, Map.of("n", i));
+    }
+  }
+
+  @Test
+  void helloListsTopicsWithTheirStateKinds() throws InterruptedException {
+    hub(
+        Topic.of("a", State.latest()),
+        Topic.of("b", State.keyed()),
+        Topic.of("c", State.window(3)));
+    RecordingTransport t = new RecordingTransport();
+    hub.openEnvelope(t, LIMITS);
+    JsonNode hello = t.next("hello");
+    assertThat(hello.path("server").asString()).startsWith("wsproducer/");
+    assertThat(hello.path("topics").toString())
+        .isEqualTo(
+            "[{\"name\":\"a\",\"state\":\"latest\"},{\"name\":\"b\",\"state\":\"keyed\"},"
+                + "{\"name\":\"c\",\"state\":\"window\"}]");
+  }
+
+  @Test
+  void subscriberSeesEveryUpdateInSeqOrder() throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    RecordingTransport t = new RecordingTransport();
+    subscribe(hub, t, "t", null);
+    JsonNode snapshot = t.next("snapshot");
+    assertThat(snapshot.path("seq").asLong()).isZero();
+    assertThat(snapshot.path("data").isNull()).isTrue();
+    publishN(hub, "t", 1, 1000);
+    for (int i = 1; i <= 1000; i++) {
+      JsonNode update = t.next("update");
+      assertThat(update.path("seq").asLong()).isEqualTo(i);
+      assertThat(update.path("epoch").asLong()).isEqualTo(snapshot.path("epoch").asLong());
+      assertThat(update.path("data").path("n").asInt()).isEqualTo(i);
+    }
+  }
+
+  @RepeatedTest(30)
+  void subscribingWhileAnotherThreadPublishesFastLeavesNoGapAndNoDuplicate() throws Exception {
+    hub(Topic.of("t", State.latest()));
+    int total = 3000;
+    CountDownLatch started = new CountDownLatch(1);
+    Thread publisher =
+        new Thread(
+            () -> {
+              for (int i = 1; i <= total; i++) {
+                hub.publish("t", Map.of("n", i));
+                if (i == 100) {
+                  started.countDown();
+                }
+              }
+            });
+    publisher.start();
+    started.await();
+    List<RecordingTransport> clients = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      RecordingTransport t = new RecordingTransport();
+      subscribe(hub, t, "t", null);
+      clients.add(t);
+    }
+    publisher.join();
+    for (RecordingTransport t : clients) {
+      JsonNode snapshot = t.next("snapshot");
+      long seq = snapshot.path("seq").asLong();
+      assertThat(snapshot.path("data").path("n").asLong()).isEqualTo(seq);
+      while (seq < total) {
+        JsonNode update = t.next("update");
+        assertThat(update.path("seq").asLong()).isEqualTo(++seq);
+        assertThat(update.path("data").path("n").asLong()).isEqualTo(seq);
+      }
+    }
+    clients.get(0).assertQuiet();
+    assertThat(clients).allSatisfy(t -> assertThat(t.frames).isEmpty());
+  }
+
+  @Test
+  void resumeInsideTheHistoryWindowReplaysExactlyTheMissedUpdates() throws InterruptedException {
+    hub(Topic.of("t", State.latest()).withHistory(100));
+    RecordingTransport first = new RecordingTransport();
+    subscribe(hub, first, "t", null);
+    long epoch = first.next("snapshot").path("epoch").asLong();
+    publishN(hub, "t", 1, 150);
+    await().until(() -> hub.stats().updates() == 150);
+
+    RecordingTransport resumed = new RecordingTransport();
+    subscribe(hub, resumed, "t", "{\"epoch\":" + epoch + ",\"seq\":60}");
+    for (int seq = 61; seq <= 150; seq++) {
+      assertThat(resumed.next("update").path("seq").asLong()).isEqualTo(seq);
+    }
+    resumed.assertQuiet();
+
+    RecordingTransport upToDate = new RecordingTransport();
+    subscribe(hub, upToDate, "t", "{\"epoch\":" + epoch + ",\"seq\":150}");
+    upToDate.assertQuiet();
+    hub.publish("t", Map.of("n", 151));
+    assertThat(upToDate.next("update").path("seq").asLong()).isEqualTo(151);
+  }
+
+  @Test
+  void resumeOutsideTheWindowOrFromAnotherEpochGetsASnapshotWithReset()
+      throws InterruptedException {
+    hub(Topic.of("t", State.latest()).withHistory(10));
+    RecordingTransport first = new RecordingTransport();
+    subscribe(hub, first, "t", null);
+    long epoch = first.next("snapshot").path("epoch").asLong();
+    publishN(hub, "t", 1, 50);
+    await().until(() -> hub.stats().updates() == 50);
+
+    for (String since :
+        List.of(
+            "{\"epoch\":" + epoch + ",\"seq\":39}",
+            "{\"epoch\":" + (epoch - 1) + ",\"seq\":45}",
+            "{\"epoch\":" + epoch + ",\"seq\":51}")) {
+      RecordingTransport t = new RecordingTransport();
+      subscribe(hub, t, "t", since);
+      JsonNode snapshot = t.next("snapshot");
+      assertThat(snapshot.path("reset").asBoolean()).as(since).isTrue();
+      assertThat(snapshot.path("seq").asLong()).isEqualTo(50);
+      assertThat(snapshot.path("data").path("n").asInt()).isEqualTo(50);
+      t.assertQuiet();
+    }
+    RecordingTransport edge = new RecordingTransport();
+    subscribe(hub, edge, "t", "{\"epoch\":" + epoch + ",\"seq\":40}");
+    for (int seq = 41; seq <= 50; seq++) {
+      assertThat(edge.next("update").path("seq").asLong()).isEqualTo(seq);
+    }
+  }
+
+  @Test
+  void subscriberOverItsByteCapResyncsAndNeverGrowsPastTheCap() throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    long cap = 4096;
+    RecordingTransport slow = new RecordingTransport().stall();
+    Connection c =
+        hub.openEnvelope(slow, new ConnectionLimits(cap, Duration.ofMinutes(5), Duration.ZERO));
+    c.onMessage("{\"type\":\"subscribe\",\"topic\":\"t\"}");
+    RecordingTransport healthy = new RecordingTransport();
+    subscribe(hub, healthy, "t", null);
+    healthy.next("snapshot");
+
+    String padding = "x".repeat(200);
+    for (int i = 1; i <= 500; i++) {
+      hub.publish("t", Map.of("n", i, "pad", padding));
+    }
+    for (int seq = 1; seq <= 500; seq++) {
+      assertThat(healthy.next("update").path("seq").asLong()).isEqualTo(seq);
+    }
+    assertThat(hub.stats().dropped()).isPositive();
+    assertThat(hub.stats().peakQueuedBytes()).isLessThanOrEqualTo(cap);
+
+    slow.release();
+    slow.next("hello");
+    // the queued snapshot and updates were dropped when the cap was hit: a fresh snapshot instead
+    JsonNode resync = slow.next("snapshot");
+    assertThat(resync.has("reset")).isFalse();
+    assertThat(resync.path("seq").asLong()).isEqualTo(500);
+    assertThat(resync.path("data").path("n").asInt()).isEqualTo(500);
+    assertThat(hub.stats().resyncs()).isEqualTo(1);
+
+    hub.publish("t", Map.of("n", 501));
+    assertThat(slow.next("update").path("seq").asLong()).isEqualTo(501);
+    assertThat(hub.stats().peakQueuedBytes()).isLessThanOrEqualTo(cap);
+  }
+
+  @Test
+  void aStateThatThrowsIsLoggedAndTheHubKeepsServing() throws InterruptedException {
+    State picky =
+        new State() {
+          private JsonNode last = tools.jackson.databind.node.NullNode.getInstance();
+
+          @Override
+          public String kind() {
+            return "picky";
+          }
+
+          @Override
+          public JsonNode apply(JsonNode value) {
+            if (value.has("boom")) {
+              throw new IllegalStateException("boom");
+            }
+            return last = value;
+          }
+
+          @Override
+          public JsonNode snapshot() {
+            return last;
+          }
+        };
+    hub(Topic.of("t", picky));
+    RecordingTransport t = new RecordingTransport();
+    subscribe(hub, t, "t", null);
+    t.next("snapshot");
+    hub.publish("t", Map.of("n", 1));
+    hub.publish("t", Map.of("boom", true));
+    hub.publish("t", Map.of("n", 2));
+    assertThat(t.next("update").path("data").path("n").asInt()).isEqualTo(1);
+    JsonNode second = t.next("update");
+    assertThat(second.path("seq").asLong()).isEqualTo(2);
+    assertThat(second.path("data").path("n").asInt()).isEqualTo(2);
+    assertThat(hub.stats().errors()).isEqualTo(1);
+  }
+
+  @Test
+  void aSourceThatThrowsIsLoggedAndTheHubKeepsServing() throws InterruptedException {
+    UpdateSource broken =
+        new UpdateSource() {
+          @Override
+          public void start(UpdateSink sink) {
+            throw new IllegalStateException("cannot start");
+          }
+
+          @Override
+          public void close() {
+            throw new IllegalStateException("cannot close either");
+          }
+        };
+    UpdateSource working =
+        new UpdateSource() {
+          @Override
+          public void start(UpdateSink sink) {
+            sink.publish("t", Map.of("n", 1));
+          }
+
+          @Override
+          public void close() {}
+        };
+    hub = Hub.builder().topic(Topic.of("t", State.latest())).source(broken).source(working).build();
+    await().until(() -> hub.stats().updates() == 1);
+    assertThat(hub.stats().errors()).isEqualTo(1);
+    RecordingTransport t = new RecordingTransport();
+    subscribe(hub, t, "t", null);
+    assertThat(t.next("snapshot").path("data").path("n").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void eachUpdateIsEncodedOnceHoweverManySubscribers() throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    List<RecordingTransport> clients = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      RecordingTransport t = new RecordingTransport();
+      subscribe(hub, t, "t", null);
+      t.next("snapshot");
+      clients.add(t);
+    }
+    long before = hub.stats().encodings();
+    assertThat(before).as("one snapshot encoding shared by 200 subscribers").isEqualTo(1);
+    publishN(hub, "t", 1, 50);
+    for (RecordingTransport t : clients) {
+      for (int seq = 1; seq <= 50; seq++) {
+        assertThat(t.next("update").path("seq").asLong()).isEqualTo(seq);
+      }
+    }
+    assertThat(hub.stats().encodings() - before).isEqualTo(50);
+  }
+
+  @Test
+  void plainConnectionsGetTheDataAloneSnapshotFirst() throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    RecordingTransport early = new RecordingTransport();
+    hub.openPlain("t", early, LIMITS);
+    early.assertQuiet(); // no data yet: nothing a plain client could read
+    hub.publish("t", Map.of("variable", 3));
+    assertThat(early.nextText()).isEqualTo("{\"variable\":3}");
+    RecordingTransport late = new RecordingTransport();
+    Connection c = hub.openPlain("t", late, LIMITS);
+    assertThat(late.nextText()).isEqualTo("{\"variable\":3}");
+    c.onMessage("not json, and ignored");
+    hub.publish("t", Map.of("variable", 9));
+    assertThat(late.nextText()).isEqualTo("{\"variable\":9}");
+    assertThat(early.nextText()).isEqualTo("{\"variable\":9}");
+    assertThatThrownBy(() -> hub.openPlain("nope", new RecordingTransport(), LIMITS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nope");
+  }
+
+  @Test
+  void badClientMessagesGetErrorFramesAndTheConnectionStaysUp() throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    RecordingTransport t = new RecordingTransport();
+    Connection c = hub.openEnvelope(t, LIMITS);
+    t.next("hello");
+    c.onMessage("{not json");
+    assertThat(t.next("error").path("code").asString()).isEqualTo("malformed");
+    c.onMessage("[1,2]");
+    assertThat(t.next("error").path("code").asString()).isEqualTo("invalid");
+    c.onMessage("{\"type\":\"dance\"}");
+    assertThat(t.next("error").path("code").asString()).isEqualTo("unknown-type");
+    c.onMessage("{\"type\":\"subscribe\"}");
+    assertThat(t.next("error").path("code").asString()).isEqualTo("invalid");
+    c.onMessage("{\"type\":\"subscribe\",\"topic\":\"missing\"}");
+    JsonNode unknown = t.next("error");
+    assertThat(unknown.path("code").asString()).isEqualTo("unknown-topic");
+    assertThat(unknown.path("topic").asString()).isEqualTo("missing");
+    c.onMessage("{\"type\":\"subscribe\",\"topic\":\"t\",\"since\":{\"epoch\":\"x\"}}");
+    assertThat(t.next("error").path("code").asString()).isEqualTo("invalid");
+    c.onMessage("{\"type\":\"subscribe\",\"topic\":\"t\"}");
+    t.next("snapshot");
+    assertThat(t.closeCode).isEqualTo(-1);
+    c.onMessage("{\"type\":\"unsubscribe\",\"topic\":\"t\"}");
+    hub.publish("t", 1);
+    t.assertQuiet();
+  }
+
+  @Test
+  void repeatedInvalidMessagesCloseWithPolicyViolation() throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    RecordingTransport t = new RecordingTransport();
+    Connection c = hub.openEnvelope(t, LIMITS);
+    for (int i = 0; i < 9; i++) {
+      c.onMessage("nope");
+    }
+    assertThat(t.closeCode).isEqualTo(-1);
+    c.onMessage("nope");
+    assertThat(t.closeCode).isEqualTo(CloseCodes.POLICY_VIOLATION);
+    await().until(() -> hub.stats().connections() == 0);
+  }
+
+  @Test
+  void aConnectionThatStopsReadingIsClosedAfterTheWriteTimeout() throws InterruptedException {
+    ManualClock clock = new ManualClock();
+    hub = Hub.builder().topic(Topic.of("t", State.latest())).clock(clock).build();
+    RecordingTransport stuck = new RecordingTransport().stall();
+    hub.openEnvelope(stuck, new ConnectionLimits(4096, Duration.ofSeconds(10), Duration.ZERO));
+    clock.advance(Duration.ofSeconds(9));
+    stuck.assertQuiet();
+    assertThat(stuck.closeCode).isEqualTo(-1);
+    clock.advance(Duration.ofSeconds(2));
+    await().until(() -> stuck.closeCode == CloseCodes.SLOW_CONSUMER);
+    await().until(() -> stuck.aborted);
+    assertThat(hub.stats().slowConsumerCloses()).isEqualTo(1);
+    assertThat(hub.stats().connections()).isZero();
+  }
+
+  @Test
+  void idleConnectionsArePinged() throws InterruptedException {
+    ManualClock clock = new ManualClock();
+    hub = Hub.builder().topic(Topic.of("t", State.latest())).clock(clock).build();
+    ConnectionLimits limits =
+        new ConnectionLimits(4096, Duration.ofSeconds(10), Duration.ofSeconds(5));
+    RecordingTransport envelope = new RecordingTransport();
+    RecordingTransport plain = new RecordingTransport();
+    hub.openEnvelope(envelope, limits);
+    hub.openPlain("t", plain, limits);
+    envelope.next("hello");
+    clock.advance(Duration.ofSeconds(6));
+    assertThat(envelope.next("ping").path("ts").asLong()).isEqualTo(clock.millis());
+    await().until(() -> plain.pings.get() == 1);
+  }
+
+  @Test
+  void closingTheHubClosesConnectionsWithAReconnectHint() throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    RecordingTransport t = new RecordingTransport();
+    hub.openEnvelope(t, LIMITS);
+    hub.close();
+    hub.close();
+    assertThat(t.closeCode).isEqualTo(CloseCodes.SERVICE_RESTART);
+    assertThat(t.closeReason).matches("restart, reconnect in \\d+ ms");
+  }
+
+  @Test
+  void invalidConfigurationFailsWithTheFieldAndTheValue() {
+    assertThatThrownBy(() -> Topic.of("no spaces", State.latest()))
+        .hasMessageContaining("[A-Za-z0-9._-]{1,128}")
+        .hasMessageContaining("no spaces");
+    assertThatThrownBy(() -> Topic.of("t", State.latest()).withHistory(0))
+        .hasMessage("history must be at least 1, was 0");
+    assertThatThrownBy(() -> Hub.builder().build()).hasMessage("a hub needs at least one topic");
+    assertThatThrownBy(
+            () -> Hub.builder().topic(Topic.of("a", State.latest())).defaultTopic("b").build())
+        .hasMessageContaining("\"b\"");
+    assertThatThrownBy(() -> new ConnectionLimits(10, Duration.ofSeconds(1), Duration.ZERO))
+        .hasMessage("maxQueuedBytes must be at least 1024, was 10");
+    Hub h = hub(Topic.of("t", State.latest()));
+    assertThatThrownBy(() -> h.publish("x", 1)).hasMessageContaining("unknown topic \"x\"");
+    assertThatThrownBy(() -> h.publish("t", new Exploding(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot be serialized");
+  }
+}

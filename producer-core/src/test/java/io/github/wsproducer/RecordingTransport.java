@@ -1,0 +1,104 @@
+package io.github.wsproducer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.wsproducer.spi.Transport;
+import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A transport that records what the hub sends, for polling with a timeout. It can be stalled, like
+ * a client that stops reading: sends then stay pending until {@link #release()}.
+ */
+final class RecordingTransport implements Transport {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private record Pending(String text, SendCallback callback) {}
+
+  final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+  final AtomicInteger pings = new AtomicInteger();
+  volatile int closeCode = -1;
+  volatile String closeReason;
+  volatile boolean aborted;
+  private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
+  private volatile boolean stalled;
+
+  RecordingTransport stall() {
+    stalled = true;
+    return this;
+  }
+
+  /** Completes the pending sends and every later one. */
+  void release() {
+    stalled = false;
+    Pending p;
+    while ((p = pending.poll()) != null) {
+      frames.add(p.text());
+      p.callback().succeeded();
+    }
+  }
+
+  @Override
+  public void send(String text, SendCallback callback) {
+    if (stalled) {
+      pending.add(new Pending(text, callback));
+      if (!stalled) {
+        release();
+      }
+      return;
+    }
+    frames.add(text);
+    callback.succeeded();
+  }
+
+  @Override
+  public void ping() {
+    pings.incrementAndGet();
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    closeCode = code;
+    closeReason = reason;
+  }
+
+  @Override
+  public void abort() {
+    aborted = true;
+  }
+
+  @Override
+  public String describe() {
+    return "recording";
+  }
+
+  /** The next frame as text, failing after 5 s. */
+  String nextText() throws InterruptedException {
+    String text = frames.poll(5, TimeUnit.SECONDS);
+    assertThat(text).as("a frame within 5 s").isNotNull();
+    return text;
+  }
+
+  /** The next frame parsed, failing after 5 s. */
+  JsonNode next() throws InterruptedException {
+    return JSON.readTree(nextText());
+  }
+
+  /** The next frame, which must be of this type. */
+  JsonNode next(String type) throws InterruptedException {
+    JsonNode frame = next();
+    assertThat(frame.path("type").asString()).as("type of %s", frame).isEqualTo(type);
+    return frame;
+  }
+
+  /** No frame arrives within a short while. */
+  void assertQuiet() throws InterruptedException {
+    assertThat(frames.poll(200, TimeUnit.MILLISECONDS)).isNull();
+  }
+}
