@@ -24,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAccumulator;
@@ -211,8 +210,7 @@ public final class HubImpl implements Hub {
       }
     }
     for (ClientConnection c : connections) {
-      int retryMillis = ThreadLocalRandom.current().nextInt(1000, 5001);
-      c.closeWith(CloseCodes.SERVICE_RESTART, "restart, reconnect in " + retryMillis + " ms");
+      c.closeWith(CloseCodes.SERVICE_RESTART, CloseCodes.restartReason());
     }
     if (ownedScheduler != null) {
       ownedScheduler.shutdownNow();
