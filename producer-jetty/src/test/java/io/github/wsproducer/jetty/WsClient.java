@@ -84,5 +84,10 @@ public class WsClient implements Session.Listener.AutoDemanding {
     public void onWebSocketText(String message) {
       first.complete(message); // and no demand(): Jetty stops reading this socket
     }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+      // expected: the server gives up on this client
+    }
   }
 }

@@ -1,0 +1,51 @@
+package io.github.wsproducer.sample;
+
+import java.io.IOException;
+import java.net.BindException;
+
+/**
+ * {@code java -jar sample-dashboard.jar [--port N] [--host HOST] [--allow-origin URL]...}
+ *
+ * <p>Exit status: 0 after {@code --help}, 2 for a bad command line, 1 when the port cannot be
+ * bound; otherwise the server runs until the process is stopped (Ctrl-C), which closes WebSockets
+ * with 1012 and a reconnect hint.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (Options.UsageException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println();
+      System.err.print(Options.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.print(Options.USAGE);
+      return;
+    }
+    SampleServer server;
+    try {
+      server = SampleServer.start(options);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+      return;
+    } catch (IOException e) {
+      if (!(e instanceof BindException || e.getCause() instanceof BindException)) {
+        throw e;
+      }
+      System.err.printf(
+          "error: cannot listen on %s:%d: %s%n", options.host(), options.port(), e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "wsproducer-sample-shutdown"));
+    // Jetty's threads keep the process running.
+    System.out.println("listening on http://" + options.host() + ":" + server.port() + "/");
+  }
+}

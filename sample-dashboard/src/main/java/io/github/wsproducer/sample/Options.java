@@ -1,0 +1,73 @@
+package io.github.wsproducer.sample;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sample's command line.
+ *
+ * @param host interface to bind
+ * @param port TCP port, 0 for any free one
+ * @param allowedOrigins browser origins accepted besides the server's own and {@code null}
+ * @param help whether {@code --help} was given
+ */
+record Options(String host, int port, List<String> allowedOrigins, boolean help) {
+
+  static final String USAGE =
+      """
+      usage: java -jar sample-dashboard.jar [options]
+
+        --port N             TCP port to listen on (default 5000; 0 picks a free port)
+        --host HOST          interface to bind (default localhost; 0.0.0.0 for every interface)
+        --allow-origin URL   also accept browser pages from this origin, e.g.
+                             https://wall.example.com (repeatable); pages opened from
+                             disk (origin "null") are always accepted by the sample
+        --help               print this help and exit
+      """;
+
+  /** A command-line mistake; the message says which. */
+  static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  static Options parse(String... args) throws UsageException {
+    String host = "localhost";
+    int port = 5000;
+    List<String> origins = new ArrayList<>();
+    boolean help = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      switch (arg) {
+        case "--help", "-h" -> help = true;
+        case "--host" -> host = value(args, ++i, arg);
+        case "--port" -> port = port(value(args, ++i, arg));
+        case "--allow-origin" -> origins.add(value(args, ++i, arg));
+        default -> throw new UsageException("unknown option \"" + arg + "\"");
+      }
+    }
+    return new Options(host, port, List.copyOf(origins), help);
+  }
+
+  private static String value(String[] args, int i, String flag) throws UsageException {
+    if (i >= args.length || args[i].startsWith("--")) {
+      throw new UsageException(flag + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static int port(String value) throws UsageException {
+    try {
+      int port = Integer.parseInt(value);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException("--port must be a number from 0 to 65535, was \"" + value + "\"");
+  }
+}

@@ -1,0 +1,77 @@
+package io.github.wsproducer.sample;
+
+import io.github.wsproducer.Hub;
+import io.github.wsproducer.RandomWalkSource;
+import io.github.wsproducer.State;
+import io.github.wsproducer.Topic;
+import io.github.wsproducer.jetty.HubWebSocket;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+
+/**
+ * The sample: the original example's random counter on topic {@code random}, served over WebSockets
+ * and with a page at {@code /}.
+ */
+final class SampleServer implements AutoCloseable {
+  private final Hub hub;
+  private final Server server;
+
+  private SampleServer(Hub hub, Server server) {
+    this.hub = hub;
+    this.server = server;
+  }
+
+  /**
+   * Starts the hub and the server; returns once connections are accepted.
+   *
+   * @throws Exception if the server cannot start, for example because the port is taken
+   */
+  static SampleServer start(Options options) throws Exception {
+    Hub hub =
+        Hub.builder()
+            .topic(Topic.of("random", State.latest()))
+            .source(RandomWalkSource.builder("random").build())
+            .build();
+    Server server = new Server();
+    try {
+      ServerConnector connector = new ServerConnector(server);
+      connector.setHost(options.host());
+      connector.setPort(options.port());
+      server.addConnector(connector);
+
+      ResourceHandler pages = new ResourceHandler();
+      pages.setBaseResource(ResourceFactory.of(server).newClassLoaderResource("static/"));
+      pages.setWelcomeFiles("index.html");
+      server.setHandler(pages);
+
+      // The original example's page is opened from disk, so its origin is "null".
+      HubWebSocket.Builder ws = HubWebSocket.builder(hub).allowOrigin("null");
+      options.allowedOrigins().forEach(ws::allowOrigin);
+      ws.build().mount(server);
+      server.start();
+      return new SampleServer(hub, server);
+    } catch (Exception | Error e) {
+      server.stop();
+      hub.close();
+      throw e;
+    }
+  }
+
+  int port() {
+    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  /** Stops the server (clients get 1012 and a reconnect hint), then the hub. */
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      System.err.println("error while stopping the server: " + e);
+    } finally {
+      hub.close();
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.github.wsproducer.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+
+  @Test
+  void defaultsToLocalhostPort5000() throws Exception {
+    assertThat(Options.parse()).isEqualTo(new Options("localhost", 5000, List.of(), false));
+  }
+
+  @Test
+  void readsEveryFlagAndRepeatedOrigins() throws Exception {
+    assertThat(
+            Options.parse(
+                "--port",
+                "0",
+                "--host",
+                "0.0.0.0",
+                "--allow-origin",
+                "https://a.example",
+                "--allow-origin",
+                "http://b.example:8080"))
+        .isEqualTo(
+            new Options(
+                "0.0.0.0", 0, List.of("https://a.example", "http://b.example:8080"), false));
+    assertThat(Options.parse("--help").help()).isTrue();
+  }
+
+  @Test
+  void badCommandLinesSayWhatIsWrong() {
+    assertThatThrownBy(() -> Options.parse("--bogus"))
+        .isInstanceOf(Options.UsageException.class)
+        .hasMessage("unknown option \"--bogus\"");
+    assertThatThrownBy(() -> Options.parse("--port")).hasMessage("--port needs a value");
+    assertThatThrownBy(() -> Options.parse("--port", "--host", "x"))
+        .hasMessage("--port needs a value");
+    assertThatThrownBy(() -> Options.parse("--port", "http"))
+        .hasMessage("--port must be a number from 0 to 65535, was \"http\"");
+    assertThatThrownBy(() -> Options.parse("--port", "70000"))
+        .hasMessage("--port must be a number from 0 to 65535, was \"70000\"");
+  }
+}

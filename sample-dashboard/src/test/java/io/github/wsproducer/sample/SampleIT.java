@@ -1,0 +1,174 @@
+package io.github.wsproducer.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class SampleIT {
+  private static final Path JAR = Path.of("target", "sample-dashboard.jar");
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
+
+  private static WebSocketClient client;
+
+  @BeforeAll
+  static void startClient() throws Exception {
+    client = new WebSocketClient();
+    client.start();
+  }
+
+  @AfterAll
+  static void stopClient() throws Exception {
+    client.stop();
+  }
+
+  private static Process launch(String... args) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).start();
+  }
+
+  /** Reads stdout lines until the listening line, and returns the port. */
+  private static int awaitListening(Process process) throws Exception {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<Integer> port =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                for (String line; (line = out.readLine()) != null; ) {
+                  Matcher m = LISTENING.matcher(line);
+                  if (m.matches()) {
+                    return Integer.parseInt(m.group(1));
+                  }
+                }
+                throw new IllegalStateException("the sample exited without listening");
+              } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    return port.get(30, TimeUnit.SECONDS);
+  }
+
+  private static Recorder connect(int port, String path, String origin) throws Exception {
+    Recorder recorder = new Recorder();
+    ClientUpgradeRequest request =
+        new ClientUpgradeRequest(URI.create("ws://127.0.0.1:" + port + path));
+    if (origin != null) {
+      request.setHeader("Origin", origin);
+    }
+    try {
+      client.connect(recorder, request).get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+    return recorder;
+  }
+
+  @Test
+  void theJarServesThePageAndTheCounterToTheOriginalPageOpenedFromDisk() throws Exception {
+    Process sample = launch("--port", "0", "--host", "127.0.0.1");
+    try {
+      int port = awaitListening(sample);
+
+      HttpResponse<String> page =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("<title>wsproducer");
+
+      // new WebSocket('ws://localhost:5000') from a file:// page sends Origin: null
+      Recorder seedPage = connect(port, "/", "null");
+      long previous = seedPage.next().path("variable").asLong();
+      for (int i = 0; i < 3; i++) {
+        JsonNode message = seedPage.next();
+        assertThat(message.propertyNames()).containsExactly("variable");
+        assertThat(message.path("variable").asLong() - previous).isBetween(1L, 10L);
+        previous = message.path("variable").asLong();
+      }
+
+      Recorder samePage = connect(port, "/random", "http://127.0.0.1:" + port);
+      assertThat(samePage.next().has("variable")).isTrue();
+      assertThatThrownBy(() -> connect(port, "/", "http://evil.example"))
+          .isInstanceOfSatisfying(
+              UpgradeException.class, e -> assertThat(e.getResponseStatusCode()).isEqualTo(403));
+    } finally {
+      sample.destroy();
+      assertThat(sample.waitFor(15, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+    }
+  }
+
+  @Test
+  void allowedOriginsComeFromTheCommandLine() throws Exception {
+    Process sample =
+        launch("--port", "0", "--host", "127.0.0.1", "--allow-origin", "https://wall.example");
+    try {
+      int port = awaitListening(sample);
+      assertThat(connect(port, "/", "https://wall.example").next().has("variable")).isTrue();
+    } finally {
+      sample.destroy();
+      sample.waitFor(15, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aBadFlagPrintsTheProblemAndTheUsageAndExitsWith2() throws Exception {
+    Process sample = launch("--bogus");
+    assertThat(sample.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(sample.exitValue()).isEqualTo(2);
+    String err = new String(sample.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(err).startsWith("error: unknown option \"--bogus\"").contains("usage:", "--port N");
+
+    Process badOrigin = launch("--allow-origin", "wall.example");
+    assertThat(badOrigin.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(badOrigin.exitValue()).isEqualTo(2);
+    assertThat(new String(badOrigin.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+        .contains("origin must be scheme://host[:port]");
+  }
+
+  @Test
+  void helpPrintsTheUsageAndExitsWith0() throws Exception {
+    Process sample = launch("--help");
+    assertThat(sample.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(sample.exitValue()).isZero();
+    assertThat(new String(sample.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+        .startsWith("usage: java -jar sample-dashboard.jar");
+  }
+
+  @Test
+  void aTakenPortIsAClearMessage() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Process sample =
+          launch("--port", Integer.toString(taken.getLocalPort()), "--host", "127.0.0.1");
+      assertThat(sample.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(sample.exitValue()).isEqualTo(1);
+      assertThat(new String(sample.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+          .contains("error: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+    }
+  }
+}
