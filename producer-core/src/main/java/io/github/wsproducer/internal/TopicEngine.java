@@ -68,10 +68,10 @@ final class TopicEngine {
           boolean subscribed =
               envelopeSubscribers.contains(connection) || plainSubscribers.contains(connection);
           Frame snapshot = subscribed ? snapshot(connection.isEnvelope(), false) : null;
-          connection.resynced(name, snapshot);
           if (snapshot != null) {
             hub.countResync();
           }
+          connection.resynced(name, snapshot);
         });
   }
 

@@ -22,8 +22,6 @@ public class WsClient implements Session.Listener.AutoDemanding {
   final CompletableFuture<Close> closed = new CompletableFuture<>();
   volatile Session session;
 
-  public WsClient() {}
-
   @Override
   public void onWebSocketOpen(Session session) {
     this.session = session;
@@ -72,8 +70,6 @@ public class WsClient implements Session.Listener.AutoDemanding {
   /** A client that reads the first frame and then never reads again, like a frozen browser. */
   public static final class Stalled implements Session.Listener {
     final CompletableFuture<String> first = new CompletableFuture<>();
-
-    public Stalled() {}
 
     @Override
     public void onWebSocketOpen(Session session) {

@@ -15,8 +15,6 @@ public class Recorder implements Session.Listener.AutoDemanding {
 
   final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
 
-  public Recorder() {}
-
   @Override
   public void onWebSocketText(String message) {
     messages.add(message);
