@@ -33,7 +33,11 @@ final class TopicEngine {
   private final Set<ClientConnection> plainSubscribers = new LinkedHashSet<>();
   private long seq;
   private long ts;
-  private String snapshotData; // the state serialized at the current seq, built on demand
+  // The state at the current seq, serialized on demand and shared by every joiner until the
+  // next update; null when stale.
+  private String snapshotData;
+  private Frame envelopeSnapshot;
+  private Frame plainSnapshot;
 
   TopicEngine(Topic topic, HubImpl hub, long epoch) {
     this.name = topic.name();
@@ -95,6 +99,8 @@ final class TopicEngine {
     seq++;
     ts = hub.clock().millis();
     snapshotData = null;
+    envelopeSnapshot = null;
+    plainSnapshot = null;
     Frame frame = Codec.update(name, epoch, seq, ts, data);
     history.addLast(new Entry(seq, frame));
     if (history.size() > historySize) {
@@ -173,8 +179,17 @@ final class TopicEngine {
       }
     }
     if (!envelope) {
-      return "null".equals(snapshotData) ? null : Codec.plain(name, snapshotData);
+      if (plainSnapshot == null && !snapshotData.equals("null")) {
+        plainSnapshot = Codec.plain(name, snapshotData);
+      }
+      return plainSnapshot;
     }
-    return Codec.snapshot(name, epoch, seq, ts, reset, snapshotData);
+    if (reset) {
+      return Codec.snapshot(name, epoch, seq, ts, true, snapshotData);
+    }
+    if (envelopeSnapshot == null) {
+      envelopeSnapshot = Codec.snapshot(name, epoch, seq, ts, false, snapshotData);
+    }
+    return envelopeSnapshot;
   }
 }
