@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.wsproducer.spi.Connection;
 import io.github.wsproducer.spi.ConnectionLimits;
+import io.github.wsproducer.testing.ManualClock;
+import io.github.wsproducer.testing.RecordingTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -439,5 +441,77 @@ class HubTest {
     assertThatThrownBy(() -> h.publish("t", new Exploding(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cannot be serialized");
+  }
+
+  @Test
+  void aQuietTopicIsAnnouncedStaleAndFreshAgainWhenDataFlows() throws InterruptedException {
+    ManualClock clock = new ManualClock();
+    hub =
+        Hub.builder()
+            .topic(Topic.of("t", State.latest()).withStaleAfter(Duration.ofSeconds(10)))
+            .clock(clock)
+            .build();
+    RecordingTransport t = new RecordingTransport();
+    Connection c = hub.openEnvelope(t, LIMITS);
+    assertThat(t.next("hello").path("topics").get(0).path("staleAfterMs").asLong())
+        .isEqualTo(10_000);
+    c.onMessage("{\"type\":\"subscribe\",\"topic\":\"t\"}");
+    t.next("snapshot");
+    hub.publish("t", Map.of("n", 1));
+    long publishedAt = t.next("update").path("ts").asLong();
+    clock.advance(Duration.ofSeconds(9));
+    t.assertQuiet();
+    clock.advance(Duration.ofSeconds(2));
+    JsonNode stale = t.next("status");
+    assertThat(stale.path("stale").asBoolean()).isTrue();
+    assertThat(stale.has("error")).isFalse();
+    assertThat(stale.path("ts").asLong()).isEqualTo(publishedAt);
+
+    RecordingTransport late = new RecordingTransport();
+    subscribe(hub, late, "t", null);
+    late.next("snapshot");
+    assertThat(late.next("status").path("stale").asBoolean()).isTrue();
+
+    hub.publish("t", Map.of("n", 2));
+    t.next("update");
+    JsonNode fresh = t.next("status");
+    assertThat(fresh.path("stale").asBoolean()).isFalse();
+    assertThat(fresh.path("ts").asLong()).isEqualTo(clock.millis());
+  }
+
+  @Test
+  void aReportedErrorIsAnnouncedUntilDataFlowsAgain() throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    RecordingTransport t = new RecordingTransport();
+    subscribe(hub, t, "t", null);
+    t.next("snapshot");
+    hub.reportError("t", "database unreachable");
+    hub.reportError("t", "database unreachable");
+    JsonNode error = t.next("status");
+    assertThat(error.path("error").asString()).isEqualTo("database unreachable");
+    assertThat(error.path("stale").asBoolean()).isFalse();
+    t.assertQuiet(); // the same error twice is announced once
+
+    RecordingTransport late = new RecordingTransport();
+    subscribe(hub, late, "t", null);
+    late.next("snapshot");
+    assertThat(late.next("status").path("error").asString()).isEqualTo("database unreachable");
+
+    hub.heartbeat("t");
+    assertThat(t.next("status").has("error")).isFalse();
+    assertThat(late.next("status").has("error")).isFalse();
+    assertThatThrownBy(() -> hub.reportError("nope", "x")).hasMessageContaining("unknown topic");
+  }
+
+  @Test
+  void aTopicIsWatchedWhileItHasSubscribers() throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    assertThat(hub.isWatched("t")).isFalse();
+    RecordingTransport t = new RecordingTransport();
+    Connection c = subscribe(hub, t, "t", null);
+    t.next("snapshot");
+    assertThat(hub.isWatched("t")).isTrue();
+    c.onClose();
+    await().until(() -> !hub.isWatched("t"));
   }
 }

@@ -89,9 +89,24 @@ final class Codec {
     ObjectNode hello = mapper.createObjectNode().put("type", "hello").put("server", server);
     ArrayNode list = hello.putArray("topics");
     for (Topic topic : topics) {
-      list.addObject().put("name", topic.name()).put("state", topic.state().kind());
+      ObjectNode entry =
+          list.addObject().put("name", topic.name()).put("state", topic.state().kind());
+      if (topic.staleAfter() != null) {
+        entry.put("staleAfterMs", topic.staleAfter().toMillis());
+      }
     }
     return Frame.of(null, mapper.writeValueAsString(hello));
+  }
+
+  /** Freshness of a topic; {@code ts} is when its data was last known to be current. */
+  Frame status(String topic, boolean stale, String error, long ts) {
+    ObjectNode status =
+        mapper.createObjectNode().put("type", "status").put("topic", topic).put("stale", stale);
+    if (error != null) {
+      status.put("error", error);
+    }
+    status.put("ts", ts);
+    return Frame.of(topic, mapper.writeValueAsString(status));
   }
 
   Frame error(String code, String message, String topic) {

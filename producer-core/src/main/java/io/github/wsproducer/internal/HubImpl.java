@@ -36,7 +36,7 @@ import tools.jackson.databind.JsonNode;
 public final class HubImpl implements Hub {
   private static final Logger log = LoggerFactory.getLogger(HubImpl.class);
 
-  /** How often connections are checked for write timeouts and pings. */
+  /** How often connections are checked for write timeouts and pings, and topics for staleness. */
   private static final long TICK_MILLIS = 250;
 
   /** How long a slow consumer gets to take its close frame before the socket is dropped. */
@@ -123,11 +123,7 @@ public final class HubImpl implements Hub {
 
   @Override
   public void publish(String topic, Object value) {
-    TopicEngine engine = engines.get(Objects.requireNonNull(topic, "topic"));
-    if (engine == null) {
-      throw new IllegalArgumentException(
-          "unknown topic \"" + topic + "\"; the hub has " + engines.keySet());
-    }
+    TopicEngine engine = requireEngine(topic);
     JsonNode tree = codec.toTree(value);
     if (closed.get()) {
       log.debug("topic {}: publish after close ignored", topic);
@@ -135,6 +131,30 @@ public final class HubImpl implements Hub {
     }
     published.increment();
     engine.publish(tree);
+  }
+
+  @Override
+  public void heartbeat(String topic) {
+    requireEngine(topic).heartbeat();
+  }
+
+  @Override
+  public void reportError(String topic, String message) {
+    requireEngine(topic).reportError(Objects.requireNonNull(message, "message"));
+  }
+
+  @Override
+  public boolean isWatched(String topic) {
+    return requireEngine(topic).isWatched();
+  }
+
+  private TopicEngine requireEngine(String topic) {
+    TopicEngine engine = engines.get(Objects.requireNonNull(topic, "topic"));
+    if (engine == null) {
+      throw new IllegalArgumentException(
+          "unknown topic \"" + topic + "\"; the hub has " + engines.keySet());
+    }
+    return engine;
   }
 
   @Override
@@ -257,6 +277,7 @@ public final class HubImpl implements Hub {
 
   private void tick() {
     long now = clock.millis();
+    engines.values().forEach(engine -> engine.checkStale(now));
     for (ClientConnection c : connections) {
       try {
         c.tick(now);

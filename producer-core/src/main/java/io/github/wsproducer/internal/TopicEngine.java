@@ -31,8 +31,13 @@ final class TopicEngine {
   private final ArrayDeque<Entry> history = new ArrayDeque<>();
   private final Set<ClientConnection> envelopeSubscribers = new LinkedHashSet<>();
   private final Set<ClientConnection> plainSubscribers = new LinkedHashSet<>();
+  private final long staleAfterMillis; // 0: never stale
   private long seq;
   private long ts;
+  private long freshAt; // when the data was last known to be current
+  private boolean stale;
+  private String error;
+  private volatile int subscribers;
   // The state at the current seq, serialized on demand and shared by every joiner until the
   // next update; null when stale.
   private String snapshotData;
@@ -46,7 +51,71 @@ final class TopicEngine {
     this.hub = hub;
     this.epoch = epoch;
     this.serial = new SerialExecutor("topic " + name, hub.executor());
+    this.staleAfterMillis = topic.staleAfter() == null ? 0 : topic.staleAfter().toMillis();
     this.ts = hub.clock().millis();
+    this.freshAt = ts;
+  }
+
+  boolean isWatched() {
+    return subscribers > 0;
+  }
+
+  void heartbeat() {
+    serial.execute(() -> fresh(hub.clock().millis()));
+  }
+
+  void reportError(String message) {
+    serial.execute(
+        () -> {
+          if (!message.equals(error)) {
+            error = message;
+            broadcastStatus();
+          }
+        });
+  }
+
+  /** Called by the hub's timer: announces the topic stale once it has been quiet too long. */
+  void checkStale(long now) {
+    if (staleAfterMillis > 0) {
+      serial.execute(
+          () -> {
+            if (!stale && now - freshAt >= staleAfterMillis) {
+              stale = true;
+              broadcastStatus();
+            }
+          });
+    }
+  }
+
+  private void fresh(long now) {
+    freshAt = now;
+    if (stale || error != null) {
+      stale = false;
+      error = null;
+      broadcastStatus();
+    }
+  }
+
+  private Frame status() {
+    return hub.codec().status(name, stale, error, freshAt);
+  }
+
+  private void broadcastStatus() {
+    if (!envelopeSubscribers.isEmpty()) {
+      Frame frame = status();
+      envelopeSubscribers.forEach(c -> c.offer(frame));
+    }
+  }
+
+  /** After a snapshot: the status too, unless all is well. */
+  private void offerStatusIfNotOk(ClientConnection connection) {
+    if (stale || error != null) {
+      connection.offer(status());
+    }
+  }
+
+  private void countSubscribers() {
+    subscribers = envelopeSubscribers.size() + plainSubscribers.size();
   }
 
   void publish(JsonNode value) {
@@ -62,6 +131,7 @@ final class TopicEngine {
         () -> {
           envelopeSubscribers.remove(connection);
           plainSubscribers.remove(connection);
+          countSubscribers();
         });
   }
 
@@ -76,6 +146,9 @@ final class TopicEngine {
             hub.countResync();
           }
           connection.resynced(name, snapshot);
+          if (snapshot != null && connection.isEnvelope()) {
+            offerStatusIfNotOk(connection);
+          }
         });
   }
 
@@ -116,6 +189,7 @@ final class TopicEngine {
         c.offer(plain);
       }
     }
+    fresh(ts);
   }
 
   private void addSubscriber(ClientConnection connection, Since since) {
@@ -123,26 +197,29 @@ final class TopicEngine {
       return;
     }
     if (!connection.isEnvelope()) {
+      plainSubscribers.add(connection);
+      countSubscribers();
       Frame snapshot = snapshot(false, false);
       if (snapshot != null) {
         connection.offer(snapshot);
       }
-      plainSubscribers.add(connection);
       return;
     }
     List<Frame> missed = since == null ? null : missedSince(since);
+    Frame snapshot = missed == null ? snapshot(true, since != null) : null;
+    if (missed == null && snapshot == null) {
+      connection.offer(
+          hub.codec().error("unavailable", "the topic's state could not be read", name));
+      return;
+    }
+    envelopeSubscribers.add(connection);
+    countSubscribers();
     if (missed != null) {
       missed.forEach(connection::offer);
     } else {
-      Frame snapshot = snapshot(true, since != null);
-      if (snapshot == null) {
-        connection.offer(
-            hub.codec().error("unavailable", "the topic's state could not be read", name));
-        return;
-      }
       connection.offer(snapshot);
     }
-    envelopeSubscribers.add(connection);
+    offerStatusIfNotOk(connection);
   }
 
   /** The updates after {@code since}, or {@code null} if they are not all in the history. */

@@ -1,4 +1,4 @@
-package io.github.wsproducer;
+package io.github.wsproducer.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,26 +16,26 @@ import tools.jackson.databind.json.JsonMapper;
  * A transport that records what the hub sends, for polling with a timeout. It can be stalled, like
  * a client that stops reading: sends then stay pending until {@link #release()}.
  */
-final class RecordingTransport implements Transport {
+public final class RecordingTransport implements Transport {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private record Pending(String text, SendCallback callback) {}
 
-  final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-  final AtomicInteger pings = new AtomicInteger();
-  volatile int closeCode = -1;
-  volatile String closeReason;
-  volatile boolean aborted;
+  public final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+  public final AtomicInteger pings = new AtomicInteger();
+  public volatile int closeCode = -1;
+  public volatile String closeReason;
+  public volatile boolean aborted;
   private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
   private volatile boolean stalled;
 
-  RecordingTransport stall() {
+  public RecordingTransport stall() {
     stalled = true;
     return this;
   }
 
   /** Completes the pending sends and every later one. */
-  void release() {
+  public void release() {
     stalled = false;
     Pending p;
     while ((p = pending.poll()) != null) {
@@ -79,26 +79,26 @@ final class RecordingTransport implements Transport {
   }
 
   /** The next frame as text, failing after 5 s. */
-  String nextText() throws InterruptedException {
+  public String nextText() throws InterruptedException {
     String text = frames.poll(5, TimeUnit.SECONDS);
     assertThat(text).as("a frame within 5 s").isNotNull();
     return text;
   }
 
   /** The next frame parsed, failing after 5 s. */
-  JsonNode next() throws InterruptedException {
+  public JsonNode next() throws InterruptedException {
     return JSON.readTree(nextText());
   }
 
   /** The next frame, which must be of this type. */
-  JsonNode next(String type) throws InterruptedException {
+  public JsonNode next(String type) throws InterruptedException {
     JsonNode frame = next();
     assertThat(frame.path("type").asString()).as("type of %s", frame).isEqualTo(type);
     return frame;
   }
 
   /** No frame arrives within a short while. */
-  void assertQuiet() throws InterruptedException {
+  public void assertQuiet() throws InterruptedException {
     assertThat(frames.poll(200, TimeUnit.MILLISECONDS)).isNull();
   }
 }
