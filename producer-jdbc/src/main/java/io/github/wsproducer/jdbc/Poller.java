@@ -1,0 +1,181 @@
+package io.github.wsproducer.jdbc;
+
+import io.github.wsproducer.UpdateSink;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a source's poll on a schedule: never two at once, at once on {@link #wakeUp()}, and with
+ * exponential backoff while the database fails, which it reports to the sink as the topic's error.
+ * Shared by the JDBC sources.
+ */
+final class Poller implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Poller.class);
+
+  /** One poll; returns whether to poll again at once (more rows are waiting). */
+  interface Task {
+    boolean poll() throws SQLException;
+  }
+
+  private final String topic;
+  private final Duration interval;
+  private final Duration maxBackoff;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
+  private final Task task;
+
+  private final Object lock = new Object();
+  private UpdateSink sink; // guarded by lock
+  private ScheduledFuture<?> next; // guarded by lock
+  private boolean running; // guarded by lock
+  private boolean rerun; // guarded by lock
+  private boolean closed; // guarded by lock
+  private int failures; // confined to the running poll
+
+  Poller(
+      String topic,
+      Duration interval,
+      Duration maxBackoff,
+      ScheduledExecutorService scheduler,
+      Task task) {
+    this.topic = topic;
+    this.interval = interval;
+    this.maxBackoff = maxBackoff;
+    this.ownsScheduler = scheduler == null;
+    this.scheduler =
+        scheduler != null
+            ? scheduler
+            : Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "wsproducer-source-" + topic);
+                  t.setDaemon(true);
+                  return t;
+                });
+    this.task = task;
+  }
+
+  void start(UpdateSink sink) {
+    synchronized (lock) {
+      if (this.sink != null) {
+        throw new IllegalStateException("the source of topic \"" + topic + "\" was started twice");
+      }
+      this.sink = sink;
+    }
+    schedule(0);
+  }
+
+  /** Polls as soon as possible, for example when the database announced a change. */
+  void wakeUp() {
+    synchronized (lock) {
+      if (sink == null || closed) {
+        return;
+      }
+      if (running) {
+        rerun = true;
+        return;
+      }
+    }
+    schedule(0);
+  }
+
+  private void schedule(long delayNanos) {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      if (next != null) {
+        next.cancel(false);
+      }
+      try {
+        next = scheduler.schedule(this::run, delayNanos, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        log.debug("topic {}: scheduler shut down, polling stopped", topic);
+      }
+    }
+  }
+
+  private void run() {
+    UpdateSink target;
+    synchronized (lock) {
+      if (closed || running) {
+        return;
+      }
+      running = true;
+      rerun = false;
+      target = sink;
+    }
+    long delay;
+    try {
+      boolean more = task.poll();
+      if (failures > 0) {
+        log.info("topic {}: the database answers again after {} failed polls", topic, failures);
+      }
+      failures = 0;
+      delay = more ? 0 : interval.toNanos();
+    } catch (SQLException | RuntimeException e) {
+      failures++;
+      String message = describe(e);
+      if (failures == 1) {
+        log.warn("topic {}: {}; retrying with backoff", topic, message, e);
+      } else {
+        log.debug("topic {}: still failing ({} times): {}", topic, failures, e.toString());
+      }
+      target.reportError(topic, message);
+      delay = backoff().toNanos();
+    }
+    synchronized (lock) {
+      running = false;
+      if (rerun) {
+        delay = 0;
+      }
+    }
+    schedule(delay);
+  }
+
+  /** interval × 2^(failures-1), capped. */
+  private Duration backoff() {
+    int doublings = Math.min(failures - 1, 20);
+    Duration d = interval.multipliedBy(1L << doublings);
+    return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
+  }
+
+  /** Words for the people watching the wall, not a stack trace. */
+  static String describe(Exception e) {
+    if (e instanceof SQLTimeoutException) {
+      return "database too slow: the query timed out";
+    }
+    if (e instanceof SQLTransientConnectionException
+        || e instanceof SQLNonTransientConnectionException
+        || (e instanceof SQLException s
+            && s.getSQLState() != null
+            && s.getSQLState().startsWith("08"))) {
+      return "database unreachable";
+    }
+    String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    return "database error: "
+        + (message.length() > 200 ? message.substring(0, 200) + "..." : message);
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+      if (next != null) {
+        next.cancel(false);
+      }
+    }
+    if (ownsScheduler) {
+      scheduler.shutdownNow();
+    }
+  }
+}
