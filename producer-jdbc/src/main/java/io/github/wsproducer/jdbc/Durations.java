@@ -14,11 +14,4 @@ final class Durations {
     }
     return value;
   }
-
-  static void requireNotShorter(String name, Duration value, String otherName, Duration other) {
-    if (value.compareTo(other) < 0) {
-      throw new IllegalArgumentException(
-          name + " (" + value + ") must not be shorter than " + otherName + " (" + other + ")");
-    }
-  }
 }

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Poller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Poller.class);
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
   /** One poll; returns whether to poll again at once (more rows are waiting). */
   interface Task {
@@ -142,10 +143,10 @@ final class Poller implements AutoCloseable {
     schedule(delay);
   }
 
-  /** interval × 2^(failures-1), capped. */
+  /** Retries start at the interval, or 1 s if that is shorter, and double up to maxBackoff. */
   private Duration backoff() {
-    int doublings = Math.min(failures - 1, 20);
-    Duration d = interval.multipliedBy(1L << doublings);
+    Duration first = interval.compareTo(FIRST_RETRY) < 0 ? interval : FIRST_RETRY;
+    Duration d = first.multipliedBy(1L << Math.min(failures - 1, 20));
     return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
   }
 

@@ -165,13 +165,8 @@ public final class QuerySource implements UpdateSource {
       return this;
     }
 
-    /**
-     * A new source.
-     *
-     * @throws IllegalArgumentException if maxBackoff is shorter than the interval
-     */
+    /** A new source. */
     public QuerySource build() {
-      Durations.requireNotShorter("maxBackoff", maxBackoff, "interval", interval);
       return new QuerySource(this);
     }
   }

@@ -310,13 +310,8 @@ public final class TableTailSource implements UpdateSource {
       return this;
     }
 
-    /**
-     * A new source.
-     *
-     * @throws IllegalArgumentException if maxBackoff is shorter than the interval
-     */
+    /** A new source. */
     public TableTailSource build() {
-      Durations.requireNotShorter("maxBackoff", maxBackoff, "interval", interval);
       return new TableTailSource(this);
     }
   }

@@ -1,0 +1,122 @@
+package io.github.wsproducer.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** What a {@link QuerySource} guarantees, run against each database. */
+abstract class QuerySourceContract {
+  Database db;
+  String table;
+  QuerySource source;
+
+  abstract Database database();
+
+  @BeforeEach
+  void createTable() throws SQLException {
+    db = database();
+    table = Database.uniqueName("status");
+    db.execute(
+        "CREATE TABLE " + table + " (name VARCHAR(20) PRIMARY KEY, Events INT, lag_ms INT)",
+        "INSERT INTO " + table + " VALUES ('orders', 10, 5), ('payments', 3, 40)");
+  }
+
+  @AfterEach
+  void dropTable() throws SQLException {
+    if (source != null) {
+      source.close();
+    }
+    db.execute("DROP TABLE IF EXISTS " + table);
+  }
+
+  QuerySource.Builder query(String sql) {
+    return QuerySource.builder(db.dataSource(), "streams", sql).interval(Duration.ofMillis(20));
+  }
+
+  RecordingSink start(QuerySource.Builder builder) {
+    RecordingSink sink = new RecordingSink();
+    source = builder.build();
+    source.start(sink);
+    return sink;
+  }
+
+  @Test
+  void publishesOnlyWhenTheResultChanges() throws Exception {
+    RecordingSink sink =
+        start(query("SELECT name, events, lag_ms FROM " + table + " ORDER BY name"));
+    JsonNode first = sink.next();
+    assertThat(first.toString())
+        .isEqualTo(
+            "[{\"name\":\"orders\",\"events\":10,\"lag_ms\":5},"
+                + "{\"name\":\"payments\",\"events\":3,\"lag_ms\":40}]");
+    await().until(() -> sink.heartbeats.get() >= 5);
+    assertThat(sink.published).as("no publish while nothing changed").isEmpty();
+
+    db.execute("UPDATE " + table + " SET lag_ms = 7 WHERE name = 'orders'");
+    assertThat(sink.next().get(0).path("lag_ms").asInt()).isEqualTo(7);
+  }
+
+  @Test
+  void keyedByMapsRowsToAnObjectForAKeyedTopic() throws Exception {
+    RecordingSink sink =
+        start(
+            query("SELECT name, events, lag_ms FROM " + table)
+                .mapper(ResultMapper.keyedBy("NAME")));
+    assertThat(sink.next().toString())
+        .isEqualTo(
+            "{\"orders\":{\"events\":10,\"lag_ms\":5},\"payments\":{\"events\":3,\"lag_ms\":40}}");
+  }
+
+  @Test
+  void pausesWhileNobodyWatches() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    sink.watched = false;
+    source = query("SELECT COUNT(*) AS n FROM " + table).pauseWhenUnwatched(true).build();
+    source.start(sink);
+    await()
+        .during(Duration.ofMillis(300))
+        .until(() -> sink.published.isEmpty() && sink.heartbeats.get() == 0);
+    sink.watched = true;
+    assertThat(sink.next().get(0).path("n").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void aFailingQueryIsReportedAndTheSourceRecoversByItself() throws Exception {
+    RecordingSink sink =
+        start(
+            query("SELECT name, lag_ms FROM " + table + " ORDER BY name")
+                .maxBackoff(Duration.ofMillis(100))
+                .mapper(ResultMapper.firstRow()));
+    assertThat(sink.next().path("lag_ms").asInt()).isEqualTo(5);
+    db.execute("ALTER TABLE " + table + " RENAME TO " + table + "_away");
+    assertThat(sink.nextError()).startsWith("database error:");
+    db.execute("ALTER TABLE " + table + "_away RENAME TO " + table);
+    int before = sink.heartbeats.get();
+    await().until(() -> sink.heartbeats.get() > before);
+    assertThat(sink.published).as("the unchanged result is not published again").isEmpty();
+  }
+
+  @Test
+  void invalidSettingsFailWithTheFieldAndTheValue() {
+    assertThatThrownBy(() -> query("SELECT 1").interval(Duration.ZERO))
+        .hasMessage("interval must be positive, was PT0S");
+    assertThatThrownBy(
+            () ->
+                query("SELECT 1")
+                    .interval(Duration.ofMinutes(2))
+                    .maxBackoff(Duration.ofMinutes(1))
+                    .build())
+        .hasMessage("maxBackoff (PT1M) must not be shorter than interval (PT2M)");
+    assertThatThrownBy(() -> QuerySource.builder(db.dataSource(), "bad topic", "SELECT 1"))
+        .hasMessageContaining("topic name must match");
+    assertThatThrownBy(() -> TableTailSource.builder(db.dataSource(), "t", "events; DROP"))
+        .hasMessageContaining("table must be a plain SQL identifier");
+  }
+}
