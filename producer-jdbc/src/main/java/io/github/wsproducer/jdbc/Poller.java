@@ -23,10 +23,23 @@ final class Poller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Poller.class);
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
-  /** One poll; returns whether to poll again at once (more rows are waiting). */
-  interface Task {
-    boolean poll() throws SQLException;
+  /** What a poll found, which decides when the next one runs. */
+  enum Outcome {
+    /** Polled; the next poll after the interval. */
+    DONE,
+    /** More rows are waiting: poll again at once. */
+    MORE,
+    /** Skipped because nobody watches: check again soon, so a new viewer waits little. */
+    PAUSED
   }
+
+  /** One poll. */
+  interface Task {
+    Outcome poll() throws SQLException;
+  }
+
+  /** How often a paused source checks whether someone watches again. */
+  private static final Duration PAUSED_RECHECK = Duration.ofMillis(250);
 
   private final String topic;
   private final Duration interval;
@@ -117,12 +130,17 @@ final class Poller implements AutoCloseable {
     }
     long delay;
     try {
-      boolean more = task.poll();
-      if (failures > 0) {
+      Outcome outcome = task.poll();
+      if (failures > 0 && outcome != Outcome.PAUSED) {
         log.info("topic {}: the database answers again after {} failed polls", topic, failures);
+        failures = 0;
       }
-      failures = 0;
-      delay = more ? 0 : interval.toNanos();
+      delay =
+          switch (outcome) {
+            case MORE -> 0;
+            case PAUSED -> Math.min(interval.toNanos(), PAUSED_RECHECK.toNanos());
+            case DONE -> interval.toNanos();
+          };
     } catch (SQLException | RuntimeException e) {
       failures++;
       String message = describe(e);

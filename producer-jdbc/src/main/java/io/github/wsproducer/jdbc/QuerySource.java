@@ -79,10 +79,10 @@ public final class QuerySource implements UpdateSource {
     poller.wakeUp();
   }
 
-  private boolean poll() throws SQLException {
+  private Poller.Outcome poll() throws SQLException {
     UpdateSink target = sink;
     if (pauseWhenUnwatched && !target.isWatched(topic)) {
-      return false;
+      return Poller.Outcome.PAUSED;
     }
     JsonNode result;
     try (Connection connection = dataSource.getConnection();
@@ -98,7 +98,7 @@ public final class QuerySource implements UpdateSource {
       target.publish(topic, result);
       last = result;
     }
-    return false;
+    return Poller.Outcome.DONE;
   }
 
   @Override

@@ -120,7 +120,7 @@ public final class TableTailSource implements UpdateSource {
     return position;
   }
 
-  private boolean poll() throws SQLException {
+  private Poller.Outcome poll() throws SQLException {
     UpdateSink target = sink;
     List<Row> rows = new ArrayList<>();
     try (Connection connection = dataSource.getConnection()) {
@@ -141,18 +141,18 @@ public final class TableTailSource implements UpdateSource {
     }
     if (rows.isEmpty()) {
       target.heartbeat(topic);
-      return false;
+      return Poller.Outcome.DONE;
     }
     long now = System.nanoTime();
     for (Row row : rows) {
       if (row.id() > position + 1 && !holeCanBeSkipped(position + 1, row.id(), now)) {
-        return false; // wait for the hole to fill; the rows after it are read again
+        return Poller.Outcome.DONE; // wait for the hole to fill; the rows after it are read again
       }
       target.publish(topic, row.value());
       position = row.id();
     }
     holeSeenAt = -1;
-    return rows.size() == batchSize;
+    return rows.size() == batchSize ? Poller.Outcome.MORE : Poller.Outcome.DONE;
   }
 
   private long end(Connection connection) throws SQLException {

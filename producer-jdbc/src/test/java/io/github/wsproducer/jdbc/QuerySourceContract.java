@@ -107,13 +107,6 @@ abstract class QuerySourceContract {
   void invalidSettingsFailWithTheFieldAndTheValue() {
     assertThatThrownBy(() -> query("SELECT 1").interval(Duration.ZERO))
         .hasMessage("interval must be positive, was PT0S");
-    assertThatThrownBy(
-            () ->
-                query("SELECT 1")
-                    .interval(Duration.ofMinutes(2))
-                    .maxBackoff(Duration.ofMinutes(1))
-                    .build())
-        .hasMessage("maxBackoff (PT1M) must not be shorter than interval (PT2M)");
     assertThatThrownBy(() -> QuerySource.builder(db.dataSource(), "bad topic", "SELECT 1"))
         .hasMessageContaining("topic name must match");
     assertThatThrownBy(() -> TableTailSource.builder(db.dataSource(), "t", "events; DROP"))

@@ -2,13 +2,15 @@ package io.github.wsproducer.sample;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.sql.SQLException;
 
 /**
- * {@code java -jar sample-dashboard.jar [--port N] [--host HOST] [--allow-origin URL]...}
+ * {@code java -jar sample-dashboard.jar [--port N] [--host HOST] [--allow-origin URL]...
+ * [--jdbc-url URL --jdbc-user USER --jdbc-password PW]}
  *
- * <p>Exit status: 0 after {@code --help}, 2 for a bad command line, 1 when the port cannot be
- * bound; otherwise the server runs until the process is stopped (Ctrl-C), which closes WebSockets
- * with 1012 and a reconnect hint.
+ * <p>Exit status: 0 after {@code --help}, 2 for a bad command line, 1 when the port cannot be bound
+ * or the database cannot be used; otherwise the server runs until the process is stopped (Ctrl-C),
+ * which closes WebSockets with 1012 and a reconnect hint.
  */
 public final class Main {
   private Main() {}
@@ -34,6 +36,12 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       System.exit(2);
+      return;
+    } catch (SQLException e) {
+      System.err.printf(
+          "error: cannot use the database at %s: %s%n",
+          options.jdbcUrl() == null ? DataStreams.H2_URL : options.jdbcUrl(), e.getMessage());
+      System.exit(1);
       return;
     } catch (IOException e) {
       if (!(e instanceof BindException || e.getCause() instanceof BindException)) {

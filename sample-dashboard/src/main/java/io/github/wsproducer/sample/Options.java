@@ -9,9 +9,19 @@ import java.util.List;
  * @param host interface to bind
  * @param port TCP port, 0 for any free one
  * @param allowedOrigins browser origins accepted besides the server's own and {@code null}
+ * @param jdbcUrl the database, or {@code null} for the embedded H2
+ * @param jdbcUser its user, or {@code null}
+ * @param jdbcPassword its password, or {@code null}
  * @param help whether {@code --help} was given
  */
-record Options(String host, int port, List<String> allowedOrigins, boolean help) {
+record Options(
+    String host,
+    int port,
+    List<String> allowedOrigins,
+    String jdbcUrl,
+    String jdbcUser,
+    String jdbcPassword,
+    boolean help) {
 
   static final String USAGE =
       """
@@ -22,6 +32,11 @@ record Options(String host, int port, List<String> allowedOrigins, boolean help)
         --allow-origin URL   also accept browser pages from this origin, e.g.
                              https://wall.example.com (repeatable); pages opened from
                              disk (origin "null") are always accepted by the sample
+        --jdbc-url URL       use this database instead of the embedded H2, e.g.
+                             jdbc:postgresql://127.0.0.1:5432/test; the schema is
+                             created if missing
+        --jdbc-user USER     the database user
+        --jdbc-password PW   the database password (or set WSPRODUCER_JDBC_PASSWORD)
         --help               print this help and exit
       """;
 
@@ -38,6 +53,9 @@ record Options(String host, int port, List<String> allowedOrigins, boolean help)
     String host = "localhost";
     int port = 5000;
     List<String> origins = new ArrayList<>();
+    String jdbcUrl = null;
+    String jdbcUser = null;
+    String jdbcPassword = System.getenv("WSPRODUCER_JDBC_PASSWORD");
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -46,10 +64,20 @@ record Options(String host, int port, List<String> allowedOrigins, boolean help)
         case "--host" -> host = value(args, ++i, arg);
         case "--port" -> port = port(value(args, ++i, arg));
         case "--allow-origin" -> origins.add(value(args, ++i, arg));
+        case "--jdbc-url" -> jdbcUrl = jdbcUrl(value(args, ++i, arg));
+        case "--jdbc-user" -> jdbcUser = value(args, ++i, arg);
+        case "--jdbc-password" -> jdbcPassword = value(args, ++i, arg);
         default -> throw new UsageException("unknown option \"" + arg + "\"");
       }
     }
-    return new Options(host, port, List.copyOf(origins), help);
+    return new Options(host, port, List.copyOf(origins), jdbcUrl, jdbcUser, jdbcPassword, help);
+  }
+
+  private static String jdbcUrl(String value) throws UsageException {
+    if (!value.startsWith("jdbc:")) {
+      throw new UsageException("--jdbc-url must start with jdbc:, was \"" + value + "\"");
+    }
+    return value;
   }
 
   private static String value(String[] args, int i, String flag) throws UsageException {

@@ -11,14 +11,17 @@ import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
 /**
- * The sample: the original example's random counter on topic {@code random}, served over WebSockets
- * and with a page at {@code /}.
+ * The sample: the original example's random counter on topic {@code random}, and the topics of a
+ * simulated data-streams database ({@link DataStreams}), served over WebSockets with a page at
+ * {@code /}.
  */
 final class SampleServer implements AutoCloseable {
+  private final DataStreams data;
   private final Hub hub;
   private final Server server;
 
-  private SampleServer(Hub hub, Server server) {
+  private SampleServer(DataStreams data, Hub hub, Server server) {
+    this.data = data;
     this.hub = hub;
     this.server = server;
   }
@@ -26,14 +29,18 @@ final class SampleServer implements AutoCloseable {
   /**
    * Starts the hub and the server; returns once connections are accepted.
    *
+   * @throws java.sql.SQLException if the database cannot be reached
    * @throws Exception if the server cannot start, for example because the port is taken
    */
   static SampleServer start(Options options) throws Exception {
-    Hub hub =
+    DataStreams data =
+        DataStreams.open(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword());
+    Hub.Builder topics =
         Hub.builder()
             .topic(Topic.of("random", State.latest()))
-            .source(RandomWalkSource.builder("random").build())
-            .build();
+            .source(RandomWalkSource.builder("random").build());
+    data.addTo(topics);
+    Hub hub = topics.build();
     Server server = new Server();
     try {
       ServerConnector connector = new ServerConnector(server);
@@ -51,10 +58,12 @@ final class SampleServer implements AutoCloseable {
       options.allowedOrigins().forEach(ws::allowOrigin);
       ws.build().mount(server);
       server.start();
-      return new SampleServer(hub, server);
+      data.startSimulation();
+      return new SampleServer(data, hub, server);
     } catch (Exception | Error e) {
       server.stop();
       hub.close();
+      data.close();
       throw e;
     }
   }
@@ -63,7 +72,7 @@ final class SampleServer implements AutoCloseable {
     return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
   }
 
-  /** Stops the server (clients get 1012 and a reconnect hint), then the hub. */
+  /** Stops the server (clients get 1012 and a reconnect hint), then the hub and the database. */
   @Override
   public void close() {
     try {
@@ -72,6 +81,7 @@ final class SampleServer implements AutoCloseable {
       System.err.println("error while stopping the server: " + e);
     } finally {
       hub.close();
+      data.close();
     }
   }
 }

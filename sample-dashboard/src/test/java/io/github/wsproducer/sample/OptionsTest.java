@@ -10,24 +10,46 @@ class OptionsTest {
 
   @Test
   void defaultsToLocalhostPort5000() throws Exception {
-    assertThat(Options.parse()).isEqualTo(new Options("localhost", 5000, List.of(), false));
+    assertThat(Options.parse())
+        .isEqualTo(
+            new Options(
+                "localhost",
+                5000,
+                List.of(),
+                null,
+                null,
+                System.getenv("WSPRODUCER_JDBC_PASSWORD"),
+                false));
   }
 
   @Test
   void readsEveryFlagAndRepeatedOrigins() throws Exception {
-    assertThat(
-            Options.parse(
-                "--port",
-                "0",
-                "--host",
-                "0.0.0.0",
-                "--allow-origin",
-                "https://a.example",
-                "--allow-origin",
-                "http://b.example:8080"))
+    Options options =
+        Options.parse(
+            "--port",
+            "0",
+            "--host",
+            "0.0.0.0",
+            "--allow-origin",
+            "https://a.example",
+            "--allow-origin",
+            "http://b.example:8080",
+            "--jdbc-url",
+            "jdbc:postgresql://db/test",
+            "--jdbc-user",
+            "wall",
+            "--jdbc-password",
+            "secret");
+    assertThat(options)
         .isEqualTo(
             new Options(
-                "0.0.0.0", 0, List.of("https://a.example", "http://b.example:8080"), false));
+                "0.0.0.0",
+                0,
+                List.of("https://a.example", "http://b.example:8080"),
+                "jdbc:postgresql://db/test",
+                "wall",
+                "secret",
+                false));
     assertThat(Options.parse("--help").help()).isTrue();
   }
 
@@ -41,6 +63,8 @@ class OptionsTest {
         .hasMessage("--port needs a value");
     assertThatThrownBy(() -> Options.parse("--port", "http"))
         .hasMessage("--port must be a number from 0 to 65535, was \"http\"");
+    assertThatThrownBy(() -> Options.parse("--jdbc-url", "postgres://db"))
+        .hasMessage("--jdbc-url must start with jdbc:, was \"postgres://db\"");
     assertThatThrownBy(() -> Options.parse("--port", "70000"))
         .hasMessage("--port must be a number from 0 to 65535, was \"70000\"");
   }

@@ -14,6 +14,11 @@ public class Recorder implements Session.Listener.AutoDemanding {
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+  volatile Session session;
+
+  void send(String text) {
+    session.sendText(text, org.eclipse.jetty.websocket.api.Callback.NOOP);
+  }
 
   @Override
   public void onWebSocketText(String message) {

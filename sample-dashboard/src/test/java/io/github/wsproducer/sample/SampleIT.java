@@ -3,6 +3,7 @@ package io.github.wsproducer.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.wsproducer.testing.Services;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -73,18 +74,87 @@ class SampleIT {
   }
 
   private static Recorder connect(int port, String path, String origin) throws Exception {
+    return connect(port, path, origin, null);
+  }
+
+  private static Recorder connect(int port, String path, String origin, String subprotocol)
+      throws Exception {
     Recorder recorder = new Recorder();
     ClientUpgradeRequest request =
         new ClientUpgradeRequest(URI.create("ws://127.0.0.1:" + port + path));
     if (origin != null) {
       request.setHeader("Origin", origin);
     }
+    if (subprotocol != null) {
+      request.setSubProtocols(subprotocol);
+    }
     try {
-      client.connect(recorder, request).get(10, TimeUnit.SECONDS);
+      recorder.session = client.connect(recorder, request).get(10, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw (Exception) e.getCause();
     }
     return recorder;
+  }
+
+  /**
+   * The data-stream topics are live: the hello lists them, the snapshot of {@code streams} has
+   * every pipeline, and the simulator's batches arrive as updates of all three.
+   */
+  private static void assertDataStreamTopicsAreLive(int port) throws Exception {
+    Recorder screen = connect(port, "/", null, "wsproducer.v1");
+    JsonNode hello = screen.next();
+    assertThat(hello.path("topics").findValuesAsString("name"))
+        .containsExactly("random", "streams", "totals", "events");
+    for (String topic : List.of("streams", "totals", "events")) {
+      screen.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}");
+    }
+    java.util.Map<String, Integer> updates = new java.util.HashMap<>();
+    while (updates.size() < 3) {
+      JsonNode message = screen.next();
+      String topic = message.path("topic").asString();
+      if (message.path("type").asString().equals("snapshot") && topic.equals("streams")) {
+        assertThat(message.path("data").propertyNames())
+            .containsExactlyInAnyOrder("orders", "payments", "clicks");
+      }
+      if (message.path("type").asString().equals("update")) {
+        updates.merge(topic, 1, Integer::sum);
+      }
+    }
+  }
+
+  @Test
+  void theEmbeddedDatabaseFeedsThreeTopics() throws Exception {
+    Process sample = launch("--port", "0", "--host", "127.0.0.1");
+    try {
+      assertDataStreamTopicsAreLive(awaitListening(sample));
+    } finally {
+      sample.destroy();
+      sample.waitFor(15, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void postgresqlFeedsTheSameTopicsAndGetsItsSchemaCreated() throws Exception {
+    String url = Services.postgresUrl();
+    Process sample =
+        launch("--port", "0", "--host", "127.0.0.1", "--jdbc-url", url, "--jdbc-user", "postgres");
+    try {
+      assertDataStreamTopicsAreLive(awaitListening(sample));
+    } finally {
+      sample.destroy();
+      sample.waitFor(15, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anUnreachableDatabaseAtStartIsAClearMessage() throws Exception {
+    Process sample = launch("--port", "0", "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/test");
+    assertThat(sample.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(sample.exitValue()).isEqualTo(1);
+    String err = new String(sample.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(err)
+        .contains("error: cannot use the database at jdbc:postgresql://127.0.0.1:1/test:")
+        .doesNotContain("\tat ");
   }
 
   @Test
