@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -38,6 +39,9 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  *       chosen with {@code subscribe} messages.
  * </ul>
  *
+ * <p>It also serves the dependency-free browser client at {@code /wsproducer.js} ({@code
+ * docs/client.md}).
+ *
  * <p>Upgrade requests from a browser are accepted only from the allowed origins (by default the
  * server's own origin); others get HTTP 403. Requests without an {@code Origin} header come from
  * non-browser clients and are accepted. Requests that are not WebSocket upgrades pass through to
@@ -55,6 +59,9 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 public final class HubWebSocket {
   /** The subprotocol of the envelope form. */
   public static final String SUBPROTOCOL = "wsproducer.v1";
+
+  /** Where the browser client is served. */
+  public static final String CLIENT_PATH = "/wsproducer.js";
 
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
@@ -179,7 +186,10 @@ public final class HubWebSocket {
     }
   }
 
-  /** The upgrade handler; closes its connections with a restart hint when it stops. */
+  /**
+   * The upgrade handler. It also serves the browser client at {@code /wsproducer.js}, and closes
+   * its connections with a restart hint when it stops.
+   */
   private static final class HubUpgradeHandler extends WebSocketUpgradeHandler {
     private final SessionRegistry sessions;
 
@@ -189,6 +199,16 @@ public final class HubWebSocket {
         SessionRegistry sessions) {
       super(container, configurator);
       this.sessions = sessions;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      if (HttpMethod.GET.is(request.getMethod())
+          && Request.getPathInContext(request).equals(CLIENT_PATH)) {
+        ClientScript.serve(request, response, callback);
+        return true;
+      }
+      return super.handle(request, response, callback);
     }
 
     @Override

@@ -1,0 +1,236 @@
+// Unit tests of the browser client's logic, run with Node's built-in test runner
+// (node --test), by ClientScriptTest during the build.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const path = require('node:path');
+const wsproducer = require(path.join(__dirname, '../../main/resources/io/github/wsproducer/jetty/wsproducer.js'));
+
+// Timers that run only when the test advances the clock.
+function fakeTime() {
+  let now = 0;
+  let timers = [];
+  let nextId = 1;
+  return {
+    now: () => now,
+    setTimeout(fn, ms) {
+      const id = nextId++;
+      timers.push({ id, at: now + ms, fn });
+      return id;
+    },
+    clearTimeout(id) {
+      timers = timers.filter((t) => t.id !== id);
+    },
+    advance(ms) {
+      const end = now + ms;
+      for (;;) {
+        timers.sort((a, b) => a.at - b.at);
+        const due = timers[0];
+        if (!due || due.at > end) break;
+        timers.shift();
+        now = due.at;
+        due.fn();
+      }
+      now = end;
+    },
+    pending: () => timers.map((t) => t.at - now)
+  };
+}
+
+// A WebSocket double: records what the client sends; the test plays the server.
+function fakeSockets() {
+  const sockets = [];
+  function FakeWebSocket(url, protocol) {
+    this.url = url;
+    this.protocol = protocol;
+    this.readyState = 0;
+    this.sent = [];
+    sockets.push(this);
+  }
+  FakeWebSocket.prototype.send = function (text) {
+    this.sent.push(JSON.parse(text));
+  };
+  FakeWebSocket.prototype.close = function () {
+    this.readyState = 3;
+  };
+  FakeWebSocket.prototype.serverOpens = function () {
+    this.readyState = 1;
+    this.onopen();
+  };
+  FakeWebSocket.prototype.serverSends = function (msg) {
+    this.onmessage({ data: JSON.stringify(msg) });
+  };
+  FakeWebSocket.prototype.serverCloses = function (code, reason) {
+    this.readyState = 3;
+    this.onclose({ code, reason: reason || '' });
+  };
+  return { FakeWebSocket, sockets, last: () => sockets[sockets.length - 1] };
+}
+
+const HELLO = {
+  type: 'hello',
+  server: 'wsproducer/test',
+  topics: [
+    { name: 'random', state: 'latest' },
+    { name: 'streams', state: 'keyed' },
+    { name: 'events', state: 'window' }
+  ]
+};
+
+function setup(extra) {
+  const time = fakeTime();
+  const net = fakeSockets();
+  const states = [];
+  const client = wsproducer.connect(
+    'ws://server/',
+    Object.assign(
+      {
+        WebSocket: net.FakeWebSocket,
+        setTimeout: time.setTimeout,
+        clearTimeout: time.clearTimeout,
+        now: time.now,
+        random: () => 0.5,
+        onState: (s) => states.push(s)
+      },
+      extra
+    )
+  );
+  return { time, net, client, states };
+}
+
+test('backoff stays within full-jitter bounds and the 20 s cap', () => {
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const bound = Math.min(20000, 500 * Math.pow(2, attempt));
+    assert.strictEqual(wsproducer.backoff(attempt, () => 0, 500, 20000), 0);
+    const high = wsproducer.backoff(attempt, () => 0.999999, 500, 20000);
+    assert.ok(high < bound && high >= bound * 0.99, `attempt ${attempt}: ${high} vs ${bound}`);
+  }
+  assert.strictEqual(wsproducer.backoff(30, () => 0.5, 500, 20000), 10000);
+});
+
+test('the restart hint is read from a 1012 close reason', () => {
+  assert.strictEqual(wsproducer.restartHint('restart, reconnect in 2345 ms'), 2345);
+  assert.strictEqual(wsproducer.restartHint('going away'), -1);
+  assert.strictEqual(wsproducer.restartHint(undefined), -1);
+});
+
+test('keyed and window values fold like the server states', () => {
+  assert.deepStrictEqual(wsproducer.fold('keyed', { a: 1, b: 2 }, { b: 3, a: null, c: 4 }), { b: 3, c: 4 });
+  assert.deepStrictEqual(wsproducer.fold('window', [1, 2, 3], 4, 3), [2, 3, 4]);
+  assert.deepStrictEqual(wsproducer.fold('latest', { v: 1 }, { v: 2 }), { v: 2 });
+});
+
+test('a topic tracks its resume position and refuses a gap', () => {
+  const values = [];
+  const t = new wsproducer.Topic('random', (v) => values.push(v), null, 50);
+  assert.strictEqual(t.since(), undefined);
+  assert.ok(t.apply({ type: 'snapshot', epoch: 7, seq: 4, data: { variable: 10 } }, 1));
+  assert.ok(t.apply({ type: 'update', epoch: 7, seq: 5, data: { variable: 12 } }, 2));
+  assert.deepStrictEqual(t.since(), { epoch: 7, seq: 5 });
+  assert.strictEqual(t.apply({ type: 'update', epoch: 7, seq: 7, data: { variable: 30 } }, 3), false);
+  assert.strictEqual(t.apply({ type: 'update', epoch: 8, seq: 6, data: { variable: 30 } }, 3), false);
+  assert.deepStrictEqual(t.since(), { epoch: 7, seq: 5 }, 'a refused update does not move the position');
+  assert.deepStrictEqual(values, [{ variable: 10 }, { variable: 12 }]);
+  assert.strictEqual(t.receivedAt, 2);
+});
+
+test('subscribes after hello and resumes from the last position after a reconnect', () => {
+  const { time, net, client } = setup();
+  const seen = [];
+  client.subscribe('random', (v, m) => seen.push([m.type, m.seq, v.variable]));
+  const first = net.last();
+  assert.strictEqual(first.protocol, 'wsproducer.v1');
+  first.serverOpens();
+  first.serverSends(HELLO);
+  assert.deepStrictEqual(first.sent, [{ type: 'subscribe', topic: 'random' }]);
+  first.serverSends({ type: 'snapshot', topic: 'random', epoch: 1, seq: 3, ts: 0, data: { variable: 9 } });
+  first.serverSends({ type: 'update', topic: 'random', epoch: 1, seq: 4, ts: 0, data: { variable: 11 } });
+
+  first.serverCloses(1006);
+  assert.strictEqual(client.state, 'reconnecting');
+  assert.deepStrictEqual(time.pending(), [250], 'first retry: random 0.5 of 500 ms');
+  time.advance(250);
+  const second = net.last();
+  assert.notStrictEqual(second, first);
+  second.serverOpens();
+  second.serverSends(HELLO);
+  assert.deepStrictEqual(second.sent, [{ type: 'subscribe', topic: 'random', since: { epoch: 1, seq: 4 } }]);
+  second.serverSends({ type: 'update', topic: 'random', epoch: 1, seq: 5, ts: 0, data: { variable: 15 } });
+  assert.deepStrictEqual(seen, [['snapshot', 3, 9], ['update', 4, 11], ['update', 5, 15]]);
+  assert.strictEqual(client.state, 'open');
+});
+
+test('a gap asks for a fresh snapshot', () => {
+  const { net, client } = setup();
+  client.subscribe('random', () => {});
+  const s = net.last();
+  s.serverOpens();
+  s.serverSends(HELLO);
+  s.serverSends({ type: 'snapshot', topic: 'random', epoch: 1, seq: 1, data: { variable: 1 } });
+  s.serverSends({ type: 'update', topic: 'random', epoch: 1, seq: 3, data: { variable: 5 } });
+  assert.deepStrictEqual(s.sent[1], { type: 'subscribe', topic: 'random' });
+});
+
+test('retries back off exponentially with jitter and reset after a successful connection', () => {
+  const { time, net } = setup({ random: () => 0.999 });
+  const delays = [];
+  for (let i = 0; i < 8; i++) {
+    net.last().serverCloses(1006);
+    delays.push(time.pending()[0]);
+    time.advance(delays[i]);
+  }
+  assert.deepStrictEqual(delays, [499, 999, 1998, 3996, 7992, 15984, 19980, 19980]);
+  net.last().serverOpens();
+  net.last().serverSends(HELLO);
+  net.last().serverCloses(1006);
+  assert.deepStrictEqual(time.pending(), [499]);
+});
+
+test('a 1012 close waits exactly the server hint', () => {
+  const { time, net } = setup();
+  net.last().serverOpens();
+  net.last().serverCloses(1012, 'restart, reconnect in 3210 ms');
+  assert.deepStrictEqual(time.pending(), [3210]);
+});
+
+test('the watchdog reconnects when the server goes silent, and pings keep it fed', () => {
+  const { time, net, client } = setup({ watchdog: 1000 });
+  const first = net.last();
+  first.serverOpens();
+  first.serverSends(HELLO);
+  time.advance(900);
+  first.serverSends({ type: 'ping', ts: 0 });
+  time.advance(900);
+  assert.strictEqual(net.sockets.length, 1, 'a ping 900 ms in keeps the connection');
+  time.advance(100);
+  assert.strictEqual(client.state, 'reconnecting');
+  assert.strictEqual(first.readyState, 3, 'the silent socket is closed');
+  time.advance(250);
+  assert.strictEqual(net.sockets.length, 2);
+});
+
+test('freshness follows status messages', () => {
+  const { time, net, client } = setup();
+  const statuses = [];
+  client.subscribe('streams', () => {}, (s) => statuses.push(s));
+  const s = net.last();
+  s.serverOpens();
+  s.serverSends(HELLO);
+  time.advance(10);
+  s.serverSends({ type: 'snapshot', topic: 'streams', epoch: 1, seq: 1, data: { orders: { n: 1 } } });
+  s.serverSends({ type: 'status', topic: 'streams', stale: false, error: 'database unreachable', ts: 5 });
+  assert.deepStrictEqual(client.freshness('streams'), { stale: false, error: 'database unreachable', ts: 5, receivedAt: 10 });
+  s.serverSends({ type: 'status', topic: 'streams', stale: false, ts: 6 });
+  assert.strictEqual(client.freshness('streams').error, null);
+  assert.strictEqual(statuses.length, 2);
+});
+
+test('close stops reconnecting', () => {
+  const { time, net, client } = setup();
+  net.last().serverOpens();
+  client.close();
+  assert.strictEqual(client.state, 'closed');
+  assert.deepStrictEqual(time.pending(), []);
+  time.advance(60000);
+  assert.strictEqual(net.sockets.length, 1);
+});
