@@ -42,7 +42,8 @@ class ClientScriptTest {
             .start();
     String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    System.out.println(output.lines().filter(l -> l.startsWith("# ") && !l.startsWith("# Subtest")).toList());
+    System.out.println(
+        output.lines().filter(l -> l.startsWith("# ") && !l.startsWith("# Subtest")).toList());
     assertThat(run.exitValue()).as(output).isZero();
     assertThat(output).contains("# fail 0").doesNotContain("# pass 0");
   }

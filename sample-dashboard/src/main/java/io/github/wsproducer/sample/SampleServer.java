@@ -48,8 +48,13 @@ final class SampleServer implements AutoCloseable {
       connector.setPort(options.port());
       server.addConnector(connector);
 
+      // The dashboard, and uPlot from its WebJar: everything the page loads comes from this jar.
+      ResourceFactory resources = ResourceFactory.of(server);
       ResourceHandler pages = new ResourceHandler();
-      pages.setBaseResource(ResourceFactory.of(server).newClassLoaderResource("static/"));
+      pages.setBaseResource(
+          ResourceFactory.combine(
+              resources.newClassLoaderResource("static/"),
+              resources.newClassLoaderResource("META-INF/resources/")));
       pages.setWelcomeFiles("index.html");
       server.setHandler(pages);
 

@@ -1,0 +1,168 @@
+package io.github.wsproducer.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.wsproducer.testing.Services;
+import io.github.wsproducer.testing.TcpProxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The dashboard and the original page in a real browser against the real sample. */
+class DashboardBrowserIT {
+  private SampleServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private SampleServer start(int port) throws Exception {
+    server = SampleServer.start(new Options("localhost", port, List.of(), null, null, null, false));
+    return server;
+  }
+
+  private static long number(String text) {
+    return Long.parseLong(text.replace(",", "").trim());
+  }
+
+  private static boolean isNumber(String text) {
+    return text != null && text.replace(",", "").trim().matches("\\d+");
+  }
+
+  @Test
+  void theDashboardShowsLiveValuesAndFillsTheScreenWithoutScrolling() throws Exception {
+    int port = start(0).port();
+    for (int[] size : new int[][] {{1920, 1080}, {1366, 768}}) {
+      try (Browser browser = new Browser(size[0], size[1])) {
+        browser.driver.get("http://localhost:" + port + "/");
+        String random = "[data-topic=random] .value";
+        await().atMost(Duration.ofSeconds(15)).until(() -> isNumber(browser.text(random)));
+        long first = number(browser.text(random));
+        await().atMost(Duration.ofSeconds(15)).until(() -> number(browser.text(random)) > first);
+
+        assertThat(browser.text("#connection")).isEqualTo("live");
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .until(() -> isNumber(browser.text("[data-topic=totals] .value")));
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .until(
+                () ->
+                    browser
+                            .js("return document.querySelectorAll('[data-topic=events] li').length")
+                            .toString()
+                            .equals("0")
+                        == false);
+        assertThat(browser.js("return document.querySelectorAll('[data-topic=streams] td').length"))
+            .as("a row per pipeline")
+            .isNotEqualTo(0L);
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            browser.js("return document.querySelectorAll('.tile canvas').length"))
+                        .as("a sparkline per tile")
+                        .isEqualTo(4L));
+        assertThat(browser.text("[data-topic=random] .badge")).matches("updated \\d+ s ago");
+        assertThat(
+                browser.js(
+                    "return document.documentElement.scrollHeight <= innerHeight"
+                        + " && document.documentElement.scrollWidth <= innerWidth"))
+            .as("no scrolling at %dx%d", size[0], size[1])
+            .isEqualTo(true);
+        Path shot = browser.screenshot("dashboard-" + size[0] + "x" + size[1] + ".png");
+        assertThat(Files.size(shot)).isPositive();
+      }
+    }
+  }
+
+  @Test
+  void thePageSaysWhenTheServerIsGoneAndRecoversWhenItReturns() throws Exception {
+    int port = start(0).port();
+    try (Browser browser = new Browser(1366, 768)) {
+      browser.driver.get("http://localhost:" + port + "/");
+      String random = "[data-topic=random] .value";
+      await().atMost(Duration.ofSeconds(15)).until(() -> isNumber(browser.text(random)));
+
+      server.close();
+      server = null;
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> browser.text("#connection").startsWith("server unreachable"));
+      assertThat(browser.text("[data-topic=random] .badge")).matches("last update \\d+ s ago");
+      browser.screenshot("dashboard-server-gone.png");
+
+      start(port);
+      // A new server starts its counter from 0: fresh values replace the old ones.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> "live".equals(browser.text("#connection")));
+      long before = number(browser.text(random));
+      await().atMost(Duration.ofSeconds(15)).until(() -> number(browser.text(random)) != before);
+      assertThat(browser.text("[data-topic=random] .badge")).matches("updated \\d+ s ago");
+    }
+  }
+
+  @Test
+  void theOriginalPageOpenedFromDiskUpdatesItsElement() throws Exception {
+    int port = start(0).port();
+    Path page = Files.createTempFile("seed-page", ".html");
+    Files.writeString(
+        page,
+        Files.readString(Path.of("seed", "index.html"))
+            .replace("ws://localhost:5000", "ws://localhost:" + port));
+    try (Browser browser = new Browser(800, 600)) {
+      browser.driver.get(page.toUri().toString());
+      await().atMost(Duration.ofSeconds(15)).until(() -> isNumber(browser.text("#variable")));
+      long first = number(browser.text("#variable"));
+      await().atMost(Duration.ofSeconds(15)).until(() -> number(browser.text("#variable")) > first);
+    } finally {
+      Files.delete(page);
+    }
+  }
+
+  @Test
+  void aTileSaysWhenItsDatabaseIsUnreachableAndRecovers() throws Exception {
+    try (TcpProxy proxy = new TcpProxy(Services.postgres())) {
+      server =
+          SampleServer.start(
+              new Options(
+                  "localhost",
+                  0,
+                  List.of(),
+                  "jdbc:postgresql://" + proxy.hostPort() + "/test",
+                  "postgres",
+                  null,
+                  false));
+      try (Browser browser = new Browser(1366, 768)) {
+        browser.driver.get("http://localhost:" + server.port() + "/");
+        String badge = "[data-topic=streams] .badge";
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .until(() -> String.valueOf(browser.text(badge)).startsWith("updated"));
+
+        proxy.cut();
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> "database unreachable".equals(browser.text(badge)));
+        assertThat(browser.text("#connection"))
+            .as("the page itself stays connected")
+            .isEqualTo("live");
+        browser.screenshot("dashboard-database-unreachable.png");
+
+        proxy.restore();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> String.valueOf(browser.text(badge)).startsWith("updated"));
+      }
+    }
+  }
+}
