@@ -67,6 +67,21 @@ public interface Hub extends UpdateSink, AutoCloseable {
    */
   Connection openEnvelope(Transport transport, ConnectionLimits limits);
 
+  /**
+   * Applies a value whose position was assigned by a replicated log (such as a Redis stream shared
+   * by several nodes), instead of by this hub. For replication modules; sources call {@link
+   * #publish}.
+   *
+   * <p>Positions must arrive in order. A position already applied is ignored. A position that does
+   * not follow on from the last one (another epoch, or a gap) makes the hub adopt it and send every
+   * subscriber a snapshot with {@code reset}. Every position becomes one update, so that {@code
+   * seq} stays the same on every node: when the state reports no change, the update's {@code data}
+   * is {@code null}.
+   *
+   * @throws IllegalArgumentException if the topic is unknown or the value is not serializable
+   */
+  void applyReplicated(String topic, long epoch, long seq, Object value);
+
   /** Closes sources and connections and stops owned threads. Idempotent. */
   @Override
   void close();

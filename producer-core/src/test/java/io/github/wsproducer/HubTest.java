@@ -514,4 +514,40 @@ class HubTest {
     c.onClose();
     await().until(() -> !hub.isWatched("t"));
   }
+
+  @Test
+  void replicatedPositionsKeepTheirSeqAndAGapStartsOverWithAReset() throws InterruptedException {
+    hub(Topic.of("t", State.keyed()));
+    RecordingTransport t = new RecordingTransport();
+    subscribe(hub, t, "t", null);
+    t.next("snapshot");
+
+    hub.applyReplicated("t", 77, 5, Map.of("a", 1));
+    JsonNode adopted = t.next("snapshot");
+    assertThat(adopted.path("reset").asBoolean()).as("a position this node never saw").isTrue();
+    assertThat(adopted.path("epoch").asLong()).isEqualTo(77);
+    assertThat(adopted.path("seq").asLong()).isEqualTo(5);
+
+    hub.applyReplicated("t", 77, 6, Map.of("a", 2));
+    hub.applyReplicated("t", 77, 6, Map.of("a", 3)); // a duplicate: ignored
+    hub.applyReplicated("t", 77, 7, Map.of("a", 2)); // no change: still seq 7
+    JsonNode six = t.next("update");
+    assertThat(six.path("seq").asLong()).isEqualTo(6);
+    assertThat(six.path("data").path("a").asInt()).isEqualTo(2);
+    JsonNode seven = t.next("update");
+    assertThat(seven.path("seq").asLong()).isEqualTo(7);
+    assertThat(seven.path("data").isNull()).isTrue();
+
+    hub.applyReplicated("t", 77, 9, Map.of("b", 1)); // seq 8 never arrived
+    JsonNode gap = t.next("snapshot");
+    assertThat(gap.path("reset").asBoolean()).isTrue();
+    assertThat(gap.path("seq").asLong()).isEqualTo(9);
+    assertThat(gap.path("data")).hasSize(2);
+    t.assertQuiet();
+
+    RecordingTransport resumed = new RecordingTransport();
+    subscribe(hub, resumed, "t", "{\"epoch\":77,\"seq\":9}");
+    hub.applyReplicated("t", 77, 10, Map.of("b", 2));
+    assertThat(resumed.next("update").path("seq").asLong()).isEqualTo(10);
+  }
 }

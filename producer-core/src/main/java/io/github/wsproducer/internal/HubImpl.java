@@ -134,6 +134,16 @@ public final class HubImpl implements Hub {
   }
 
   @Override
+  public void applyReplicated(String topic, long epoch, long seq, Object value) {
+    TopicEngine engine = requireEngine(topic);
+    JsonNode tree = codec.toTree(value);
+    if (!closed.get()) {
+      published.increment();
+      engine.applyAt(epoch, seq, tree);
+    }
+  }
+
+  @Override
   public void heartbeat(String topic) {
     requireEngine(topic).heartbeat();
   }

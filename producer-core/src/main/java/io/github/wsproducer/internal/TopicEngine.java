@@ -10,6 +10,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
 
 /**
  * One topic: its state, sequence, history and subscribers. Every method body runs as a task of the
@@ -26,7 +27,7 @@ final class TopicEngine {
   private final int historySize;
   private final HubImpl hub;
   private final SerialExecutor serial;
-  private final long epoch;
+  private long epoch; // changes only when a replicated log starts a new epoch
 
   private final ArrayDeque<Entry> history = new ArrayDeque<>();
   private final Set<ClientConnection> envelopeSubscribers = new LinkedHashSet<>();
@@ -170,10 +171,58 @@ final class TopicEngine {
       return;
     }
     seq++;
+    broadcast(data);
+  }
+
+  /** A value at a position assigned by a replicated log; see {@code Hub.applyReplicated}. */
+  void applyAt(long atEpoch, long atSeq, JsonNode value) {
+    serial.execute(
+        () -> {
+          if (atEpoch == epoch && atSeq <= seq) {
+            return; // applied already
+          }
+          boolean followsOn = atEpoch == epoch && atSeq == seq + 1;
+          String data;
+          try {
+            JsonNode update = state.apply(value);
+            data = hub.codec().data(update == null ? NullNode.getInstance() : update);
+          } catch (RuntimeException e) {
+            hub.countError();
+            log.error(
+                "topic {}: {} state failed to apply the value at seq {}",
+                name,
+                state.kind(),
+                atSeq,
+                e);
+            data = "null";
+          }
+          epoch = atEpoch;
+          seq = atSeq;
+          if (followsOn) {
+            broadcast(data);
+            return;
+          }
+          // A new epoch, or positions this node never saw: every subscriber starts over.
+          ts = hub.clock().millis();
+          history.clear();
+          clearSnapshot();
+          hub.countUpdate();
+          Frame reset = snapshot(true, true);
+          Frame plain = snapshot(false, false);
+          if (reset != null) {
+            envelopeSubscribers.forEach(c -> c.offer(reset));
+          }
+          if (plain != null) {
+            plainSubscribers.forEach(c -> c.offer(plain));
+          }
+          fresh(ts);
+        });
+  }
+
+  /** Sends the update at the current seq to every subscriber and keeps it in the history. */
+  private void broadcast(String data) {
     ts = hub.clock().millis();
-    snapshotData = null;
-    envelopeSnapshot = null;
-    plainSnapshot = null;
+    clearSnapshot();
     Frame frame = Codec.update(name, epoch, seq, ts, data);
     history.addLast(new Entry(seq, frame));
     if (history.size() > historySize) {
@@ -183,13 +232,19 @@ final class TopicEngine {
     for (ClientConnection c : envelopeSubscribers) {
       c.offer(frame);
     }
-    if (!plainSubscribers.isEmpty()) {
+    if (!plainSubscribers.isEmpty() && !data.equals("null")) {
       Frame plain = Codec.plain(name, data);
       for (ClientConnection c : plainSubscribers) {
         c.offer(plain);
       }
     }
     fresh(ts);
+  }
+
+  private void clearSnapshot() {
+    snapshotData = null;
+    envelopeSnapshot = null;
+    plainSnapshot = null;
   }
 
   private void addSubscriber(ClientConnection connection, Since since) {
