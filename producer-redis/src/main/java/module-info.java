@@ -1,0 +1,11 @@
+/**
+ * Shares wsproducer topics across server nodes through Redis Streams: one stream per topic, one
+ * producing node per topic at a time, and the same {@code seq} on every node.
+ */
+module io.github.wsproducer.redis {
+  requires transitive io.github.wsproducer;
+  requires lettuce.core;
+  requires org.slf4j;
+
+  exports io.github.wsproducer.redis;
+}
