@@ -1,12 +1,13 @@
 package io.github.wsproducer.sample;
 
+import io.github.wsproducer.WsProducerException;
 import java.io.IOException;
 import java.net.BindException;
 import java.sql.SQLException;
 
 /**
  * {@code java -jar sample-dashboard.jar [--port N] [--host HOST] [--allow-origin URL]...
- * [--jdbc-url URL --jdbc-user USER --jdbc-password PW]}
+ * [--jdbc-url URL --jdbc-user USER --jdbc-password PW] [--redis-url URL]}
  *
  * <p>Exit status: 0 after {@code --help}, 2 for a bad command line, 1 when the port cannot be bound
  * or the database cannot be used; otherwise the server runs until the process is stopped (Ctrl-C),
@@ -41,6 +42,10 @@ public final class Main {
       System.err.printf(
           "error: cannot use the database at %s: %s%n",
           options.jdbcUrl() == null ? DataStreams.H2_URL : options.jdbcUrl(), e.getMessage());
+      System.exit(1);
+      return;
+    } catch (WsProducerException e) {
+      System.err.println("error: " + e.getMessage());
       System.exit(1);
       return;
     } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.util.List;
  * @param jdbcUrl the database, or {@code null} for the embedded H2
  * @param jdbcUser its user, or {@code null}
  * @param jdbcPassword its password, or {@code null}
+ * @param redisUrl the Redis that makes this sample a cluster node, or {@code null}
  * @param help whether {@code --help} was given
  */
 record Options(
@@ -21,6 +22,7 @@ record Options(
     String jdbcUrl,
     String jdbcUser,
     String jdbcPassword,
+    String redisUrl,
     boolean help) {
 
   static final String USAGE =
@@ -37,6 +39,8 @@ record Options(
                              created if missing
         --jdbc-user USER     the database user
         --jdbc-password PW   the database password (or set WSPRODUCER_JDBC_PASSWORD)
+        --redis-url URL      make this sample a node of a cluster sharing the random
+                             topic through Redis, e.g. redis://127.0.0.1:6379
         --help               print this help and exit
       """;
 
@@ -56,6 +60,7 @@ record Options(
     String jdbcUrl = null;
     String jdbcUser = null;
     String jdbcPassword = System.getenv("WSPRODUCER_JDBC_PASSWORD");
+    String redisUrl = null;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -67,10 +72,19 @@ record Options(
         case "--jdbc-url" -> jdbcUrl = jdbcUrl(value(args, ++i, arg));
         case "--jdbc-user" -> jdbcUser = value(args, ++i, arg);
         case "--jdbc-password" -> jdbcPassword = value(args, ++i, arg);
+        case "--redis-url" -> redisUrl = redisUrl(value(args, ++i, arg));
         default -> throw new UsageException("unknown option \"" + arg + "\"");
       }
     }
-    return new Options(host, port, List.copyOf(origins), jdbcUrl, jdbcUser, jdbcPassword, help);
+    return new Options(
+        host, port, List.copyOf(origins), jdbcUrl, jdbcUser, jdbcPassword, redisUrl, help);
+  }
+
+  private static String redisUrl(String value) throws UsageException {
+    if (!value.startsWith("redis://") && !value.startsWith("rediss://")) {
+      throw new UsageException("--redis-url must start with redis://, was \"" + value + "\"");
+    }
+    return value;
   }
 
   private static String jdbcUrl(String value) throws UsageException {

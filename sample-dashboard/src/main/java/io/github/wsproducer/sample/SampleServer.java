@@ -4,7 +4,10 @@ import io.github.wsproducer.Hub;
 import io.github.wsproducer.RandomWalkSource;
 import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
+import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.jetty.HubWebSocket;
+import io.github.wsproducer.redis.RedisFanout;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ResourceHandler;
@@ -18,11 +21,13 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
 final class SampleServer implements AutoCloseable {
   private final DataStreams data;
   private final Hub hub;
+  private final RedisFanout cluster; // null unless --redis-url
   private final Server server;
 
-  private SampleServer(DataStreams data, Hub hub, Server server) {
+  private SampleServer(DataStreams data, Hub hub, RedisFanout cluster, Server server) {
     this.data = data;
     this.hub = hub;
+    this.cluster = cluster;
     this.server = server;
   }
 
@@ -35,14 +40,20 @@ final class SampleServer implements AutoCloseable {
   static SampleServer start(Options options) throws Exception {
     DataStreams data =
         DataStreams.open(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword());
-    Hub.Builder topics =
-        Hub.builder()
-            .topic(Topic.of("random", State.latest()))
-            .source(RandomWalkSource.builder("random").build());
+    Hub.Builder topics = Hub.builder().topic(Topic.of("random", State.latest()));
+    Supplier<UpdateSource> random = () -> RandomWalkSource.builder("random").build();
+    if (options.redisUrl() == null) {
+      topics.source(random.get());
+    }
     data.addTo(topics);
     Hub hub = topics.build();
+    RedisFanout cluster = null;
     Server server = new Server();
     try {
+      if (options.redisUrl() != null) {
+        // A cluster node: the random walk runs on one node at a time, every node serves it.
+        cluster = RedisFanout.builder(options.redisUrl(), hub).source("random", random).build();
+      }
       ServerConnector connector = new ServerConnector(server);
       connector.setHost(options.host());
       connector.setPort(options.port());
@@ -64,9 +75,12 @@ final class SampleServer implements AutoCloseable {
       ws.build().mount(server);
       server.start();
       data.startSimulation();
-      return new SampleServer(data, hub, server);
+      return new SampleServer(data, hub, cluster, server);
     } catch (Exception | Error e) {
       server.stop();
+      if (cluster != null) {
+        cluster.close();
+      }
       hub.close();
       data.close();
       throw e;
@@ -85,6 +99,9 @@ final class SampleServer implements AutoCloseable {
     } catch (Exception e) {
       System.err.println("error while stopping the server: " + e);
     } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
       hub.close();
       data.close();
     }

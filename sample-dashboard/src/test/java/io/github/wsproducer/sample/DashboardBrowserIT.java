@@ -24,7 +24,9 @@ class DashboardBrowserIT {
   }
 
   private SampleServer start(int port) throws Exception {
-    server = SampleServer.start(new Options("localhost", port, List.of(), null, null, null, false));
+    server =
+        SampleServer.start(
+            new Options("localhost", port, List.of(), null, null, null, null, false));
     return server;
   }
 
@@ -140,6 +142,7 @@ class DashboardBrowserIT {
                   List.of(),
                   "jdbc:postgresql://" + proxy.hostPort() + "/test",
                   "postgres",
+                  null,
                   null,
                   false));
       try (Browser browser = new Browser(1366, 768)) {

@@ -19,6 +19,7 @@ class OptionsTest {
                 null,
                 null,
                 System.getenv("WSPRODUCER_JDBC_PASSWORD"),
+                null,
                 false));
   }
 
@@ -39,7 +40,9 @@ class OptionsTest {
             "--jdbc-user",
             "wall",
             "--jdbc-password",
-            "secret");
+            "secret",
+            "--redis-url",
+            "redis://cache:6379");
     assertThat(options)
         .isEqualTo(
             new Options(
@@ -49,6 +52,7 @@ class OptionsTest {
                 "jdbc:postgresql://db/test",
                 "wall",
                 "secret",
+                "redis://cache:6379",
                 false));
     assertThat(Options.parse("--help").help()).isTrue();
   }
@@ -65,6 +69,8 @@ class OptionsTest {
         .hasMessage("--port must be a number from 0 to 65535, was \"http\"");
     assertThatThrownBy(() -> Options.parse("--jdbc-url", "postgres://db"))
         .hasMessage("--jdbc-url must start with jdbc:, was \"postgres://db\"");
+    assertThatThrownBy(() -> Options.parse("--redis-url", "127.0.0.1:6379"))
+        .hasMessage("--redis-url must start with redis://, was \"127.0.0.1:6379\"");
     assertThatThrownBy(() -> Options.parse("--port", "70000"))
         .hasMessage("--port must be a number from 0 to 65535, was \"70000\"");
   }

@@ -241,4 +241,66 @@ class SampleIT {
           .contains("error: cannot listen on 127.0.0.1:" + taken.getLocalPort());
     }
   }
+
+  /** Subscribes to random and returns seq to value for the first {@code count} messages. */
+  private static java.util.Map<Long, Long> randomBySeq(int port, int count) throws Exception {
+    Recorder screen = connect(port, "/", null, "wsproducer.v1");
+    screen.next(); // hello
+    screen.send("{\"type\":\"subscribe\",\"topic\":\"random\"}");
+    java.util.Map<Long, Long> bySeq = new java.util.TreeMap<>();
+    while (bySeq.size() < count) {
+      JsonNode m = screen.next();
+      bySeq.put(m.path("seq").asLong(), m.path("data").path("variable").asLong());
+    }
+    return bySeq;
+  }
+
+  @Test
+  void twoSamplesOnTheSameRedisServeTheSameRandomSequence() throws Exception {
+    java.net.InetSocketAddress redis = Services.redis();
+    String url = "redis://" + redis.getHostString() + ":" + redis.getPort();
+    Process a = launch("--port", "0", "--host", "127.0.0.1", "--redis-url", url);
+    Process b = launch("--port", "0", "--host", "127.0.0.1", "--redis-url", url);
+    try {
+      int portA = awaitListening(a);
+      int portB = awaitListening(b);
+      CompletableFuture<java.util.Map<Long, Long>> onA =
+          CompletableFuture.supplyAsync(() -> unchecked(() -> randomBySeq(portA, 6)));
+      java.util.Map<Long, Long> onB = randomBySeq(portB, 6);
+      java.util.Map<Long, Long> fromA = onA.get(60, TimeUnit.SECONDS);
+      java.util.Set<Long> common = new java.util.TreeSet<>(fromA.keySet());
+      common.retainAll(onB.keySet());
+      assertThat(common).as("seqs seen on both nodes").hasSizeGreaterThanOrEqualTo(3);
+      for (long seq : common) {
+        assertThat(onB.get(seq)).as("value at seq %d", seq).isEqualTo(fromA.get(seq));
+      }
+    } finally {
+      a.destroy();
+      b.destroy();
+      a.waitFor(15, TimeUnit.SECONDS);
+      b.waitFor(15, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anUnreachableRedisAtStartIsAClearMessage() throws Exception {
+    Process sample = launch("--port", "0", "--redis-url", "redis://127.0.0.1:1");
+    assertThat(sample.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(sample.exitValue()).isEqualTo(1);
+    assertThat(new String(sample.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+        .contains("error: cannot connect to Redis at redis://127.0.0.1:1")
+        .doesNotContain("\tat ");
+  }
+
+  private interface Action<T> {
+    T run() throws Exception;
+  }
+
+  private static <T> T unchecked(Action<T> action) {
+    try {
+      return action.run();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }
