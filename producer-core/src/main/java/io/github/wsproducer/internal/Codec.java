@@ -45,25 +45,20 @@ final class Codec {
   }
 
   static Frame update(String topic, long epoch, long seq, long ts, String data) {
-    return Frame.of(
-        topic,
-        "{\"type\":\"update\",\"topic\":\""
-            + topic
-            + "\",\"epoch\":"
-            + epoch
-            + ",\"seq\":"
-            + seq
-            + ",\"ts\":"
-            + ts
-            + ",\"data\":"
-            + data
-            + '}');
+    return envelope("update", topic, epoch, seq, ts, "", data);
   }
 
   static Frame snapshot(String topic, long epoch, long seq, long ts, boolean reset, String data) {
+    return envelope("snapshot", topic, epoch, seq, ts, reset ? ",\"reset\":true" : "", data);
+  }
+
+  private static Frame envelope(
+      String type, String topic, long epoch, long seq, long ts, String extra, String data) {
     return Frame.of(
         topic,
-        "{\"type\":\"snapshot\",\"topic\":\""
+        "{\"type\":\""
+            + type
+            + "\",\"topic\":\""
             + topic
             + "\",\"epoch\":"
             + epoch
@@ -71,7 +66,7 @@ final class Codec {
             + seq
             + ",\"ts\":"
             + ts
-            + (reset ? ",\"reset\":true" : "")
+            + extra
             + ",\"data\":"
             + data
             + '}');

@@ -33,9 +33,9 @@ final class Poller implements AutoCloseable {
     PAUSED
   }
 
-  /** One poll. */
+  /** One poll, publishing to the sink the source was started with. */
   interface Task {
-    Outcome poll() throws SQLException;
+    Outcome poll(UpdateSink sink) throws SQLException;
   }
 
   /** How often a paused source checks whether someone watches again. */
@@ -130,7 +130,7 @@ final class Poller implements AutoCloseable {
     }
     long delay;
     try {
-      Outcome outcome = task.poll();
+      Outcome outcome = task.poll(target);
       if (failures > 0 && outcome != Outcome.PAUSED) {
         log.info("topic {}: the database answers again after {} failed polls", topic, failures);
         failures = 0;

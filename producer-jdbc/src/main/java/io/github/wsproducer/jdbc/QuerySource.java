@@ -46,7 +46,6 @@ public final class QuerySource implements UpdateSource {
   private final int queryTimeoutSeconds;
   private final boolean pauseWhenUnwatched;
   private final Poller poller;
-  private volatile UpdateSink sink;
   private JsonNode last; // confined to the poll
 
   private QuerySource(Builder b) {
@@ -70,8 +69,7 @@ public final class QuerySource implements UpdateSource {
 
   @Override
   public void start(UpdateSink sink) {
-    this.sink = Objects.requireNonNull(sink, "sink");
-    poller.start(sink);
+    poller.start(Objects.requireNonNull(sink, "sink"));
   }
 
   /** Polls as soon as possible instead of waiting for the interval. */
@@ -79,8 +77,7 @@ public final class QuerySource implements UpdateSource {
     poller.wakeUp();
   }
 
-  private Poller.Outcome poll() throws SQLException {
-    UpdateSink target = sink;
+  private Poller.Outcome poll(UpdateSink target) throws SQLException {
     if (pauseWhenUnwatched && !target.isWatched(topic)) {
       return Poller.Outcome.PAUSED;
     }

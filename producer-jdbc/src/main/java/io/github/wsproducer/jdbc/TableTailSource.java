@@ -62,7 +62,6 @@ public final class TableTailSource implements UpdateSource {
   private final long gapTimeoutNanos;
   private final int queryTimeoutSeconds;
   private final Poller poller;
-  private volatile UpdateSink sink;
   private volatile long position;
 
   // Confined to the poll.
@@ -103,8 +102,7 @@ public final class TableTailSource implements UpdateSource {
 
   @Override
   public void start(UpdateSink sink) {
-    this.sink = Objects.requireNonNull(sink, "sink");
-    poller.start(sink);
+    poller.start(Objects.requireNonNull(sink, "sink"));
   }
 
   /** Polls as soon as possible instead of waiting for the interval. */
@@ -120,8 +118,7 @@ public final class TableTailSource implements UpdateSource {
     return position;
   }
 
-  private Poller.Outcome poll() throws SQLException {
-    UpdateSink target = sink;
+  private Poller.Outcome poll(UpdateSink target) throws SQLException {
     List<Row> rows = new ArrayList<>();
     try (Connection connection = dataSource.getConnection()) {
       if (position == UNKNOWN) {
