@@ -1,0 +1,132 @@
+package io.github.wsproducer.bench;
+
+import io.github.wsproducer.Hub;
+import io.github.wsproducer.State;
+import io.github.wsproducer.Topic;
+import io.github.wsproducer.jetty.HubWebSocket;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A bench server publishing {@code rate} updates per second on topic {@code load}; plain clients
+ * connect at {@code /load}. Two systems: {@code wsproducer} (the library) and {@code jetty} (plain
+ * Jetty 12: a {@code sendText} loop over the open sessions, no library).
+ */
+final class BenchServer {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final Server server;
+  private final Hub hub; // null for plain Jetty
+  private final ScheduledExecutorService publisher;
+
+  private BenchServer(Server server, Hub hub, ScheduledExecutorService publisher) {
+    this.server = server;
+    this.hub = hub;
+    this.publisher = publisher;
+  }
+
+  static BenchServer start(String system, String host, int port, int rate, int payloadBytes)
+      throws Exception {
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost(host);
+    connector.setPort(port);
+    connector.setAcceptQueueSize(4096);
+    server.addConnector(connector);
+    Hub hub = null;
+    Consumer<String> publish;
+    switch (system) {
+      case "wsproducer" -> {
+        Hub h = Hub.builder().topic(Topic.of("load", State.latest())).build();
+        HubWebSocket.builder(h).build().mount(server);
+        hub = h;
+        publish = text -> h.publish("load", JSON.readTree(text));
+      }
+      case "jetty" -> {
+        Set<Session> sessions = ConcurrentHashMap.newKeySet();
+        server.setHandler(
+            WebSocketUpgradeHandler.from(
+                server,
+                container -> {
+                  container.setIdleTimeout(Duration.ofMinutes(5));
+                  container.addMapping("/load", (rq, rs, cb) -> new PlainEndpoint(sessions));
+                }));
+        publish =
+            text -> {
+              for (Session s : sessions) {
+                s.sendText(text, Callback.NOOP);
+              }
+            };
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "system must be wsproducer or jetty, was \"" + system + "\"");
+    }
+    server.start();
+    String padding = Payload.padding(payloadBytes);
+    ScheduledExecutorService publisher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bench-publisher");
+              t.setDaemon(true);
+              return t;
+            });
+    long[] n = {0};
+    publisher.scheduleAtFixedRate(
+        () -> publish.accept(Payload.json(++n[0], System.nanoTime(), padding)),
+        0,
+        1_000_000_000L / rate,
+        TimeUnit.NANOSECONDS);
+    return new BenchServer(server, hub, publisher);
+  }
+
+  int port() {
+    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+  }
+
+  void stop() throws Exception {
+    publisher.shutdownNow();
+    server.stop();
+    if (hub != null) {
+      hub.close();
+    }
+  }
+
+  /** Plain Jetty's endpoint: only keeps the set of open sessions. */
+  public static final class PlainEndpoint implements Session.Listener.AutoDemanding {
+    private final Set<Session> sessions;
+    private Session session;
+
+    PlainEndpoint(Set<Session> sessions) {
+      this.sessions = sessions;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+      this.session = session;
+      sessions.add(session);
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+      sessions.remove(session);
+      callback.succeed();
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+      sessions.remove(session);
+    }
+  }
+}

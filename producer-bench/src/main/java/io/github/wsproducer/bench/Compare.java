@@ -1,0 +1,308 @@
+package io.github.wsproducer.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs the side-by-side comparison and writes the report: every system gets the same workload,
+ * server pinned to CPU 0 and load client to CPU 1, rounds alternating between systems, medians with
+ * their range. The headline is server CPU-seconds per million delivered frames.
+ */
+final class Compare {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+  record Workload(String name, int clients, int rate, int payload, double warmup, double seconds) {}
+
+  record Run(
+      String system,
+      Workload workload,
+      LoadClient.Result client,
+      double serverCpuSeconds,
+      long serverRssKb) {
+
+    double serverCpuPerMillion() {
+      return client.messages() == 0 ? Double.NaN : serverCpuSeconds / client.messages() * 1e6;
+    }
+
+    boolean clientSaturated() {
+      return client.cpuSeconds() / client.seconds() >= 0.9;
+    }
+  }
+
+  /** A system under test: how to start its server, where its clients connect. */
+  record Peer(String name, List<String> command, String path, boolean socketIo) {}
+
+  public static void main(String[] args) throws Exception {
+    boolean full = Arrays.asList(args).contains("--full");
+    int outAt = Arrays.asList(args).indexOf("--out");
+    Path out = Path.of(outAt >= 0 ? args[outAt + 1] : "docs/benchmarks.md");
+    int rounds = 5;
+    List<Workload> workloads =
+        full
+            ? List.of(
+                new Workload("1,000 clients, 10 updates/s", 1000, 10, 200, 2, 10),
+                new Workload("1,000 clients, 50 updates/s", 1000, 50, 200, 2, 10),
+                new Workload("1,000 clients, 200 updates/s", 1000, 200, 200, 2, 10),
+                new Workload("10,000 clients, 10 updates/s", 10_000, 10, 200, 5, 10),
+                new Workload("10,000 clients, 50 updates/s", 10_000, 50, 200, 5, 10))
+            : List.of(new Workload("1,000 clients, 50 updates/s", 1000, 50, 200, 1, 3));
+    Path work = Path.of("target", "bench-peers");
+    List<Peer> peers = peers(work);
+    List<String> skipped = skipped(peers);
+    List<Run> runs = new ArrayList<>();
+    for (Workload w : workloads) {
+      for (int round = 0; round < rounds; round++) {
+        for (int i = 0; i < peers.size(); i++) {
+          Peer p = peers.get((i + round) % peers.size()); // alternate who goes first
+          Run r = run(p, w);
+          runs.add(r);
+          System.out.printf(
+              Locale.ROOT,
+              "%s | %s | round %d: %.0f frames/s, p99 %.2f ms, server %.2f CPU-s per 1M frames%s%n",
+              w.name(),
+              p.name(),
+              round + 1,
+              r.client().framesPerSecond(),
+              r.client().p99Ms(),
+              r.serverCpuPerMillion(),
+              r.clientSaturated() ? " (client saturated)" : "");
+        }
+      }
+    }
+    Report.write(out, full, rounds, workloads, peers, skipped, runs);
+    System.out.println("wrote " + out);
+  }
+
+  private static List<Peer> peers(Path work) throws Exception {
+    String jar =
+        Path.of(Compare.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString();
+    List<Peer> peers = new ArrayList<>();
+    for (String system : List.of("wsproducer", "jetty")) {
+      peers.add(
+          new Peer(
+              system,
+              List.of("java", "-Xms512m", "-Xmx512m", "-jar", jar, "server", "--system", system),
+              "/load",
+              false));
+    }
+    if (installNodePeers(work)) {
+      peers.add(
+          new Peer(
+              "node-ws", List.of("node", work.resolve("ws-server.js").toString()), "/load", false));
+      peers.add(
+          new Peer(
+              "socket.io",
+              List.of("node", work.resolve("socketio-server.js").toString()),
+              "/socket.io/?EIO=4&transport=websocket",
+              true));
+    }
+    if (succeeds(List.of(python(), "-c", "import eventlet"))) {
+      copyPeer(work, "eventlet_server.py");
+      peers.add(
+          new Peer(
+              "python-eventlet",
+              List.of(python(), work.resolve("eventlet_server.py").toString()),
+              "/load",
+              false));
+    }
+    return peers;
+  }
+
+  private static List<String> skipped(List<Peer> peers) {
+    List<String> skipped = new ArrayList<>();
+    if (peers.stream().noneMatch(p -> p.name().equals("node-ws"))) {
+      skipped.add("node-ws and socket.io: Node.js and npm are needed");
+    }
+    if (peers.stream().noneMatch(p -> p.name().equals("python-eventlet"))) {
+      skipped.add("python-eventlet: apt-get install python3-eventlet");
+    }
+    return skipped;
+  }
+
+  private static String python() {
+    return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+  }
+
+  private static boolean installNodePeers(Path work) throws Exception {
+    Files.createDirectories(work);
+    copyPeer(work, "ws-server.js");
+    copyPeer(work, "socketio-server.js");
+    if (Files.isDirectory(work.resolve("node_modules/socket.io"))) {
+      return true;
+    }
+    return succeeds(
+        List.of(
+            "npm",
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            work.toString(),
+            "ws@8",
+            "socket.io@4"));
+  }
+
+  private static void copyPeer(Path work, String name) throws IOException {
+    Files.createDirectories(work);
+    try (InputStream in = Compare.class.getResourceAsStream("/peers/" + name)) {
+      Files.write(work.resolve(name), in.readAllBytes());
+    }
+  }
+
+  private static boolean succeeds(List<String> command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+      return p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  private static Run run(Peer peer, Workload w) throws Exception {
+    int port = freePort();
+    List<String> serverCommand = new ArrayList<>(List.of("taskset", "-c", "0"));
+    serverCommand.addAll(peer.command());
+    if (peer.command().get(0).equals("java")) {
+      serverCommand.addAll(
+          List.of(
+              "--port", "" + port, "--rate", "" + w.rate(), "--payload-bytes", "" + w.payload()));
+    } else {
+      serverCommand.addAll(List.of("" + port, "" + w.rate(), "" + w.payload()));
+    }
+    Process server = new ProcessBuilder(serverCommand).redirectErrorStream(true).start();
+    try {
+      BufferedReader serverOut = reader(server.getInputStream());
+      for (String line; (line = serverOut.readLine()) != null && !line.startsWith("listening"); ) {
+        // startup output
+      }
+      Thread drain = new Thread(() -> drain(serverOut));
+      drain.setDaemon(true);
+      drain.start();
+      String jar = peerJar();
+      List<String> clientCommand =
+          new ArrayList<>(
+              List.of(
+                  "taskset",
+                  "-c",
+                  "1",
+                  "java",
+                  "-Xms1g",
+                  "-Xmx1g",
+                  "-jar",
+                  jar,
+                  "client",
+                  "--url",
+                  "ws://127.0.0.1:" + port + peer.path(),
+                  "--connections",
+                  "" + w.clients(),
+                  "--warmup",
+                  "" + w.warmup(),
+                  "--seconds",
+                  "" + w.seconds()));
+      if (peer.socketIo()) {
+        clientCommand.add("--socketio");
+      }
+      Process client =
+          new ProcessBuilder(clientCommand).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      BufferedReader clientOut = reader(client.getInputStream());
+      double cpuStart = 0;
+      LoadClient.Result result = null;
+      for (String line; (line = clientOut.readLine()) != null; ) {
+        if (line.equals("measuring")) {
+          cpuStart = cpuSeconds(server.pid());
+        } else if (line.startsWith("{")) {
+          double cpu = cpuSeconds(server.pid()) - cpuStart;
+          result = JSON.readValue(line, LoadClient.Result.class);
+          client.waitFor(30, TimeUnit.SECONDS);
+          return new Run(peer.name(), w, result, cpu, rssKb(server.pid()));
+        }
+      }
+      throw new IllegalStateException(peer.name() + ": the load client ended without a result");
+    } finally {
+      server.destroy();
+      if (!server.waitFor(10, TimeUnit.SECONDS)) {
+        server.destroyForcibly();
+      }
+    }
+  }
+
+  private static String peerJar() throws Exception {
+    return Path.of(Compare.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .toString();
+  }
+
+  private static BufferedReader reader(InputStream in) {
+    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+  }
+
+  private static void drain(BufferedReader in) {
+    try {
+      while (in.readLine() != null) {
+        // keep the pipe from filling
+      }
+    } catch (IOException e) {
+      // the process ended
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** utime + stime of a process, from /proc. */
+  static double cpuSeconds(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", "" + pid, "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12]))
+        / (double) CLOCK_TICKS_PER_SECOND;
+  }
+
+  static long rssKb(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", "" + pid, "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  /** Median and range of a measure over runs. */
+  record Spread(double median, double min, double max) {
+    static Spread of(List<Run> runs, ToDoubleFunction<Run> measure) {
+      double[] xs = runs.stream().mapToDouble(measure).sorted().toArray();
+      return new Spread(xs[xs.length / 2], xs[0], xs[xs.length - 1]);
+    }
+  }
+
+  static Map<String, List<Run>> bySystem(List<Run> runs, Workload w) {
+    Map<String, List<Run>> by = new LinkedHashMap<>();
+    for (Run r : runs) {
+      if (r.workload().equals(w)) {
+        by.computeIfAbsent(r.system(), k -> new ArrayList<>()).add(r);
+      }
+    }
+    return by;
+  }
+
+  private Compare() {}
+}

@@ -1,0 +1,205 @@
+package io.github.wsproducer.bench;
+
+import io.github.wsproducer.bench.Compare.Peer;
+import io.github.wsproducer.bench.Compare.Run;
+import io.github.wsproducer.bench.Compare.Spread;
+import io.github.wsproducer.bench.Compare.Workload;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** Writes docs/benchmarks.md and its SVG charts from the runs of one comparison. */
+final class Report {
+  private Report() {}
+
+  static void write(
+      Path out,
+      boolean full,
+      int rounds,
+      List<Workload> workloads,
+      List<Peer> peers,
+      List<String> skipped,
+      List<Run> runs)
+      throws IOException {
+    Path charts = out.resolveSibling("benchmarks");
+    Files.createDirectories(charts);
+    StringBuilder md = new StringBuilder();
+    md.append("# Benchmarks\n\n")
+        .append("Written by `java -jar producer-bench/target/producer-bench.jar compare")
+        .append(full ? " --full" : "")
+        .append("` on ")
+        .append(LocalDate.now())
+        .append(". Every system serves the same workload: a server publishing updates of ")
+        .append("about 200 bytes (`{\"n\":…,\"ts\":…,\"pad\":…}`) to plain WebSocket clients; ")
+        .append("the load client records the latency from `ts` (same host, monotonic clock), ")
+        .append("delivered frames and gaps in `n`. Server pinned to CPU 0 and client to CPU 1 ")
+        .append("(`taskset`), fixed heaps (server 512 MB, client 1 GB), ")
+        .append(rounds)
+        .append(" rounds alternating between systems; figures are medians with the range ")
+        .append("(min to max) over the rounds. The headline is **server CPU-seconds per million ")
+        .append("delivered frames** (lower is better). A run whose load client used 90 % or more ")
+        .append(
+            "of its core is flagged: its latency says more about the client than the server.\n\n");
+    md.append("## Machine\n\n").append(machine()).append('\n');
+    if (!skipped.isEmpty()) {
+      md.append("Not measured in this run: ").append(String.join("; ", skipped)).append(".\n\n");
+    }
+    for (Workload w : workloads) {
+      Map<String, List<Run>> by = Compare.bySystem(runs, w);
+      md.append("## ").append(w.name()).append("\n\n");
+      md.append(
+          "| system | server CPU-s per 1M frames | delivered frames/s | p50 ms | p99 ms | p99.9 ms"
+              + " | gaps | server RSS MB | client saturated |\n");
+      md.append("|---|---|---|---|---|---|---|---|---|\n");
+      for (Map.Entry<String, List<Run>> e : by.entrySet()) {
+        List<Run> rs = e.getValue();
+        md.append("| ")
+            .append(e.getKey())
+            .append(" | ")
+            .append(spread(rs, Run::serverCpuPerMillion, "%.2f"))
+            .append(" | ")
+            .append(spread(rs, r -> r.client().framesPerSecond(), "%,.0f"))
+            .append(" | ")
+            .append(spread(rs, r -> r.client().p50Ms(), "%.2f"))
+            .append(" | ")
+            .append(spread(rs, r -> r.client().p99Ms(), "%.2f"))
+            .append(" | ")
+            .append(spread(rs, r -> r.client().p999Ms(), "%.2f"))
+            .append(" | ")
+            .append(rs.stream().mapToLong(r -> r.client().gaps()).sum())
+            .append(" | ")
+            .append(spread(rs, r -> r.serverRssKb() / 1024.0, "%.0f"))
+            .append(" | ")
+            .append(rs.stream().filter(Run::clientSaturated).count())
+            .append(" of ")
+            .append(rs.size())
+            .append(" |\n");
+      }
+      String slug = w.name().replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+      chart(
+          charts.resolve(slug + "-cpu.svg"),
+          "Server CPU-s per 1M delivered frames",
+          by,
+          Run::serverCpuPerMillion);
+      chart(charts.resolve(slug + "-p99.svg"), "p99 latency, ms", by, r -> r.client().p99Ms());
+      md.append("\n![CPU per frame](benchmarks/")
+          .append(slug)
+          .append("-cpu.svg) ![p99 latency](benchmarks/")
+          .append(slug)
+          .append("-p99.svg)\n\n");
+    }
+    md.append("## Exact command\n\n```sh\n./mvnw -B -q package -DskipTests\n")
+        .append("java -jar producer-bench/target/producer-bench.jar compare")
+        .append(full ? " --full" : " --quick")
+        .append("\n```\n");
+    Files.writeString(out, md.toString());
+  }
+
+  private static String spread(List<Run> runs, ToDoubleFunction<Run> measure, String format) {
+    Spread s = Spread.of(runs, measure);
+    return String.format(
+        Locale.ROOT, format + " (" + format + " to " + format + ")", s.median(), s.min(), s.max());
+  }
+
+  /** A horizontal bar chart of the medians, with the range as a line. */
+  private static void chart(
+      Path file, String title, Map<String, List<Run>> by, ToDoubleFunction<Run> measure)
+      throws IOException {
+    int width = 640;
+    int barHeight = 26;
+    int left = 150;
+    int height = 50 + by.size() * (barHeight + 10);
+    double max =
+        by.values().stream()
+            .mapToDouble(rs -> Spread.of(rs, measure).max())
+            .filter(Double::isFinite)
+            .max()
+            .orElse(1);
+    double scale = (width - left - 70) / (max <= 0 ? 1 : max);
+    StringBuilder svg = new StringBuilder();
+    svg.append(
+            String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"13\">",
+                width,
+                height))
+        .append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>")
+        .append("<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">")
+        .append(title)
+        .append("</text>");
+    int y = 40;
+    for (Map.Entry<String, List<Run>> e : by.entrySet()) {
+      Spread s = Spread.of(e.getValue(), measure);
+      svg.append(
+          String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\">%s</text>", y + 18, e.getKey()));
+      if (Double.isFinite(s.median())) {
+        svg.append(
+                String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
+                    left,
+                    y,
+                    s.median() * scale,
+                    barHeight,
+                    e.getKey().equals("wsproducer") ? "#1f77b4" : "#9aa9b8"))
+            .append(
+                String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"black\"/>",
+                    left + s.min() * scale,
+                    left + s.max() * scale,
+                    y + barHeight / 2,
+                    y + barHeight / 2))
+            .append(
+                String.format(
+                    Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%d\">%.2f</text>",
+                    left + s.max() * scale + 6,
+                    y + 18,
+                    s.median()));
+      }
+      y += barHeight + 10;
+    }
+    svg.append("</svg>\n");
+    Files.writeString(file, svg.toString());
+  }
+
+  private static String machine() throws IOException {
+    String cpu =
+        Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+            .filter(l -> l.startsWith("model name"))
+            .findFirst()
+            .map(l -> l.substring(l.indexOf(':') + 2))
+            .orElse("unknown CPU");
+    return "- "
+        + Runtime.getRuntime().availableProcessors()
+        + " cores: "
+        + cpu
+        + "\n- Java "
+        + System.getProperty("java.version")
+        + " ("
+        + System.getProperty("java.vm.name")
+        + "), Jetty "
+        + org.eclipse.jetty.util.Jetty.VERSION
+        + "\n- Node "
+        + version("node", "--version")
+        + ", python3 "
+        + version("/usr/bin/python3", "--version")
+        + "\n";
+  }
+
+  private static String version(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String v = new String(p.getInputStream().readAllBytes()).trim();
+      return p.waitFor() == 0 ? v.replace("Python ", "") : "not installed";
+    } catch (IOException | InterruptedException e) {
+      return "not installed";
+    }
+  }
+}

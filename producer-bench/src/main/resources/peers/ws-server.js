@@ -1,0 +1,21 @@
+// Peer: Node's `ws`, the same workload as the bench server. Usage: node ws-server.js PORT RATE BYTES
+'use strict';
+const { WebSocketServer } = require('ws');
+const [port, rate, bytes] = process.argv.slice(2).map(Number);
+const pad = 'x'.repeat(Math.max(0, bytes - '{"n":1000000,"ts":1000000000000000,"pad":""}'.length));
+const wss = new WebSocketServer({ host: '127.0.0.1', port, path: '/load', perMessageDeflate: false });
+const interval = BigInt(Math.round(1e9 / rate));
+let n = 0;
+let next = process.hrtime.bigint();
+function tick() {
+  while (process.hrtime.bigint() >= next) {
+    const text = `{"n":${++n},"ts":${process.hrtime.bigint()},"pad":"${pad}"}`;
+    for (const c of wss.clients) if (c.readyState === 1) c.send(text);
+    next += interval;
+  }
+  setTimeout(tick, 1);
+}
+wss.on('listening', () => {
+  console.log('listening on ' + port);
+  tick();
+});

@@ -1,0 +1,28 @@
+package io.github.wsproducer.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A tiny run of the bench server and load client: the benchmark works, measured or not. */
+class BenchSmokeIT {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"wsproducer", "jetty"})
+  void theLoadClientReceivesEveryUpdateOfTheBenchServer(String system) throws Exception {
+    BenchServer server = BenchServer.start(system, "127.0.0.1", 0, 100, 200);
+    try {
+      LoadClient.Result result =
+          LoadClient.run(
+              URI.create("ws://127.0.0.1:" + server.port() + "/load"), 20, 0.5, 1.0, false);
+      assertThat(result.connected()).isEqualTo(20);
+      assertThat(result.messages()).as("frames delivered in one second").isGreaterThan(20 * 50);
+      assertThat(result.gaps()).isZero();
+      assertThat(result.p50Ms()).isPositive();
+    } finally {
+      server.stop();
+    }
+  }
+}
