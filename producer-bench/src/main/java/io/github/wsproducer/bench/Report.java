@@ -93,11 +93,49 @@ final class Report {
           .append(slug)
           .append("-p99.svg)\n\n");
     }
+    md.append(standing(workloads, runs));
     md.append("## Exact command\n\n```sh\n./mvnw -B -q package -DskipTests\n")
         .append("java -jar producer-bench/target/producer-bench.jar compare")
         .append(full ? " --full" : " --quick")
         .append("\n```\n");
     Files.writeString(out, md.toString());
+  }
+
+  /** Where wsproducer stands against its targets, from the first workload's medians. */
+  private static String standing(List<Workload> workloads, List<Run> runs) {
+    Map<String, List<Run>> by = Compare.bySystem(runs, workloads.get(0));
+    List<Run> ours = by.get("wsproducer");
+    if (ours == null) {
+      return "";
+    }
+    double cpu = Spread.of(ours, Run::serverCpuPerMillion).median();
+    StringBuilder md = new StringBuilder("## Where wsproducer stands\n\n");
+    md.append(
+            "Target: server CPU per delivered frame at most half of Node `ws` and of plain Jetty. ")
+        .append("Measured (")
+        .append(workloads.get(0).name())
+        .append(", medians):\n\n");
+    for (String peer : List.of("jetty", "node-ws", "socket.io", "python-eventlet")) {
+      List<Run> theirs = by.get(peer);
+      if (theirs != null) {
+        double ratio = cpu / Spread.of(theirs, Run::serverCpuPerMillion).median();
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "- against %s: %.2f times its CPU per frame (target for node-ws and jetty: 0.5 or"
+                    + " less)%n",
+                peer,
+                ratio));
+      }
+    }
+    md.append(
+        "\nNotes on method: wsproducer, plain Jetty, Node `ws` and Socket.IO stamp `ts` once per"
+            + " update before fanning it out, so their latency includes the fan-out to every"
+            + " client; the eventlet peer, like the original example, runs one loop per client"
+            + " and stamps each client's copy just before sending it, so its latency leaves the"
+            + " fan-out out. Delivered frames slightly above the offered rate are updates queued"
+            + " during the warm-up arriving in the measured window.\n\n");
+    return md.toString();
   }
 
   private static String spread(List<Run> runs, ToDoubleFunction<Run> measure, String format) {
