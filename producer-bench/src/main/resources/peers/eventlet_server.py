@@ -14,6 +14,8 @@ pad = "x" * max(0, size - len('{"n":1000000,"ts":1000000000000000,"pad":""}'))
 @eventlet.websocket.WebSocketWSGI
 def load(ws):
     n = 0
+    while rate == 0:  # idle connections
+        eventlet.sleep(3600)
     interval = 1.0 / rate
     while True:
         n += 1
@@ -30,4 +32,5 @@ def app(environ, start_response):
 
 listener = eventlet.listen(("127.0.0.1", port), backlog=4096)
 print("listening on %d" % port, flush=True)
-eventlet.wsgi.server(listener, app, log_output=False)
+# One green thread per connection, without the default cap of 1,024.
+eventlet.wsgi.server(listener, app, log_output=False, max_size=100000)

@@ -5,7 +5,7 @@ const { Server } = require('socket.io');
 const [port, rate, bytes] = process.argv.slice(2).map(Number);
 const pad = 'x'.repeat(Math.max(0, bytes - '{"n":1000000,"ts":1000000000000000,"pad":""}'.length));
 const io = new Server({ transports: ['websocket'], perMessageDeflate: false, serveClient: false });
-const interval = BigInt(Math.round(1e9 / rate));
+const interval = rate > 0 ? BigInt(Math.round(1e9 / rate)) : 0n;
 let n = 0;
 let next = process.hrtime.bigint();
 function tick() {
@@ -17,4 +17,4 @@ function tick() {
 }
 io.listen(port);
 console.log('listening on ' + port);
-tick();
+if (rate > 0) tick(); // rate 0: idle connections

@@ -4,7 +4,7 @@ const { WebSocketServer } = require('ws');
 const [port, rate, bytes] = process.argv.slice(2).map(Number);
 const pad = 'x'.repeat(Math.max(0, bytes - '{"n":1000000,"ts":1000000000000000,"pad":""}'.length));
 const wss = new WebSocketServer({ host: '127.0.0.1', port, path: '/load', perMessageDeflate: false });
-const interval = BigInt(Math.round(1e9 / rate));
+const interval = rate > 0 ? BigInt(Math.round(1e9 / rate)) : 0n;
 let n = 0;
 let next = process.hrtime.bigint();
 function tick() {
@@ -17,5 +17,5 @@ function tick() {
 }
 wss.on('listening', () => {
   console.log('listening on ' + port);
-  tick();
+  if (rate > 0) tick(); // rate 0: idle connections
 });

@@ -11,7 +11,8 @@ import java.util.concurrent.CountDownLatch;
  * <ul>
  *   <li>{@code server --port P --rate R --payload-bytes B [--system wsproducer|jetty]}
  *   <li>{@code client --url ws://127.0.0.1:P/load --connections N --seconds S [--warmup W]
- *       [--socketio]}: prints one JSON line of results
+ *       [--stalled K] [--socketio]}: prints one JSON line of results; the first K connections stop
+ *       reading
  *   <li>{@code compare [--quick|--full] [--out docs/benchmarks.md]}: runs the comparison and writes
  *       the report
  *   <li>{@code jmh [JMH options]}: the hub's micro-benchmarks
@@ -45,6 +46,7 @@ public final class Bench {
             LoadClient.run(
                 URI.create(o.getOrDefault("url", "ws://127.0.0.1:5050/load")),
                 Integer.parseInt(o.getOrDefault("connections", "100")),
+                Integer.parseInt(o.getOrDefault("stalled", "0")),
                 Double.parseDouble(o.getOrDefault("warmup", "2")),
                 Double.parseDouble(o.getOrDefault("seconds", "10")),
                 o.containsKey("socketio"));

@@ -83,11 +83,13 @@ final class BenchServer {
               return t;
             });
     long[] n = {0};
-    publisher.scheduleAtFixedRate(
-        () -> publish.accept(Payload.json(++n[0], System.nanoTime(), padding)),
-        0,
-        1_000_000_000L / rate,
-        TimeUnit.NANOSECONDS);
+    if (rate > 0) { // rate 0: idle connections, for measuring memory per connection
+      publisher.scheduleAtFixedRate(
+          () -> publish.accept(Payload.json(++n[0], System.nanoTime(), padding)),
+          0,
+          1_000_000_000L / rate,
+          TimeUnit.NANOSECONDS);
+    }
     return new BenchServer(server, hub, publisher);
   }
 

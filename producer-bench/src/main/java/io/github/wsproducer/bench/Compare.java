@@ -27,14 +27,35 @@ final class Compare {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-  record Workload(String name, int clients, int rate, int payload, double warmup, double seconds) {}
+  /**
+   * What a run asks of a system. Rate 0 means idle connections, for memory per connection; {@code
+   * stalled} clients stop reading.
+   */
+  record Workload(
+      String name, int clients, int stalled, int rate, int payload, double warmup, double seconds) {
 
+    boolean idle() {
+      return rate == 0;
+    }
+
+    /** The same workload without stalled clients. */
+    boolean isBaselineOf(Workload stall) {
+      return stalled == 0 && clients == stall.clients && rate == stall.rate && stall.stalled > 0;
+    }
+  }
+
+  /** One run; memory figures in KB. */
   record Run(
       String system,
       Workload workload,
       LoadClient.Result client,
       double serverCpuSeconds,
-      long serverRssKb) {
+      long serverRssKb,
+      long rssBeforeKb) {
+
+    double rssPerConnectionKb() {
+      return (serverRssKb - rssBeforeKb) / (double) client.connected();
+    }
 
     double serverCpuPerMillion() {
       return client.messages() == 0 ? Double.NaN : serverCpuSeconds / client.messages() * 1e6;
@@ -53,16 +74,24 @@ final class Compare {
     int outAt = Arrays.asList(args).indexOf("--out");
     Path out = Path.of(outAt >= 0 ? args[outAt + 1] : "docs/benchmarks.md");
     int rounds = 5;
+    boolean idle = Arrays.asList(args).contains("--idle");
     List<Workload> workloads =
-        full
-            ? List.of(
-                new Workload("1,000 clients, 10 updates/s", 1000, 10, 200, 2, 10),
-                new Workload("1,000 clients, 50 updates/s", 1000, 50, 200, 2, 10),
-                new Workload("1,000 clients, 200 updates/s", 1000, 200, 200, 2, 10),
-                new Workload("10,000 clients, 10 updates/s", 10_000, 10, 200, 5, 10),
-                new Workload("10,000 clients, 50 updates/s", 10_000, 50, 200, 5, 10))
-            // Small enough that one load-client core keeps up; see the saturation column.
-            : List.of(new Workload("250 clients, 50 updates/s", 250, 50, 200, 1, 3));
+        idle
+            ? List.of(new Workload("1,000 idle clients", 1000, 0, 0, 200, 2, 0.5))
+            : full
+                ? List.of(
+                    new Workload("1,000 clients, 10 updates/s", 1000, 0, 10, 200, 2, 10),
+                    new Workload("1,000 clients, 50 updates/s", 1000, 0, 50, 200, 2, 10),
+                    new Workload(
+                        "1,000 clients, 50 updates/s, 10 stalled", 1000, 10, 50, 200, 2, 10),
+                    new Workload("1,000 clients, 200 updates/s", 1000, 0, 200, 200, 2, 10),
+                    new Workload("10,000 clients, 10 updates/s", 10_000, 0, 10, 200, 5, 10),
+                    new Workload("10,000 clients, 50 updates/s", 10_000, 0, 50, 200, 5, 10),
+                    new Workload("10,000 idle clients", 10_000, 0, 0, 200, 3, 1))
+                // Small enough that one load-client core keeps up; see the saturation column.
+                : List.of(
+                    new Workload("250 clients, 50 updates/s", 250, 0, 50, 200, 1, 2),
+                    new Workload("250 clients, 50 updates/s, 10 stalled", 250, 10, 50, 200, 1, 2));
     Path work = Path.of("target", "bench-peers");
     List<Peer> peers = peers(work);
     List<String> skipped = skipped(peers);
@@ -73,6 +102,16 @@ final class Compare {
           Peer p = peers.get((i + round) % peers.size()); // alternate who goes first
           Run r = run(p, w);
           runs.add(r);
+          if (w.idle()) {
+            System.out.printf(
+                Locale.ROOT,
+                "%s | %s | round %d: %.1f KB RSS per connection%n",
+                w.name(),
+                p.name(),
+                round + 1,
+                r.rssPerConnectionKb());
+            continue;
+          }
           System.out.printf(
               Locale.ROOT,
               "%s | %s | round %d: %.0f frames/s, p99 %.2f ms, server %.2f CPU-s per 1M frames%s%n",
@@ -86,7 +125,14 @@ final class Compare {
         }
       }
     }
-    Report.write(out, full, rounds, workloads, peers, skipped, runs);
+    Report.write(
+        out,
+        idle ? "--idle" : full ? "--full" : "--quick",
+        rounds,
+        workloads,
+        peers,
+        skipped,
+        runs);
     System.out.println("wrote " + out);
   }
 
@@ -197,6 +243,7 @@ final class Compare {
       Thread drain = new Thread(() -> drain(serverOut));
       drain.setDaemon(true);
       drain.start();
+      long rssBefore = rssKb(server.pid());
       String jar = peerJar();
       List<String> clientCommand =
           new ArrayList<>(
@@ -225,15 +272,15 @@ final class Compare {
           new ProcessBuilder(clientCommand).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       BufferedReader clientOut = reader(client.getInputStream());
       double cpuStart = 0;
-      LoadClient.Result result = null;
       for (String line; (line = clientOut.readLine()) != null; ) {
         if (line.equals("measuring")) {
           cpuStart = cpuSeconds(server.pid());
         } else if (line.startsWith("{")) {
           double cpu = cpuSeconds(server.pid()) - cpuStart;
-          result = JSON.readValue(line, LoadClient.Result.class);
+          LoadClient.Result result = JSON.readValue(line, LoadClient.Result.class);
+          long rss = rssKb(server.pid());
           client.waitFor(30, TimeUnit.SECONDS);
-          return new Run(peer.name(), w, result, cpu, rssKb(server.pid()));
+          return new Run(peer.name(), w, result, cpu, rss, rssBefore);
         }
       }
       throw new IllegalStateException(peer.name() + ": the load client ended without a result");

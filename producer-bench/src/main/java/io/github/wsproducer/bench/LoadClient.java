@@ -66,6 +66,17 @@ final class LoadClient {
    */
   static Result run(URI url, int connections, double warmup, double seconds, boolean socketIo)
       throws Exception {
+    return run(url, connections, 0, warmup, seconds, socketIo);
+  }
+
+  /**
+   * Like {@link #run(URI, int, double, double, boolean)}, with the first {@code stalled}
+   * connections never reading after their first frame, like frozen browsers; only the others are
+   * measured.
+   */
+  static Result run(
+      URI url, int connections, int stalled, double warmup, double seconds, boolean socketIo)
+      throws Exception {
     LoadClient load = new LoadClient();
     HttpClient http = new HttpClient();
     http.setMaxConnectionsPerDestination(connections + 16);
@@ -79,9 +90,10 @@ final class LoadClient {
         sessions.add(client.connect(load.new Connection(socketIo), new ClientUpgradeRequest(url)));
       }
       int connected = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // for all of them
       for (CompletableFuture<Session> s : sessions) {
         try {
-          s.get(60, TimeUnit.SECONDS);
+          s.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
           connected++;
         } catch (Exception e) {
           // counted as not connected
@@ -118,6 +130,19 @@ final class LoadClient {
         .getProcessCpuTime();
   }
 
+  /** A connection that reads one frame and then never again: Jetty stops reading its socket. */
+  public static final class Stalled implements Session.Listener {
+    @Override
+    public void onWebSocketOpen(Session session) {
+      session.demand();
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+      // the server gives up on a client that does not read
+    }
+  }
+
   /** One connection; Jetty calls it on its own threads. */
   public final class Connection implements Session.Listener.AutoDemanding {
     private final boolean socketIo;
@@ -131,6 +156,11 @@ final class LoadClient {
     @Override
     public void onWebSocketOpen(Session session) {
       this.session = session;
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+      // the connection ends with the run
     }
 
     @Override

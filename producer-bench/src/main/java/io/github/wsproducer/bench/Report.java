@@ -19,7 +19,7 @@ final class Report {
 
   static void write(
       Path out,
-      boolean full,
+      String mode,
       int rounds,
       List<Workload> workloads,
       List<Peer> peers,
@@ -31,7 +31,8 @@ final class Report {
     StringBuilder md = new StringBuilder();
     md.append("# Benchmarks\n\n")
         .append("Written by `java -jar producer-bench/target/producer-bench.jar compare")
-        .append(full ? " --full" : "")
+        .append(" ")
+        .append(mode)
         .append("` on ")
         .append(LocalDate.now())
         .append(". Every system serves the same workload: a server publishing updates of ")
@@ -52,6 +53,26 @@ final class Report {
     for (Workload w : workloads) {
       Map<String, List<Run>> by = Compare.bySystem(runs, w);
       md.append("## ").append(w.name()).append("\n\n");
+      if (w.idle()) {
+        md.append("Memory each idle connection costs the server process: the growth of its")
+            .append(" resident set from before the clients connected to after.\n\n")
+            .append("| system | RSS KB per connection |\n|---|---|\n");
+        for (Map.Entry<String, List<Run>> e : by.entrySet()) {
+          md.append("| ")
+              .append(e.getKey())
+              .append(" | ")
+              .append(spread(e.getValue(), Run::rssPerConnectionKb, "%.1f"))
+              .append(" |\n");
+        }
+        md.append('\n');
+        continue;
+      }
+      if (w.stalled() > 0) {
+        md.append("The first ")
+            .append(w.stalled())
+            .append(" clients stop reading after their first frame; the figures are the other")
+            .append(" clients'. Server RSS shows what the stalled ones cost.\n\n");
+      }
       md.append(
           "| system | server CPU-s per 1M frames | delivered frames/s | p50 ms | p99 ms | p99.9 ms"
               + " | gaps | server RSS MB | client saturated |\n");
@@ -96,14 +117,19 @@ final class Report {
     md.append(standing(workloads, runs));
     md.append("## Exact command\n\n```sh\n./mvnw -B -q package -DskipTests\n")
         .append("java -jar producer-bench/target/producer-bench.jar compare")
-        .append(full ? " --full" : " --quick")
+        .append(" ")
+        .append(mode)
         .append("\n```\n");
     Files.writeString(out, md.toString());
   }
 
-  /** Where wsproducer stands against its targets, from the first workload's medians. */
+  /** Where wsproducer stands against its targets, from the first busy workload's medians. */
   private static String standing(List<Workload> workloads, List<Run> runs) {
-    Map<String, List<Run>> by = Compare.bySystem(runs, workloads.get(0));
+    Workload first = workloads.stream().filter(w -> !w.idle()).findFirst().orElse(null);
+    if (first == null) {
+      return "";
+    }
+    Map<String, List<Run>> by = Compare.bySystem(runs, first);
     List<Run> ours = by.get("wsproducer");
     if (ours == null) {
       return "";
@@ -113,7 +139,7 @@ final class Report {
     md.append(
             "Target: server CPU per delivered frame at most half of Node `ws` and of plain Jetty. ")
         .append("Measured (")
-        .append(workloads.get(0).name())
+        .append(first.name())
         .append(", medians):\n\n");
     for (String peer : List.of("jetty", "node-ws", "socket.io", "python-eventlet")) {
       List<Run> theirs = by.get(peer);
@@ -126,6 +152,31 @@ final class Report {
                     + " less)%n",
                 peer,
                 ratio));
+      }
+    }
+    for (Workload stall : workloads) {
+      for (Workload base : workloads) {
+        if (!base.isBaselineOf(stall)) {
+          continue;
+        }
+        Map<String, List<Run>> with = Compare.bySystem(runs, stall);
+        Map<String, List<Run>> without = Compare.bySystem(runs, base);
+        md.append("\nTarget: healthy clients' p99 with ")
+            .append(stall.stalled())
+            .append(" stalled clients at most 1.1 times the run without. Measured (")
+            .append(stall.name())
+            .append(", medians):\n\n");
+        for (String system : with.keySet()) {
+          if (without.containsKey(system)) {
+            md.append(
+                String.format(
+                    Locale.ROOT,
+                    "- %s: %.2f times%n",
+                    system,
+                    Spread.of(with.get(system), r -> r.client().p99Ms()).median()
+                        / Spread.of(without.get(system), r -> r.client().p99Ms()).median()));
+          }
+        }
       }
     }
     md.append(

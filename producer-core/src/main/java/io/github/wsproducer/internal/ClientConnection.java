@@ -22,9 +22,11 @@ import tools.jackson.databind.JsonNode;
  * One client connection: its byte-capped queue of frames, the single write in flight, which topics
  * it has fallen behind on, and the envelope protocol's client messages.
  *
- * <p>The lock guards only queue bookkeeping; transport calls and hub calls happen outside it.
+ * <p>The lock guards only queue bookkeeping; transport calls and hub calls happen outside it. The
+ * connection is itself the callback of its writes: with one write in flight at a time, nothing
+ * needs to be allocated per frame.
  */
-final class ClientConnection implements Connection {
+final class ClientConnection implements Connection, Transport.SendCallback {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
 
   /** Invalid messages in a row that close the connection with a policy violation. */
@@ -45,7 +47,9 @@ final class ClientConnection implements Connection {
   private final Set<String> resyncRequested = new HashSet<>();
   private long queuedBytes; // queued frames plus the one in flight
   private long peakQueuedBytes;
-  private Write inFlight;
+  private Frame inFlight;
+  private boolean sendReturned; // of the write in flight
+  private boolean completed; // of the write in flight
   private long writeStartedAt;
   private long lastSentAt;
   private boolean open = true;
@@ -143,17 +147,19 @@ final class ClientConnection implements Connection {
   /** Writes queued frames one at a time until the queue is empty or a write is pending. */
   private void drain() {
     while (true) {
-      Write write = null;
+      Frame next;
       List<String> resyncs = null;
       synchronized (lock) {
         if (!open || inFlight != null) {
           return;
         }
-        Frame next = queue.pollFirst();
+        next = queue.pollFirst();
         if (next != null) {
-          write = inFlight = new Write(next);
+          inFlight = next;
+          sendReturned = false;
+          completed = false;
           writeStartedAt = lastSentAt = hub.clock().millis();
-        } else {
+        } else if (!behind.isEmpty()) { // (iterating even an empty set allocates)
           for (String topic : behind) {
             if (resyncRequested.add(topic)) {
               (resyncs == null ? resyncs = new ArrayList<>() : resyncs).add(topic);
@@ -161,57 +167,47 @@ final class ClientConnection implements Connection {
           }
         }
       }
-      if (write == null) {
+      if (next == null) {
         if (resyncs != null) {
           resyncs.forEach(topic -> hub.engine(topic).resync(this));
         }
         return;
       }
-      transport.send(write.frame.text(), write);
+      transport.send(next.text(), this);
       synchronized (lock) {
-        write.sendReturned = true;
-        if (!write.completed) {
+        sendReturned = true;
+        if (!completed) {
           return; // the callback continues draining
         }
       }
     }
   }
 
-  /** The callback of one send; continues draining when it completes after send returned. */
-  private final class Write implements Transport.SendCallback {
-    private final Frame frame;
-    private boolean sendReturned; // guarded by lock
-    private boolean completed; // guarded by lock
-
-    Write(Frame frame) {
-      this.frame = frame;
-    }
-
-    @Override
-    public void succeeded() {
-      boolean resume;
-      synchronized (lock) {
-        completed = true;
-        if (inFlight == this) {
-          inFlight = null;
-          queuedBytes -= frame.bytes();
-        }
-        resume = sendReturned;
+  /** The write in flight is done; continue draining unless send has not returned yet. */
+  @Override
+  public void succeeded() {
+    boolean resume;
+    synchronized (lock) {
+      completed = true;
+      if (inFlight != null) {
+        queuedBytes -= inFlight.bytes();
+        inFlight = null;
       }
-      if (resume) {
-        drain();
-      }
+      resume = sendReturned;
     }
+    if (resume) {
+      drain();
+    }
+  }
 
-    @Override
-    public void failed(Throwable cause) {
-      log.debug("{}: write failed, connection dropped", transport.describe(), cause);
-      synchronized (lock) {
-        completed = true;
-      }
-      shutdown();
-      transport.abort();
+  @Override
+  public void failed(Throwable cause) {
+    log.debug("{}: write failed, connection dropped", transport.describe(), cause);
+    synchronized (lock) {
+      completed = true;
     }
+    shutdown();
+    transport.abort();
   }
 
   /** Called by the hub's timer: closes a slow consumer, pings an idle connection. */
@@ -261,7 +257,7 @@ final class ClientConnection implements Connection {
     synchronized (lock) {
       open = false;
       queue.clear();
-      queuedBytes = inFlight == null ? 0 : inFlight.frame.bytes();
+      queuedBytes = inFlight == null ? 0 : inFlight.bytes();
     }
     if (detached.compareAndSet(false, true)) {
       hub.detach(this);

@@ -5,11 +5,17 @@ import java.nio.ByteBuffer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
-/** A Jetty WebSocket session as a hub {@link Transport}; every call is asynchronous. */
+/**
+ * A Jetty WebSocket session as a hub {@link Transport}; every call is asynchronous. Sends come one
+ * at a time (the hub waits for each callback), so the fields need no lock.
+ */
 final class JettyTransport implements Transport {
   private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
 
   private final Session session;
+  // The hub passes the same callback to every send, one at a time: adapt it once.
+  private SendCallback adapted;
+  private Callback adapter;
 
   JettyTransport(Session session) {
     this.session = session;
@@ -17,7 +23,11 @@ final class JettyTransport implements Transport {
 
   @Override
   public void send(String text, SendCallback callback) {
-    session.sendText(text, Callback.from(callback::succeeded, callback::failed));
+    if (callback != adapted) {
+      adapter = Callback.from(callback::succeeded, callback::failed);
+      adapted = callback;
+    }
+    session.sendText(text, adapter);
   }
 
   @Override
