@@ -91,37 +91,25 @@ final class Compare {
                 // Small enough that one load-client core keeps up; see the saturation column.
                 : List.of(
                     new Workload("250 clients, 50 updates/s", 250, 0, 50, 200, 1, 2),
-                    new Workload("250 clients, 50 updates/s, 10 stalled", 250, 10, 50, 200, 1, 2));
+                    new Workload(
+                        "250 clients, 50 updates/s, 10 stalled", 250, 10, 50, 200, 0.5, 1.5));
     Path work = Path.of("target", "bench-peers");
     List<Peer> peers = peers(work);
     List<String> skipped = skipped(peers);
     List<Run> runs = new ArrayList<>();
+    // Workloads of one rate share a server start; rounds alternate which system goes first.
+    Map<String, List<Workload>> byServer = new LinkedHashMap<>();
     for (Workload w : workloads) {
+      byServer.computeIfAbsent(w.rate() + "/" + w.payload(), k -> new ArrayList<>()).add(w);
+    }
+    for (List<Workload> sameServer : byServer.values()) {
       for (int round = 0; round < rounds; round++) {
         for (int i = 0; i < peers.size(); i++) {
-          Peer p = peers.get((i + round) % peers.size()); // alternate who goes first
-          Run r = run(p, w);
-          runs.add(r);
-          if (w.idle()) {
-            System.out.printf(
-                Locale.ROOT,
-                "%s | %s | round %d: %.1f KB RSS per connection%n",
-                w.name(),
-                p.name(),
-                round + 1,
-                r.rssPerConnectionKb());
-            continue;
+          Peer p = peers.get((i + round) % peers.size());
+          for (Run r : run(p, sameServer)) {
+            runs.add(r);
+            print(r, round);
           }
-          System.out.printf(
-              Locale.ROOT,
-              "%s | %s | round %d: %.0f frames/s, p99 %.2f ms, server %.2f CPU-s per 1M frames%s%n",
-              w.name(),
-              p.name(),
-              round + 1,
-              r.client().framesPerSecond(),
-              r.client().p99Ms(),
-              r.serverCpuPerMillion(),
-              r.clientSaturated() ? " (client saturated)" : "");
         }
       }
     }
@@ -134,6 +122,29 @@ final class Compare {
         skipped,
         runs);
     System.out.println("wrote " + out);
+  }
+
+  private static void print(Run r, int round) {
+    if (r.workload().idle()) {
+      System.out.printf(
+          Locale.ROOT,
+          "%s | %s | round %d: %.1f KB RSS per connection%n",
+          r.workload().name(),
+          r.system(),
+          round + 1,
+          r.rssPerConnectionKb());
+    } else {
+      System.out.printf(
+          Locale.ROOT,
+          "%s | %s | round %d: %.0f frames/s, p99 %.2f ms, server %.2f CPU-s per 1M frames%s%n",
+          r.workload().name(),
+          r.system(),
+          round + 1,
+          r.client().framesPerSecond(),
+          r.client().p99Ms(),
+          r.serverCpuPerMillion(),
+          r.clientSaturated() ? " (client saturated)" : "");
+    }
   }
 
   private static List<Peer> peers(Path work) throws Exception {
@@ -223,16 +234,26 @@ final class Compare {
     }
   }
 
-  private static Run run(Peer peer, Workload w) throws Exception {
+  /**
+   * Starts the peer's server once for workloads of the same rate and payload, and runs the load
+   * client once per workload against it.
+   */
+  private static List<Run> run(Peer peer, List<Workload> sameServer) throws Exception {
+    Workload first = sameServer.get(0);
     int port = freePort();
     List<String> serverCommand = new ArrayList<>(List.of("taskset", "-c", "0"));
     serverCommand.addAll(peer.command());
     if (peer.command().get(0).equals("java")) {
       serverCommand.addAll(
           List.of(
-              "--port", "" + port, "--rate", "" + w.rate(), "--payload-bytes", "" + w.payload()));
+              "--port",
+              "" + port,
+              "--rate",
+              "" + first.rate(),
+              "--payload-bytes",
+              "" + first.payload()));
     } else {
-      serverCommand.addAll(List.of("" + port, "" + w.rate(), "" + w.payload()));
+      serverCommand.addAll(List.of("" + port, "" + first.rate(), "" + first.payload()));
     }
     Process server = new ProcessBuilder(serverCommand).redirectErrorStream(true).start();
     try {
@@ -243,53 +264,63 @@ final class Compare {
       Thread drain = new Thread(() -> drain(serverOut));
       drain.setDaemon(true);
       drain.start();
-      long rssBefore = rssKb(server.pid());
-      String jar = peerJar();
-      List<String> clientCommand =
-          new ArrayList<>(
-              List.of(
-                  "taskset",
-                  "-c",
-                  "1",
-                  "java",
-                  "-Xms1g",
-                  "-Xmx1g",
-                  "-jar",
-                  jar,
-                  "client",
-                  "--url",
-                  "ws://127.0.0.1:" + port + peer.path(),
-                  "--connections",
-                  "" + w.clients(),
-                  "--warmup",
-                  "" + w.warmup(),
-                  "--seconds",
-                  "" + w.seconds()));
-      if (peer.socketIo()) {
-        clientCommand.add("--socketio");
+      List<Run> runs = new ArrayList<>();
+      for (Workload w : sameServer) {
+        runs.add(runClient(peer, w, server, port));
       }
-      Process client =
-          new ProcessBuilder(clientCommand).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      BufferedReader clientOut = reader(client.getInputStream());
-      double cpuStart = 0;
-      for (String line; (line = clientOut.readLine()) != null; ) {
-        if (line.equals("measuring")) {
-          cpuStart = cpuSeconds(server.pid());
-        } else if (line.startsWith("{")) {
-          double cpu = cpuSeconds(server.pid()) - cpuStart;
-          LoadClient.Result result = JSON.readValue(line, LoadClient.Result.class);
-          long rss = rssKb(server.pid());
-          client.waitFor(30, TimeUnit.SECONDS);
-          return new Run(peer.name(), w, result, cpu, rss, rssBefore);
-        }
-      }
-      throw new IllegalStateException(peer.name() + ": the load client ended without a result");
+      return runs;
     } finally {
       server.destroy();
       if (!server.waitFor(10, TimeUnit.SECONDS)) {
         server.destroyForcibly();
       }
     }
+  }
+
+  private static Run runClient(Peer peer, Workload w, Process server, int port) throws Exception {
+    long rssBefore = rssKb(server.pid());
+    String jar = peerJar();
+    List<String> clientCommand =
+        new ArrayList<>(
+            List.of(
+                "taskset",
+                "-c",
+                "1",
+                "java",
+                "-Xms1g",
+                "-Xmx1g",
+                "-jar",
+                jar,
+                "client",
+                "--url",
+                "ws://127.0.0.1:" + port + peer.path(),
+                "--connections",
+                "" + w.clients(),
+                "--warmup",
+                "" + w.warmup(),
+                "--seconds",
+                "" + w.seconds(),
+                "--stalled",
+                "" + w.stalled()));
+    if (peer.socketIo()) {
+      clientCommand.add("--socketio");
+    }
+    Process client =
+        new ProcessBuilder(clientCommand).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    BufferedReader clientOut = reader(client.getInputStream());
+    double cpuStart = 0;
+    for (String line; (line = clientOut.readLine()) != null; ) {
+      if (line.equals("measuring")) {
+        cpuStart = cpuSeconds(server.pid());
+      } else if (line.startsWith("{")) {
+        double cpu = cpuSeconds(server.pid()) - cpuStart;
+        LoadClient.Result result = JSON.readValue(line, LoadClient.Result.class);
+        long rss = rssKb(server.pid());
+        client.waitFor(30, TimeUnit.SECONDS);
+        return new Run(peer.name(), w, result, cpu, rss, rssBefore);
+      }
+    }
+    throw new IllegalStateException(peer.name() + ": the load client ended without a result");
   }
 
   private static String peerJar() throws Exception {

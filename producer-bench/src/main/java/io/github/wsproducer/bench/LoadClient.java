@@ -87,7 +87,8 @@ final class LoadClient {
     try {
       List<CompletableFuture<Session>> sessions = new ArrayList<>();
       for (int i = 0; i < connections; i++) {
-        sessions.add(client.connect(load.new Connection(socketIo), new ClientUpgradeRequest(url)));
+        Object listener = i < stalled ? new Stalled() : load.new Connection(socketIo);
+        sessions.add(client.connect(listener, new ClientUpgradeRequest(url)));
       }
       int connected = 0;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // for all of them

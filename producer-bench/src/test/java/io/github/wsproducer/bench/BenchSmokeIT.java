@@ -21,6 +21,14 @@ class BenchSmokeIT {
       assertThat(result.messages()).as("frames delivered in one second").isGreaterThan(20 * 50);
       assertThat(result.gaps()).isZero();
       assertThat(result.p50Ms()).isPositive();
+
+      LoadClient.Result stalled =
+          LoadClient.run(
+              URI.create("ws://127.0.0.1:" + server.port() + "/load"), 20, 5, 0.5, 1.0, false);
+      assertThat(stalled.connected()).isEqualTo(20);
+      assertThat(stalled.messages())
+          .as("only the 15 reading clients are counted")
+          .isBetween(15L * 60, 15L * 140);
     } finally {
       server.stop();
     }
