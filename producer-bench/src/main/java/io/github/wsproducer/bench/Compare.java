@@ -148,9 +148,7 @@ final class Compare {
   }
 
   private static List<Peer> peers(Path work) throws Exception {
-    String jar =
-        Path.of(Compare.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-            .toString();
+    String jar = ownJar();
     List<Peer> peers = new ArrayList<>();
     for (String system : List.of("wsproducer", "jetty")) {
       peers.add(
@@ -279,7 +277,7 @@ final class Compare {
 
   private static Run runClient(Peer peer, Workload w, Process server, int port) throws Exception {
     long rssBefore = rssKb(server.pid());
-    String jar = peerJar();
+    String jar = ownJar();
     List<String> clientCommand =
         new ArrayList<>(
             List.of(
@@ -323,7 +321,8 @@ final class Compare {
     throw new IllegalStateException(peer.name() + ": the load client ended without a result");
   }
 
-  private static String peerJar() throws Exception {
+  /** The path of this benchmark jar, which the servers and clients run from. */
+  private static String ownJar() throws Exception {
     return Path.of(Compare.class.getProtectionDomain().getCodeSource().getLocation().toURI())
         .toString();
   }

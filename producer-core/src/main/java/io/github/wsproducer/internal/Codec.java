@@ -14,8 +14,6 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code [A-Za-z0-9._-]} and the other fields are numbers.
  */
 final class Codec {
-  static final String SUBPROTOCOL = "wsproducer.v1";
-
   private final JsonMapper mapper = JsonMapper.builder().build();
   private final LongAdder encodings = new LongAdder();
 

@@ -51,6 +51,16 @@ class SampleIT {
     return new ProcessBuilder(command).start();
   }
 
+  /** Stops samples with SIGTERM, as Ctrl-C would, and waits for them to exit. */
+  private static void stop(Process... samples) throws InterruptedException {
+    for (Process p : samples) {
+      p.destroy();
+    }
+    for (Process p : samples) {
+      p.waitFor(15, TimeUnit.SECONDS);
+    }
+  }
+
   /** Reads stdout lines until the listening line, and returns the port. */
   private static int awaitListening(Process process) throws Exception {
     BufferedReader out =
@@ -128,8 +138,7 @@ class SampleIT {
     try {
       assertDataStreamTopicsAreLive(awaitListening(sample));
     } finally {
-      sample.destroy();
-      sample.waitFor(15, TimeUnit.SECONDS);
+      stop(sample);
     }
   }
 
@@ -141,8 +150,7 @@ class SampleIT {
     try {
       assertDataStreamTopicsAreLive(awaitListening(sample));
     } finally {
-      sample.destroy();
-      sample.waitFor(15, TimeUnit.SECONDS);
+      stop(sample);
     }
   }
 
@@ -200,8 +208,7 @@ class SampleIT {
       int port = awaitListening(sample);
       assertThat(connect(port, "/", "https://wall.example").next().has("variable")).isTrue();
     } finally {
-      sample.destroy();
-      sample.waitFor(15, TimeUnit.SECONDS);
+      stop(sample);
     }
   }
 
@@ -275,10 +282,7 @@ class SampleIT {
         assertThat(onB.get(seq)).as("value at seq %d", seq).isEqualTo(fromA.get(seq));
       }
     } finally {
-      a.destroy();
-      b.destroy();
-      a.waitFor(15, TimeUnit.SECONDS);
-      b.waitFor(15, TimeUnit.SECONDS);
+      stop(a, b);
     }
   }
 
