@@ -3,6 +3,9 @@ module io.github.wsproducer.jetty {
   requires transitive io.github.wsproducer;
   requires transitive org.eclipse.jetty.server;
   requires org.eclipse.jetty.websocket.server;
+  requires org.eclipse.jetty.websocket.common;
+  requires org.eclipse.jetty.websocket.core.common;
+  requires org.eclipse.jetty.util;
   requires transitive org.eclipse.jetty.websocket.api;
   requires org.slf4j;
 

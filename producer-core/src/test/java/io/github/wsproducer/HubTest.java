@@ -9,6 +9,7 @@ import io.github.wsproducer.spi.ConnectionLimits;
 import io.github.wsproducer.testing.ManualClock;
 import io.github.wsproducer.testing.RecordingTransport;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -199,8 +200,11 @@ class HubTest {
     Connection c =
         hub.openEnvelope(slow, new ConnectionLimits(cap, Duration.ofMinutes(5), Duration.ZERO));
     c.onMessage("{\"type\":\"subscribe\",\"topic\":\"t\"}");
+    // A healthy client with the same cap: frames that wait for a flush never count against it.
     RecordingTransport healthy = new RecordingTransport();
-    subscribe(hub, healthy, "t", null);
+    hub.openEnvelope(healthy, new ConnectionLimits(cap, Duration.ofMinutes(5), Duration.ZERO))
+        .onMessage("{\"type\":\"subscribe\",\"topic\":\"t\"}");
+    healthy.next("hello");
     healthy.next("snapshot");
 
     String padding = "x".repeat(200);
@@ -225,6 +229,54 @@ class HubTest {
     hub.publish("t", Map.of("n", 501));
     assertThat(slow.next("update").path("seq").asLong()).isEqualTo(501);
     assertThat(hub.stats().peakQueuedBytes()).isLessThanOrEqualTo(cap);
+  }
+
+  @Test
+  void framesQueuedBehindAWriteInFlightShareTheNextWrite() throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    RecordingTransport t = new RecordingTransport();
+    subscribe(hub, t, "t", null);
+    t.next("snapshot");
+    RecordingTransport witness = new RecordingTransport();
+    subscribe(hub, witness, "t", null);
+    witness.next("snapshot");
+
+    t.stall();
+    for (int i = 1; i <= 10; i++) {
+      hub.publish("t", i);
+    }
+    for (int seq = 1; seq <= 10; seq++) {
+      assertThat(witness.next("update").path("seq").asLong()).isEqualTo(seq);
+    }
+    int writes = t.writes.get();
+    t.release();
+    for (int seq = 1; seq <= 10; seq++) {
+      assertThat(t.next("update").path("seq").asLong()).isEqualTo(seq);
+    }
+    assertThat(t.writes.get() - writes).as("writes after the one in flight").isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void updatesWaitingForATopicReachEachClientInOneWrite() throws InterruptedException {
+    ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    hub = Hub.builder().topic(Topic.of("t", State.latest())).executor(tasks::add).build();
+    RecordingTransport t = new RecordingTransport();
+    Connection c = hub.openPlain("t", t, LIMITS);
+    for (Runnable r; (r = tasks.poll()) != null; ) {
+      r.run();
+    }
+    int writes = t.writes.get();
+    for (int i = 1; i <= 10; i++) {
+      hub.publish("t", i);
+    }
+    for (Runnable r; (r = tasks.poll()) != null; ) { // the topic's backlog, worked off at once
+      r.run();
+    }
+    for (int n = 1; n <= 10; n++) {
+      assertThat(t.nextText()).isEqualTo("" + n);
+    }
+    assertThat(t.writes.get() - writes).isEqualTo(1);
+    c.onClose();
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code java -jar producer-bench.jar COMMAND [options]}
@@ -11,14 +12,17 @@ import java.util.concurrent.CountDownLatch;
  * <ul>
  *   <li>{@code server --port P --rate R --payload-bytes B [--system wsproducer|jetty]}
  *   <li>{@code client --url ws://127.0.0.1:P/load --connections N --seconds S [--warmup W]
- *       [--stalled K] [--socketio]}: prints one JSON line of results; the first K connections stop
- *       reading
+ *       [--stalled K] [--socketio] [--local-address 127.0.0.X] [--await-start]}: prints one JSON
+ *       line of results, and a summary on standard error; the first K connections stop reading;
+ *       with {@code --await-start} it waits for a line on standard input before warming up
  *   <li>{@code compare [--quick|--full] [--out docs/benchmarks.md]}: runs the comparison and writes
  *       the report
  *   <li>{@code jmh [JMH options]}: the hub's micro-benchmarks
  * </ul>
  */
 public final class Bench {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
@@ -44,13 +48,17 @@ public final class Bench {
         Map<String, String> o = options(rest);
         LoadClient.Result r =
             LoadClient.run(
-                URI.create(o.getOrDefault("url", "ws://127.0.0.1:5050/load")),
-                Integer.parseInt(o.getOrDefault("connections", "100")),
-                Integer.parseInt(o.getOrDefault("stalled", "0")),
-                Double.parseDouble(o.getOrDefault("warmup", "2")),
-                Double.parseDouble(o.getOrDefault("seconds", "10")),
-                o.containsKey("socketio"));
-        System.out.println(r.json());
+                new LoadClient.Options(
+                    URI.create(o.getOrDefault("url", "ws://127.0.0.1:5050/load")),
+                    Integer.parseInt(o.getOrDefault("connections", "100")),
+                    Integer.parseInt(o.getOrDefault("stalled", "0")),
+                    Double.parseDouble(o.getOrDefault("warmup", "2")),
+                    Double.parseDouble(o.getOrDefault("seconds", "10")),
+                    o.containsKey("socketio"),
+                    o.get("local-address"),
+                    o.containsKey("await-start")));
+        System.out.println(JSON.writeValueAsString(r));
+        System.err.println(LoadClient.describe(r));
       }
       case "compare" -> Compare.main(rest);
       case "jmh" -> org.openjdk.jmh.Main.main(rest);

@@ -4,7 +4,9 @@ import io.github.wsproducer.Hub;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.spi.ConnectionLimits;
 import io.github.wsproducer.spi.Transport;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,8 +51,8 @@ public class HubBenchmark {
           "load",
           new Transport() {
             @Override
-            public void send(String text, SendCallback callback) {
-              delivered.incrementAndGet();
+            public void send(List<ByteBuffer> frames, SendCallback callback) {
+              delivered.addAndGet(frames.size());
               callback.succeeded();
             }
 

@@ -1,129 +1,471 @@
 package io.github.wsproducer.bench;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.ArrayList;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.ConcurrentHistogram;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
 
 /**
- * Holds many WebSocket connections in one process and records, per message, the latency from the
- * {@code ts} it carries (same host, monotonic clock), the throughput and gaps in {@code n}. Speaks
- * the plain form, and Socket.IO's framing for that peer.
+ * Holds thousands of WebSocket connections on one thread with a raw NIO client: it parses frames in
+ * place and reads {@code n} and {@code ts} from the bytes, so one core keeps up with far more
+ * frames than a general-purpose client would. Records, per message, the latency from the {@code ts}
+ * it carries (same host, monotonic clock), throughput, gaps in {@code n}, and how long each
+ * connection waited for its first frame. Speaks the plain form, and Socket.IO's framing for that
+ * peer. Several processes, each on its own 127.0.0.x source address, can share a run: {@link
+ * Result#merge} adds up their results.
  */
 final class LoadClient {
+  private static final long MAX_MICROS = 60_000_000L;
+  private static final byte[] N = "\"n\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TS = "\"ts\":".getBytes(StandardCharsets.US_ASCII);
+  private static final int MAX_PENDING_HANDSHAKES = 256;
 
-  /** What one run measured, after the warm-up. */
+  /** What one run asks for. */
+  record Options(
+      URI url,
+      int connections,
+      int stalled,
+      double warmup,
+      double seconds,
+      boolean socketIo,
+      String localAddress,
+      boolean awaitStart) {}
+
+  /**
+   * What one run measured. The message figures cover the measured window, after the warm-up; the
+   * connect figures cover the connection phase. Histograms travel as compressed base64 so that
+   * results of several processes can be merged.
+   */
   record Result(
       int connections,
       int connected,
       long messages,
       double seconds,
-      double p50Ms,
-      double p99Ms,
-      double p999Ms,
       long gaps,
-      double cpuSeconds) {
+      double cpuSeconds,
+      double connectSeconds,
+      String latencyMicros,
+      String firstFrameMicros) {
 
     double framesPerSecond() {
       return messages / seconds;
     }
 
-    String json() {
-      return String.format(
-          java.util.Locale.ROOT,
-          "{\"connections\":%d,\"connected\":%d,\"messages\":%d,\"seconds\":%.3f,\"p50Ms\":%.3f,"
-              + "\"p99Ms\":%.3f,\"p999Ms\":%.3f,\"gaps\":%d,\"cpuSeconds\":%.3f}",
+    double p50Ms() {
+      return percentileMs(latencyMicros, 50);
+    }
+
+    double p99Ms() {
+      return percentileMs(latencyMicros, 99);
+    }
+
+    double p999Ms() {
+      return percentileMs(latencyMicros, 99.9);
+    }
+
+    /** Time from starting a connection to its first frame (a snapshot where the system has one). */
+    double firstFrameMs(double percentile) {
+      return percentileMs(firstFrameMicros, percentile);
+    }
+
+    /** The results of processes that shared one run, as one. */
+    static Result merge(List<Result> parts) {
+      if (parts.size() == 1) {
+        return parts.get(0);
+      }
+      Histogram latency = new Histogram(MAX_MICROS, 3);
+      Histogram first = new Histogram(MAX_MICROS, 3);
+      int connections = 0;
+      int connected = 0;
+      long messages = 0;
+      long gaps = 0;
+      double seconds = 0;
+      double cpu = 0;
+      double connect = 0;
+      for (Result r : parts) {
+        connections += r.connections;
+        connected += r.connected;
+        messages += r.messages;
+        gaps += r.gaps;
+        seconds = Math.max(seconds, r.seconds);
+        cpu += r.cpuSeconds;
+        connect = Math.max(connect, r.connectSeconds);
+        latency.add(decode(r.latencyMicros));
+        first.add(decode(r.firstFrameMicros));
+      }
+      return new Result(
           connections,
           connected,
           messages,
           seconds,
-          p50Ms,
-          p99Ms,
-          p999Ms,
           gaps,
-          cpuSeconds);
+          cpu,
+          connect,
+          encode(latency),
+          encode(first));
+    }
+
+    private static double percentileMs(String histogram, double percentile) {
+      Histogram h = decode(histogram);
+      return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
     }
   }
 
-  private final ConcurrentHistogram latencyMicros = new ConcurrentHistogram(60_000_000L, 3);
-  private final AtomicLong messages = new AtomicLong();
-  private final AtomicLong gaps = new AtomicLong();
-  private volatile boolean measuring;
+  private final Options options;
+  private final Histogram latency = new Histogram(MAX_MICROS, 3);
+  private final Histogram firstFrame = new Histogram(MAX_MICROS, 3);
+  private final byte[] upgradeRequest;
+  private final Selector selector;
+  private long messages;
+  private long gaps;
+  private boolean measuring;
+  private int connected;
+  private int failures;
+  private int pending; // handshakes under way
 
-  /**
-   * Connects {@code connections} clients to {@code url}, warms up, measures for {@code seconds} and
-   * reports. With {@code socketIo}, speaks Engine.IO 4 framing ({@code 42["load",{...}]}). Prints
-   * "measuring" when the measured window starts, for an orchestrator reading CPU time.
-   */
-  static Result run(URI url, int connections, double warmup, double seconds, boolean socketIo)
-      throws Exception {
-    return run(url, connections, 0, warmup, seconds, socketIo);
+  private LoadClient(Options options) throws IOException {
+    this.options = options;
+    this.selector = Selector.open();
+    URI u = options.url();
+    String target = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+    this.upgradeRequest =
+        ("GET "
+                + target
+                + " HTTP/1.1\r\nHost: "
+                + u.getHost()
+                + ":"
+                + u.getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
   }
 
   /**
-   * Like {@link #run(URI, int, double, double, boolean)}, with the first {@code stalled}
-   * connections never reading after their first frame, like frozen browsers; only the others are
-   * measured.
+   * Opens the connections, at most {@value #MAX_PENDING_HANDSHAKES} handshakes at a time, then
+   * warms up and measures. Prints "connecting", "connected", and "measuring" as each phase starts,
+   * for an orchestrator reading the server's CPU time; with {@code awaitStart}, waits for a line on
+   * standard input after connecting.
    */
-  static Result run(
-      URI url, int connections, int stalled, double warmup, double seconds, boolean socketIo)
-      throws Exception {
-    LoadClient load = new LoadClient();
-    HttpClient http = new HttpClient();
-    http.setMaxConnectionsPerDestination(connections + 16);
-    http.setMaxRequestsQueuedPerDestination(connections + 16);
-    WebSocketClient client = new WebSocketClient(http);
-    client.setIdleTimeout(java.time.Duration.ofMinutes(5));
-    client.start();
+  static Result run(Options options) throws Exception {
+    LoadClient client = new LoadClient(options);
     try {
-      List<CompletableFuture<Session>> sessions = new ArrayList<>();
-      for (int i = 0; i < connections; i++) {
-        Object listener = i < stalled ? new Stalled() : load.new Connection(socketIo);
-        sessions.add(client.connect(listener, new ClientUpgradeRequest(url)));
+      return client.run();
+    } finally {
+      for (SelectionKey k : client.selector.keys()) {
+        k.channel().close();
       }
-      int connected = 0;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // for all of them
-      for (CompletableFuture<Session> s : sessions) {
-        try {
-          s.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          connected++;
-        } catch (Exception e) {
-          // counted as not connected
+      client.selector.close();
+    }
+  }
+
+  private Result run() throws Exception {
+    InetSocketAddress remote =
+        new InetSocketAddress(options.url().getHost(), options.url().getPort());
+    say("connecting");
+    long connectStart = System.nanoTime();
+    long deadline = connectStart + TimeUnit.SECONDS.toNanos(60);
+    int started = 0;
+    while (connected + failures < options.connections() && System.nanoTime() < deadline) {
+      while (started < options.connections() && pending < MAX_PENDING_HANDSHAKES) {
+        open(remote, started < options.stalled());
+        started++;
+      }
+      poll(deadline);
+    }
+    double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+    say("connected " + connected);
+    if (options.awaitStart()) {
+      awaitLine();
+    }
+    pollFor(options.warmup());
+    measuring = true;
+    say("measuring");
+    long cpu0 = cpuNanos();
+    long start = System.nanoTime();
+    pollFor(options.seconds());
+    measuring = false;
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    double cpu = (cpuNanos() - cpu0) / 1e9;
+    return new Result(
+        options.connections(),
+        connected,
+        messages,
+        elapsed,
+        gaps,
+        cpu,
+        connectSeconds,
+        encode(latency),
+        encode(firstFrame));
+  }
+
+  private void open(InetSocketAddress remote, boolean stalled) throws IOException {
+    SocketChannel channel = SocketChannel.open();
+    try {
+      channel.configureBlocking(false);
+      if (options.localAddress() != null) {
+        channel.bind(new InetSocketAddress(options.localAddress(), 0));
+      }
+      Connection c = new Connection(channel, stalled);
+      pending++;
+      if (channel.connect(remote)) {
+        c.connected();
+      }
+      channel.register(
+          selector, channel.isConnected() ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
+    } catch (IOException e) {
+      channel.close();
+      pending--;
+      failures++;
+    }
+  }
+
+  private void pollFor(double seconds) throws IOException {
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    while (System.nanoTime() < end) {
+      poll(end);
+    }
+  }
+
+  private void poll(long until) throws IOException {
+    long millis = Math.max(1, Math.min(10, (until - System.nanoTime()) / 1_000_000));
+    selector.select(
+        key -> {
+          Connection c = (Connection) key.attachment();
+          try {
+            if (key.isConnectable()) {
+              if (c.channel.finishConnect()) {
+                c.connected();
+                key.interestOps(SelectionKey.OP_READ);
+              }
+            } else if (key.isReadable()) {
+              c.read();
+            }
+          } catch (IOException | RuntimeException e) {
+            c.fail();
+          }
+        },
+        millis);
+  }
+
+  /** One connection's state: its handshake, its read buffer, and the last {@code n} it saw. */
+  private final class Connection {
+    final SocketChannel channel;
+    final boolean stalled;
+    final long startedAt = System.nanoTime();
+    ByteBuffer in = ByteBuffer.allocate(2048);
+    boolean open;
+    boolean done; // failed or closed
+    boolean gotFirst;
+    long last = -1;
+
+    Connection(SocketChannel channel, boolean stalled) {
+      this.channel = channel;
+      this.stalled = stalled;
+    }
+
+    void connected() throws IOException {
+      write(ByteBuffer.wrap(upgradeRequest));
+    }
+
+    void read() throws IOException {
+      if (!in.hasRemaining()) {
+        in = ByteBuffer.allocate(in.capacity() * 2).put(in.flip());
+      }
+      if (channel.read(in) < 0) {
+        fail();
+        return;
+      }
+      in.flip();
+      if (!open && !handshake()) {
+        in.compact();
+        return;
+      }
+      while (frame()) {
+        // one frame handled
+      }
+      in.compact();
+    }
+
+    /** Reads the upgrade response; false while it is incomplete. */
+    boolean handshake() throws IOException {
+      byte[] a = in.array();
+      int end = -1;
+      for (int i = in.position(); i + 3 < in.limit(); i++) {
+        if (a[i] == '\r' && a[i + 1] == '\n' && a[i + 2] == '\r' && a[i + 3] == '\n') {
+          end = i + 4;
+          break;
         }
       }
-      TimeUnit.NANOSECONDS.sleep((long) (warmup * 1e9));
-      load.measuring = true;
-      System.out.println("measuring");
-      System.out.flush();
-      long cpu0 = cpuNanos();
-      long start = System.nanoTime();
-      TimeUnit.NANOSECONDS.sleep((long) (seconds * 1e9));
-      load.measuring = false;
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      double cpu = (cpuNanos() - cpu0) / 1e9;
-      ConcurrentHistogram h = load.latencyMicros;
-      return new Result(
-          connections,
-          connected,
-          load.messages.get(),
-          elapsed,
-          h.getValueAtPercentile(50) / 1000.0,
-          h.getValueAtPercentile(99) / 1000.0,
-          h.getValueAtPercentile(99.9) / 1000.0,
-          load.gaps.get(),
-          cpu);
-    } finally {
-      client.stop();
+      if (end < 0) {
+        return false;
+      }
+      String status = new String(a, in.position(), 12, StandardCharsets.US_ASCII);
+      if (!status.equals("HTTP/1.1 101")) {
+        throw new IOException("upgrade refused: " + status);
+      }
+      in.position(end);
+      open = true;
+      pending--;
+      connected++;
+      return true;
     }
+
+    /** Handles one complete frame at the buffer's position; false if there is none yet. */
+    boolean frame() throws IOException {
+      int p = in.position();
+      int available = in.remaining();
+      if (available < 2) {
+        return false;
+      }
+      byte[] a = in.array();
+      int opcode = a[p] & 0x0f;
+      long length = a[p + 1] & 0x7f;
+      int header = 2;
+      if (length == 126) {
+        if (available < 4) {
+          return false;
+        }
+        length = ((a[p + 2] & 0xff) << 8) | (a[p + 3] & 0xff);
+        header = 4;
+      } else if (length == 127) {
+        if (available < 10) {
+          return false;
+        }
+        length = in.getLong(p + 2);
+        header = 10;
+      }
+      if (header + length > in.capacity()) {
+        return false; // read() grows the buffer when it is full
+      }
+      if (available < header + length) {
+        return false;
+      }
+      int off = p + header;
+      int len = (int) length;
+      in.position(off + len);
+      switch (opcode) {
+        case 0, 1 -> text(a, off, len);
+        case 8 -> fail();
+        case 9 -> send(0x8a, a, off, len); // pong
+        default -> {
+          // pongs and binary frames are not part of the workload
+        }
+      }
+      return !done && channel.isOpen() && (!stalled || !gotFirst);
+    }
+
+    void text(byte[] a, int off, int len) throws IOException {
+      long now = System.nanoTime();
+      if (options.socketIo()) {
+        if (len > 0 && a[off] == '0') {
+          send(0x81, "40".getBytes(StandardCharsets.US_ASCII), 0, 2); // join the namespace
+          return;
+        }
+        if (len == 1 && a[off] == '2') {
+          send(0x81, new byte[] {'3'}, 0, 1); // Engine.IO pong
+          return;
+        }
+      }
+      long n = field(a, off, len, N);
+      long ts = field(a, off, len, TS);
+      if (n < 0 || ts < 0) {
+        return;
+      }
+      if (!gotFirst) {
+        gotFirst = true;
+        firstFrame.recordValue(Math.min((now - startedAt) / 1000, MAX_MICROS));
+        if (stalled) {
+          channel.keyFor(selector).interestOps(0); // a frozen browser: never reads again
+          return;
+        }
+      }
+      if (last >= 0 && n != last + 1 && measuring) {
+        gaps++;
+      }
+      last = n;
+      if (measuring) {
+        messages++;
+        latency.recordValue(Math.max(0, Math.min((now - ts) / 1000, MAX_MICROS)));
+      }
+    }
+
+    /**
+     * Sends a small client frame; a client masks, here with a zero key, which leaves bytes as they
+     * are.
+     */
+    void send(int firstByte, byte[] payload, int off, int len) throws IOException {
+      ByteBuffer frame = ByteBuffer.allocate(6 + len);
+      frame.put((byte) firstByte).put((byte) (0x80 | len)).putInt(0).put(payload, off, len).flip();
+      write(frame);
+    }
+
+    /** Writes a few bytes; a socket buffer too full for them means the run is broken anyway. */
+    void write(ByteBuffer b) throws IOException {
+      for (int tries = 0; b.hasRemaining() && tries < 1000; tries++) {
+        channel.write(b);
+      }
+      if (b.hasRemaining()) {
+        throw new IOException("the socket does not take a small write");
+      }
+    }
+
+    void fail() {
+      if (done) {
+        return;
+      }
+      done = true;
+      if (!open) {
+        pending--;
+        failures++;
+      }
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
+  }
+
+  /** The number after {@code key} in {@code a[off, off + len)}, or -1. */
+  static long field(byte[] a, int off, int len, byte[] key) {
+    int end = off + len;
+    outer:
+    for (int i = off; i + key.length < end; i++) {
+      for (int k = 0; k < key.length; k++) {
+        if (a[i + k] != key[k]) {
+          continue outer;
+        }
+      }
+      long value = 0;
+      int j = i + key.length;
+      for (; j < end && a[j] >= '0' && a[j] <= '9'; j++) {
+        value = value * 10 + (a[j] - '0');
+      }
+      return j == i + key.length ? -1 : value;
+    }
+    return -1;
+  }
+
+  private static void say(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+
+  private static void awaitLine() throws IOException {
+    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
   }
 
   private static long cpuNanos() {
@@ -131,68 +473,31 @@ final class LoadClient {
         .getProcessCpuTime();
   }
 
-  /** A connection that reads one frame and then never again: Jetty stops reading its socket. */
-  public static final class Stalled implements Session.Listener {
-    @Override
-    public void onWebSocketOpen(Session session) {
-      session.demand();
-    }
+  static String encode(Histogram h) {
+    ByteBuffer b = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+    int n = h.encodeIntoCompressedByteBuffer(b);
+    return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(b.array(), n));
+  }
 
-    @Override
-    public void onWebSocketError(Throwable cause) {
-      // the server gives up on a client that does not read
+  static Histogram decode(String base64) {
+    try {
+      return Histogram.decodeFromCompressedByteBuffer(
+          ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
+    } catch (DataFormatException e) {
+      throw new IllegalArgumentException("not an encoded histogram", e);
     }
   }
 
-  /** One connection; Jetty calls it on its own threads. */
-  public final class Connection implements Session.Listener.AutoDemanding {
-    private final boolean socketIo;
-    private Session session;
-    private long last = -1;
-
-    Connection(boolean socketIo) {
-      this.socketIo = socketIo;
-    }
-
-    @Override
-    public void onWebSocketOpen(Session session) {
-      this.session = session;
-    }
-
-    @Override
-    public void onWebSocketError(Throwable cause) {
-      // the connection ends with the run
-    }
-
-    @Override
-    public void onWebSocketText(String text) {
-      long now = System.nanoTime();
-      if (socketIo) {
-        if (text.startsWith("0")) {
-          session.sendText("40", Callback.NOOP); // join the default namespace
-          return;
-        }
-        if (text.equals("2")) {
-          session.sendText("3", Callback.NOOP); // Engine.IO pong
-          return;
-        }
-        if (!text.startsWith("42")) {
-          return;
-        }
-      }
-      long n = Payload.field(text, "n");
-      long ts = Payload.field(text, "ts");
-      if (n < 0 || ts < 0) {
-        return;
-      }
-      if (last >= 0 && n != last + 1 && measuring) {
-        gaps.incrementAndGet();
-      }
-      last = n;
-      if (measuring) {
-        messages.incrementAndGet();
-        latencyMicros.recordValue(Math.max(0, Math.min((now - ts) / 1000, 59_999_999L)));
-      }
-    }
+  static String describe(Result r) {
+    return String.format(
+        Locale.ROOT,
+        "%d/%d connected in %.2f s, %.0f frames/s, p50 %.2f ms, p99 %.2f ms, p999 %.2f ms",
+        r.connected(),
+        r.connections(),
+        r.connectSeconds(),
+        r.framesPerSecond(),
+        r.p50Ms(),
+        r.p99Ms(),
+        r.p999Ms());
   }
 }

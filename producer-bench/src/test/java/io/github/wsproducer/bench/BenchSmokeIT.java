@@ -15,22 +15,28 @@ class BenchSmokeIT {
     BenchServer server = BenchServer.start(system, "127.0.0.1", 0, 100, 200);
     try {
       LoadClient.Result result =
-          LoadClient.run(
-              URI.create("ws://127.0.0.1:" + server.port() + "/load"), 20, 0.5, 1.0, false);
+          LoadClient.run(new LoadClient.Options(url(server), 20, 0, 0.5, 1.0, false, null, false));
       assertThat(result.connected()).isEqualTo(20);
       assertThat(result.messages()).as("frames delivered in one second").isGreaterThan(20 * 50);
       assertThat(result.gaps()).isZero();
       assertThat(result.p50Ms()).isPositive();
+      assertThat(result.firstFrameMs(99))
+          .as("a snapshot arrives before the next update could")
+          .isLessThan(1_000);
 
       LoadClient.Result stalled =
           LoadClient.run(
-              URI.create("ws://127.0.0.1:" + server.port() + "/load"), 20, 5, 0.5, 1.0, false);
-      assertThat(stalled.connected()).isEqualTo(20);
+              new LoadClient.Options(url(server), 20, 5, 0.5, 1.0, false, "127.0.0.2", false));
+      assertThat(stalled.connected()).as("from another source address").isEqualTo(20);
       assertThat(stalled.messages())
           .as("only the 15 reading clients are counted")
           .isBetween(15L * 60, 15L * 140);
     } finally {
       server.stop();
     }
+  }
+
+  private static URI url(BenchServer server) {
+    return URI.create("ws://127.0.0.1:" + server.port() + "/load");
   }
 }

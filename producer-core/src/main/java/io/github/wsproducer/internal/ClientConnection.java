@@ -5,6 +5,7 @@ import io.github.wsproducer.Topic;
 import io.github.wsproducer.spi.Connection;
 import io.github.wsproducer.spi.ConnectionLimits;
 import io.github.wsproducer.spi.Transport;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,9 +46,11 @@ final class ClientConnection implements Connection, Transport.SendCallback {
   private final ArrayDeque<Frame> queue = new ArrayDeque<>();
   private final Set<String> behind = new HashSet<>();
   private final Set<String> resyncRequested = new HashSet<>();
-  private long queuedBytes; // queued frames plus the one in flight
+  private long queuedBytes; // queued frames plus those in flight
   private long peakQueuedBytes;
-  private Frame inFlight;
+  private boolean writing; // a send is in flight
+  private long inFlightBytes;
+  private final List<ByteBuffer> inFlight = new ArrayList<>(); // reused: one send at a time
   private boolean sendReturned; // of the write in flight
   private boolean completed; // of the write in flight
   private long writeStartedAt;
@@ -89,32 +92,49 @@ final class ClientConnection implements Connection, Transport.SendCallback {
     topics.add(topic);
   }
 
-  /**
-   * Queues a frame unless it would take the connection over its byte cap. A topic frame that does
-   * not fit marks the connection behind on that topic: its queued frames of the topic are dropped,
-   * and once the queue drains it gets a fresh snapshot instead.
-   */
+  /** Queues a frame and sends it, with whatever else is queued. */
   void offer(Frame frame) {
-    synchronized (lock) {
-      if (!open) {
-        return;
-      }
-      String topic = frame.topic();
-      if (topic != null && behind.contains(topic)) {
-        hub.countDropped(1);
-        return;
-      }
-      if (queuedBytes > 0 && queuedBytes + frame.bytes() > maxQueuedBytes) {
-        hub.countDropped(topic == null ? 1 : 1 + fallBehind(topic));
-        return;
-      }
-      queue.addLast(frame);
-      queuedBytes += frame.bytes();
-      peakQueuedBytes = Math.max(peakQueuedBytes, queuedBytes);
-      if (inFlight != null) {
-        return;
-      }
+    if (enqueue(frame)) {
+      drain();
     }
+  }
+
+  /**
+   * Queues a frame without sending it: {@link #flush} sends. A frame that would take the connection
+   * over its byte cap is dropped instead; if it belongs to a topic, the connection is marked behind
+   * on that topic: its queued frames of the topic are dropped too, and once the queue drains it
+   * gets a fresh snapshot instead.
+   *
+   * @return whether the frame was queued and no write is in flight, so that a flush would send it
+   */
+  boolean enqueue(Frame frame) {
+    for (boolean flushed = false; ; flushed = true) {
+      synchronized (lock) {
+        if (!open) {
+          return false;
+        }
+        String topic = frame.topic();
+        if (topic != null && !behind.isEmpty() && behind.contains(topic)) {
+          hub.countDropped(1);
+          return false;
+        }
+        if (queuedBytes == 0 || queuedBytes + frame.bytes() <= maxQueuedBytes) {
+          queue.addLast(frame);
+          queuedBytes += frame.bytes();
+          peakQueuedBytes = Math.max(peakQueuedBytes, queuedBytes);
+          return !writing;
+        }
+        if (writing || flushed) { // the client really does not keep up
+          hub.countDropped(topic == null ? 1 : 1 + fallBehind(topic));
+          return false;
+        }
+      }
+      drain(); // the queue holds only frames not yet flushed: send them, then try again
+    }
+  }
+
+  /** Sends what {@link #enqueue} queued, unless a write is in flight: its callback sends it. */
+  void flush() {
     drain();
   }
 
@@ -144,18 +164,24 @@ final class ClientConnection implements Connection, Transport.SendCallback {
     }
   }
 
-  /** Writes queued frames one at a time until the queue is empty or a write is pending. */
+  /**
+   * Sends everything queued in one write, again and again until the queue is empty or a write is
+   * pending. Frames that queue up behind a write in flight thus share the next one.
+   */
   private void drain() {
     while (true) {
-      Frame next;
+      boolean send = false;
       List<String> resyncs = null;
       synchronized (lock) {
-        if (!open || inFlight != null) {
+        if (!open || writing) {
           return;
         }
-        next = queue.pollFirst();
-        if (next != null) {
-          inFlight = next;
+        for (Frame f; (f = queue.pollFirst()) != null; ) {
+          inFlight.add(f.payload());
+          inFlightBytes += f.bytes();
+        }
+        if (!inFlight.isEmpty()) {
+          send = writing = true;
           sendReturned = false;
           completed = false;
           writeStartedAt = lastSentAt = hub.clock().millis();
@@ -167,37 +193,45 @@ final class ClientConnection implements Connection, Transport.SendCallback {
           }
         }
       }
-      if (next == null) {
+      if (!send) {
         if (resyncs != null) {
           resyncs.forEach(topic -> hub.engine(topic).resync(this));
         }
         return;
       }
-      transport.send(next.text(), this);
+      transport.send(inFlight, this);
       synchronized (lock) {
         sendReturned = true;
         if (!completed) {
           return; // the callback continues draining
         }
+        writeDone();
       }
     }
   }
 
-  /** The write in flight is done; continue draining unless send has not returned yet. */
+  /**
+   * The write in flight is done; continue draining, unless send has not returned yet: then the
+   * transport may still be reading the frames, and drain continues once it returns.
+   */
   @Override
   public void succeeded() {
-    boolean resume;
     synchronized (lock) {
       completed = true;
-      if (inFlight != null) {
-        queuedBytes -= inFlight.bytes();
-        inFlight = null;
+      if (!sendReturned) {
+        return;
       }
-      resume = sendReturned;
+      writeDone();
     }
-    if (resume) {
-      drain();
-    }
+    drain();
+  }
+
+  /** Holds the lock. */
+  private void writeDone() {
+    writing = false;
+    inFlight.clear();
+    queuedBytes -= inFlightBytes;
+    inFlightBytes = 0;
   }
 
   @Override
@@ -218,9 +252,9 @@ final class ClientConnection implements Connection, Transport.SendCallback {
       if (!open) {
         return;
       }
-      if (inFlight != null && now - writeStartedAt >= writeTimeoutMillis) {
+      if (writing && now - writeStartedAt >= writeTimeoutMillis) {
         slow = true;
-      } else if (pingMillis > 0 && inFlight == null && now - lastSentAt >= pingMillis) {
+      } else if (pingMillis > 0 && !writing && now - lastSentAt >= pingMillis) {
         ping = true;
         lastSentAt = now;
       }
@@ -257,7 +291,7 @@ final class ClientConnection implements Connection, Transport.SendCallback {
     synchronized (lock) {
       open = false;
       queue.clear();
-      queuedBytes = inFlight == null ? 0 : inFlight.bytes();
+      queuedBytes = inFlightBytes;
     }
     if (detached.compareAndSet(false, true)) {
       hub.detach(this);

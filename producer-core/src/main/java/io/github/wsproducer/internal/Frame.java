@@ -1,28 +1,28 @@
 package io.github.wsproducer.internal;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One encoded text frame, shared by every connection it is sent to.
+ * One text frame, encoded to UTF-8 once and shared by every connection it is sent to.
  *
  * @param topic the topic it belongs to, {@code null} for control frames (hello, error, ping)
- * @param text the frame
- * @param bytes its UTF-8 length, what it costs in a connection's byte cap
+ * @param utf8 the frame's bytes, read-only; connections send {@link #payload() views} of it
  */
-record Frame(String topic, String text, int bytes) {
+record Frame(String topic, ByteBuffer utf8) {
 
   static Frame of(String topic, String text) {
-    return new Frame(topic, text, utf8Length(text));
+    return new Frame(
+        topic, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer());
   }
 
-  private static int utf8Length(String s) {
-    int n = s.length();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c >= 0x80) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
-      }
-    }
-    return n;
+  /** What the frame costs in a connection's byte cap. */
+  int bytes() {
+    return utf8.capacity();
+  }
+
+  /** A view of the bytes with its own position, for one send. */
+  ByteBuffer payload() {
+    return utf8.duplicate();
   }
 }

@@ -3,6 +3,10 @@ package io.github.wsproducer.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.wsproducer.spi.Transport;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,10 +23,14 @@ import tools.jackson.databind.json.JsonMapper;
 public final class RecordingTransport implements Transport {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private record Pending(String text, SendCallback callback) {}
+  private record Pending(List<String> texts, SendCallback callback) {}
 
   public final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
   public final AtomicInteger pings = new AtomicInteger();
+
+  /** Calls of {@link #send}, each of which may carry several frames. */
+  public final AtomicInteger writes = new AtomicInteger();
+
   public volatile int closeCode = -1;
   public volatile String closeReason;
   public volatile boolean aborted;
@@ -39,21 +47,24 @@ public final class RecordingTransport implements Transport {
     stalled = false;
     Pending p;
     while ((p = pending.poll()) != null) {
-      frames.add(p.text());
+      frames.addAll(p.texts());
       p.callback().succeeded();
     }
   }
 
   @Override
-  public void send(String text, SendCallback callback) {
+  public void send(List<ByteBuffer> utf8Frames, SendCallback callback) {
+    List<String> texts = new ArrayList<>();
+    utf8Frames.forEach(f -> texts.add(StandardCharsets.UTF_8.decode(f).toString()));
+    writes.incrementAndGet();
     if (stalled) {
-      pending.add(new Pending(text, callback));
+      pending.add(new Pending(texts, callback));
       if (!stalled) {
         release();
       }
       return;
     }
-    frames.add(text);
+    frames.addAll(texts);
     callback.succeeded();
   }
 

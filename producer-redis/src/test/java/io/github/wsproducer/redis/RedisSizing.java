@@ -7,8 +7,11 @@ import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.spi.ConnectionLimits;
 import io.github.wsproducer.spi.Transport;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -90,12 +93,14 @@ public final class RedisSizing {
           int i;
 
           @Override
-          public void send(String text, SendCallback callback) {
+          public void send(List<ByteBuffer> frames, SendCallback callback) {
             long now = System.nanoTime();
-            JsonNode v = JSON.readTree(text);
-            if (i < values) {
-              latencies[i++] = now - v.path("t").asLong();
-              done.countDown();
+            for (ByteBuffer frame : frames) {
+              JsonNode v = JSON.readTree(StandardCharsets.UTF_8.decode(frame).toString());
+              if (i < values) {
+                latencies[i++] = now - v.path("t").asLong();
+                done.countDown();
+              }
             }
             callback.succeeded();
           }

@@ -2,42 +2,58 @@ package io.github.wsproducer.jetty.internal;
 
 import io.github.wsproducer.spi.Transport;
 import java.nio.ByteBuffer;
-import org.eclipse.jetty.websocket.api.Callback;
+import java.util.List;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
- * A Jetty WebSocket session as a hub {@link Transport}; every call is asynchronous. Sends come one
- * at a time (the hub waits for each callback), so the fields need no lock.
+ * A Jetty WebSocket session as a hub {@link Transport}; every call is asynchronous.
+ *
+ * <p>Frames go to Jetty's core session, which the API session wraps: it takes the hub's encoded
+ * bytes as they are, where {@code Session.sendText} would encode the text again for every
+ * connection. All frames of one send but the last are batched, so Jetty writes them together. Sends
+ * come one at a time (the hub waits for each callback), so the fields need no lock.
  */
 final class JettyTransport implements Transport {
   private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
 
   private final Session session;
+  private final CoreSession core;
   // The hub passes the same callback to every send, one at a time: adapt it once.
   private SendCallback adapted;
   private Callback adapter;
 
   JettyTransport(Session session) {
     this.session = session;
+    this.core = ((WebSocketSession) session).getCoreSession();
   }
 
   @Override
-  public void send(String text, SendCallback callback) {
+  public void send(List<ByteBuffer> frames, SendCallback callback) {
     if (callback != adapted) {
       adapter = Callback.from(callback::succeeded, callback::failed);
       adapted = callback;
     }
-    session.sendText(text, adapter);
+    int last = frames.size() - 1;
+    for (int i = 0; i < last; i++) {
+      // A failed write fails the last frame's callback too.
+      core.sendFrame(new Frame(OpCode.TEXT, true, frames.get(i)), Callback.NOOP, true);
+    }
+    core.sendFrame(new Frame(OpCode.TEXT, true, frames.get(last)), adapter, false);
   }
 
   @Override
   public void ping() {
-    session.sendPing(NO_PAYLOAD.duplicate(), Callback.NOOP);
+    session.sendPing(NO_PAYLOAD.duplicate(), org.eclipse.jetty.websocket.api.Callback.NOOP);
   }
 
   @Override
   public void close(int code, String reason) {
-    session.close(code, reason, Callback.NOOP);
+    session.close(code, reason, org.eclipse.jetty.websocket.api.Callback.NOOP);
   }
 
   @Override
