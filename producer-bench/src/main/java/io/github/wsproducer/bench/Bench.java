@@ -3,14 +3,14 @@ package io.github.wsproducer.bench;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code java -jar producer-bench.jar COMMAND [options]}
  *
  * <ul>
- *   <li>{@code server --port P --rate R --payload-bytes B [--system wsproducer|jetty]}
+ *   <li>{@code server --port P --rate R --payload-bytes B [--system wsproducer|jetty]}: answers a
+ *       line "heap" on standard input with "heap KB", its used heap after a full GC
  *   <li>{@code client --url ws://127.0.0.1:P/load --connections N --seconds S [--warmup W]
  *       [--stalled K] [--socketio] [--local-address 127.0.0.X] [--await-start]}: prints one JSON
  *       line of results, and a summary on standard error; the first K connections stop reading;
@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  */
 public final class Bench {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  static final JsonMapper JSON = JsonMapper.builder().build();
 
   private Bench() {}
 
@@ -42,7 +42,7 @@ public final class Bench {
                 Integer.parseInt(o.getOrDefault("payload-bytes", "200")));
         System.out.println("listening on " + server.port());
         System.out.flush();
-        new CountDownLatch(1).await(); // until the process is stopped
+        BenchServer.answerHeapQueries(); // until the process is stopped
       }
       case "client" -> {
         Map<String, String> o = options(rest);
@@ -57,7 +57,9 @@ public final class Bench {
                     o.containsKey("socketio"),
                     o.get("local-address"),
                     o.containsKey("await-start")));
-        System.out.println(JSON.writeValueAsString(r));
+        if (!o.containsKey("await-start")) {
+          System.out.println(JSON.writeValueAsString(r));
+        }
         System.err.println(LoadClient.describe(r));
       }
       case "compare" -> Compare.main(rest);

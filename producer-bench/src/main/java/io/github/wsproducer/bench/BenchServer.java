@@ -4,12 +4,19 @@ import io.github.wsproducer.Hub;
 import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.jetty.HubWebSocket;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -55,15 +62,18 @@ final class BenchServer {
       }
       case "jetty" -> {
         Set<Session> sessions = ConcurrentHashMap.newKeySet();
+        AtomicReference<String> latest = new AtomicReference<>();
         server.setHandler(
             WebSocketUpgradeHandler.from(
                 server,
                 container -> {
                   container.setIdleTimeout(Duration.ofMinutes(5));
-                  container.addMapping("/load", (rq, rs, cb) -> new PlainEndpoint(sessions));
+                  container.addMapping(
+                      "/load", (rq, rs, cb) -> new PlainEndpoint(sessions, latest));
                 }));
         publish =
             text -> {
+              latest.set(text);
               for (Session s : sessions) {
                 s.sendText(text, Callback.NOOP);
               }
@@ -93,6 +103,25 @@ final class BenchServer {
     return new BenchServer(server, hub, publisher);
   }
 
+  /**
+   * Answers each line "heap" on standard input with "heap KB", the used heap after a full GC, until
+   * standard input ends; then waits for the process to be stopped.
+   */
+  static void answerHeapQueries() throws Exception {
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+    for (String line; (line = in.readLine()) != null; ) {
+      if (line.equals("heap")) {
+        System.gc();
+        System.gc(); // a second collection finds what the first one's finalization freed
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        System.out.println("heap " + heap.getUsed() / 1024.0);
+        System.out.flush();
+      }
+    }
+    new CountDownLatch(1).await();
+  }
+
   int port() {
     return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
   }
@@ -105,19 +134,28 @@ final class BenchServer {
     }
   }
 
-  /** Plain Jetty's endpoint: only keeps the set of open sessions. */
+  /**
+   * Plain Jetty's endpoint: keeps the set of open sessions and sends a new one the latest update,
+   * as wsproducer sends its snapshot.
+   */
   public static final class PlainEndpoint implements Session.Listener.AutoDemanding {
     private final Set<Session> sessions;
+    private final AtomicReference<String> latest;
     private Session session;
 
-    PlainEndpoint(Set<Session> sessions) {
+    PlainEndpoint(Set<Session> sessions, AtomicReference<String> latest) {
       this.sessions = sessions;
+      this.latest = latest;
     }
 
     @Override
     public void onWebSocketOpen(Session session) {
       this.session = session;
       sessions.add(session);
+      String text = latest.get();
+      if (text != null) {
+        session.sendText(text, Callback.NOOP);
+      }
     }
 
     @Override

@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,13 +31,31 @@ final class Compare {
 
   /**
    * What a run asks of a system. Rate 0 means idle connections, for memory per connection; {@code
-   * stalled} clients stop reading.
+   * stalled} clients stop reading; a {@code storm} is measured while its clients connect, all at
+   * once (at most 256 handshakes under way), to a server that is publishing.
    */
   record Workload(
-      String name, int clients, int stalled, int rate, int payload, double warmup, double seconds) {
+      String name,
+      int clients,
+      int stalled,
+      int rate,
+      int payload,
+      double warmup,
+      double seconds,
+      boolean storm) {
+
+    Workload(
+        String name, int clients, int stalled, int rate, int payload, double warm, double secs) {
+      this(name, clients, stalled, rate, payload, warm, secs, false);
+    }
 
     boolean idle() {
       return rate == 0;
+    }
+
+    /** Load-client processes: each holds at most this many connections from its own address. */
+    int processes() {
+      return (clients + CONNECTIONS_PER_PROCESS - 1) / CONNECTIONS_PER_PROCESS;
     }
 
     /** The same workload without stalled clients. */
@@ -44,17 +64,27 @@ final class Compare {
     }
   }
 
-  /** One run; memory figures in KB. */
+  /**
+   * One run; memory figures in KB, read at the end of the measured window with the clients still
+   * connected. Heap is the used heap after a full GC, NaN for a system that cannot tell.
+   */
   record Run(
       String system,
       Workload workload,
       LoadClient.Result client,
       double serverCpuSeconds,
+      double connectCpuSeconds,
       long serverRssKb,
-      long rssBeforeKb) {
+      long rssBeforeKb,
+      double heapKb,
+      double heapBeforeKb) {
 
     double rssPerConnectionKb() {
       return (serverRssKb - rssBeforeKb) / (double) client.connected();
+    }
+
+    double heapPerConnectionKb() {
+      return (heapKb - heapBeforeKb) / client.connected();
     }
 
     double serverCpuPerMillion() {
@@ -66,8 +96,13 @@ final class Compare {
     }
   }
 
-  /** A system under test: how to start its server, where its clients connect. */
-  record Peer(String name, List<String> command, String path, boolean socketIo) {}
+  /**
+   * A system under test: how to start its server, where its clients connect, whether it answers
+   * "heap" on standard input with its used heap after a full GC.
+   */
+  record Peer(String name, List<String> command, String path, boolean socketIo, boolean heap) {}
+
+  private static final int CONNECTIONS_PER_PROCESS = 5_000;
 
   public static void main(String[] args) throws Exception {
     boolean full = Arrays.asList(args).contains("--full");
@@ -80,15 +115,22 @@ final class Compare {
             ? List.of(new Workload("1,000 idle clients", 1000, 0, 0, 200, 2, 0.5))
             : full
                 ? List.of(
-                    new Workload("1,000 clients, 10 updates/s", 1000, 0, 10, 200, 2, 10),
-                    new Workload("1,000 clients, 50 updates/s", 1000, 0, 50, 200, 2, 10),
+                    new Workload("1,000 clients, 50 updates/s", 1000, 0, 50, 200, 2, 5),
                     new Workload(
-                        "1,000 clients, 50 updates/s, 10 stalled", 1000, 10, 50, 200, 2, 10),
-                    new Workload("1,000 clients, 200 updates/s", 1000, 0, 200, 200, 2, 10),
-                    new Workload("10,000 clients, 10 updates/s", 10_000, 0, 10, 200, 5, 10),
-                    new Workload("10,000 clients, 50 updates/s", 10_000, 0, 50, 200, 5, 10),
-                    new Workload("10,000 idle clients", 10_000, 0, 0, 200, 3, 1))
-                // Small enough that one load-client core keeps up; see the saturation column.
+                        "1,000 clients, 50 updates/s, 10 stalled", 1000, 10, 50, 200, 1, 5),
+                    new Workload(
+                        "5,000 clients connecting at once, 50 updates/s",
+                        5000,
+                        0,
+                        50,
+                        200,
+                        0,
+                        1,
+                        true),
+                    new Workload("1,000 clients, 200 updates/s", 1000, 0, 200, 200, 2, 5),
+                    new Workload("1,000 clients, 400 updates/s", 1000, 0, 400, 200, 2, 5),
+                    new Workload("10,000 clients, 10 updates/s", 10_000, 0, 10, 200, 3, 5),
+                    new Workload("10,000 idle clients", 10_000, 0, 0, 200, 1, 0.5))
                 : List.of(
                     new Workload("250 clients, 50 updates/s", 250, 0, 50, 200, 1, 2),
                     new Workload(
@@ -125,26 +167,30 @@ final class Compare {
   }
 
   private static void print(Run r, int round) {
-    if (r.workload().idle()) {
-      System.out.printf(
-          Locale.ROOT,
-          "%s | %s | round %d: %.1f KB RSS per connection%n",
-          r.workload().name(),
-          r.system(),
-          round + 1,
-          r.rssPerConnectionKb());
-    } else {
-      System.out.printf(
-          Locale.ROOT,
-          "%s | %s | round %d: %.0f frames/s, p99 %.2f ms, server %.2f CPU-s per 1M frames%s%n",
-          r.workload().name(),
-          r.system(),
-          round + 1,
-          r.client().framesPerSecond(),
-          r.client().p99Ms(),
-          r.serverCpuPerMillion(),
-          r.clientSaturated() ? " (client saturated)" : "");
-    }
+    String what =
+        r.workload().idle()
+            ? String.format(
+                Locale.ROOT,
+                "%.1f KB RSS, %.1f KB heap per connection",
+                r.rssPerConnectionKb(),
+                r.heapPerConnectionKb())
+            : r.workload().storm()
+                ? String.format(
+                    Locale.ROOT,
+                    "%d connected in %.2f s, first frame p99 %.1f ms, server %.2f CPU-s",
+                    r.client().connected(),
+                    r.client().connectSeconds(),
+                    r.client().firstFrameMs(99),
+                    r.connectCpuSeconds())
+                : String.format(
+                    Locale.ROOT,
+                    "%.0f frames/s, p99 %.2f ms, server %.2f CPU-s per 1M frames%s",
+                    r.client().framesPerSecond(),
+                    r.client().p99Ms(),
+                    r.serverCpuPerMillion(),
+                    r.clientSaturated() ? " (client saturated)" : "");
+    System.out.printf(
+        Locale.ROOT, "%s | %s | round %d: %s%n", r.workload().name(), r.system(), round + 1, what);
   }
 
   private static List<Peer> peers(Path work) throws Exception {
@@ -156,17 +202,23 @@ final class Compare {
               system,
               List.of("java", "-Xms512m", "-Xmx512m", "-jar", jar, "server", "--system", system),
               "/load",
-              false));
+              false,
+              true));
     }
     if (installNodePeers(work)) {
       peers.add(
           new Peer(
-              "node-ws", List.of("node", work.resolve("ws-server.js").toString()), "/load", false));
+              "node-ws",
+              List.of("node", "--expose-gc", work.resolve("ws-server.js").toString()),
+              "/load",
+              false,
+              true));
       peers.add(
           new Peer(
               "socket.io",
-              List.of("node", work.resolve("socketio-server.js").toString()),
+              List.of("node", "--expose-gc", work.resolve("socketio-server.js").toString()),
               "/socket.io/?EIO=4&transport=websocket",
+              true,
               true));
     }
     if (succeeds(List.of(python(), "-c", "import eventlet"))) {
@@ -176,6 +228,7 @@ final class Compare {
               "python-eventlet",
               List.of(python(), work.resolve("eventlet_server.py").toString()),
               "/load",
+              false,
               false));
     }
     return peers;
@@ -255,16 +308,16 @@ final class Compare {
     }
     Process server = new ProcessBuilder(serverCommand).redirectErrorStream(true).start();
     try {
-      BufferedReader serverOut = reader(server.getInputStream());
-      for (String line; (line = serverOut.readLine()) != null && !line.startsWith("listening"); ) {
+      Server s = new Server(peer, server);
+      for (String line; (line = s.out.readLine()) != null && !line.startsWith("listening"); ) {
         // startup output
       }
-      Thread drain = new Thread(() -> drain(serverOut));
+      Thread drain = new Thread(s::readHeapReplies);
       drain.setDaemon(true);
       drain.start();
       List<Run> runs = new ArrayList<>();
       for (Workload w : sameServer) {
-        runs.add(runClient(peer, w, server, port));
+        runs.add(runClients(s, w, port));
       }
       return runs;
     } finally {
@@ -275,10 +328,119 @@ final class Compare {
     }
   }
 
-  private static Run runClient(Peer peer, Workload w, Process server, int port) throws Exception {
-    long rssBefore = rssKb(server.pid());
-    String jar = ownJar();
-    List<String> clientCommand =
+  /** A running peer server: its process, and its answers to "heap". */
+  private static final class Server {
+    final Peer peer;
+    final Process process;
+    final BufferedReader out;
+    final BlockingQueue<Double> heapReplies = new LinkedBlockingQueue<>();
+
+    Server(Peer peer, Process process) {
+      this.peer = peer;
+      this.process = process;
+      this.out = reader(process.getInputStream());
+    }
+
+    void readHeapReplies() {
+      try {
+        for (String line; (line = out.readLine()) != null; ) {
+          if (line.startsWith("heap ")) {
+            heapReplies.add(Double.parseDouble(line.substring(5)));
+          }
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+    }
+
+    /** Used heap after a full GC in KB, or NaN. */
+    double heapKb() throws IOException, InterruptedException {
+      if (!peer.heap()) {
+        return Double.NaN;
+      }
+      process.getOutputStream().write("heap\n".getBytes(StandardCharsets.US_ASCII));
+      process.getOutputStream().flush();
+      Double kb = heapReplies.poll(30, TimeUnit.SECONDS);
+      return kb == null ? Double.NaN : kb;
+    }
+
+    double cpuSeconds() throws IOException {
+      return Compare.cpuSeconds(process.pid());
+    }
+
+    long rssKb() throws IOException {
+      return Compare.rssKb(process.pid());
+    }
+  }
+
+  /**
+   * Runs a workload's load clients: one process per {@value #CONNECTIONS_PER_PROCESS} connections,
+   * each from its own 127.0.0.x address, all on CPU 1. They connect, then start their warm-up
+   * together, and stay connected until the server's memory has been read.
+   */
+  private static Run runClients(Server server, Workload w, int port) throws Exception {
+    long rssBefore = server.rssKb();
+    double heapBefore = server.heapKb();
+    List<Process> clients = new ArrayList<>();
+    int processes = w.processes();
+    for (int i = 0; i < processes; i++) {
+      int connections = w.clients() / processes + (i < w.clients() % processes ? 1 : 0);
+      clients.add(startClient(server.peer, w, port, i, connections, i == 0 ? w.stalled() : 0));
+    }
+    try {
+      List<BufferedReader> outs = clients.stream().map(p -> reader(p.getInputStream())).toList();
+      double connectingCpu = Double.NaN;
+      for (BufferedReader out : outs) {
+        expect(out, "connecting");
+        if (Double.isNaN(connectingCpu)) {
+          connectingCpu = server.cpuSeconds();
+        }
+        expect(out, "connected");
+      }
+      double connectCpu = server.cpuSeconds() - connectingCpu;
+      for (Process p : clients) {
+        p.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+        p.getOutputStream().flush();
+      }
+      double cpuStart = Double.NaN;
+      for (BufferedReader out : outs) {
+        expect(out, "measuring");
+        if (Double.isNaN(cpuStart)) {
+          cpuStart = server.cpuSeconds();
+        }
+      }
+      List<LoadClient.Result> results = new ArrayList<>();
+      for (BufferedReader out : outs) {
+        results.add(JSON.readValue(expect(out, "{"), LoadClient.Result.class));
+      }
+      double cpu = server.cpuSeconds() - cpuStart;
+      long rss = server.rssKb();
+      double heap = server.heapKb();
+      return new Run(
+          server.peer.name(),
+          w,
+          LoadClient.Result.merge(results),
+          cpu,
+          connectCpu,
+          rss,
+          rssBefore,
+          heap,
+          heapBefore);
+    } finally {
+      for (Process p : clients) {
+        p.getOutputStream().close(); // the clients disconnect and exit
+      }
+      for (Process p : clients) {
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  private static Process startClient(
+      Peer peer, Workload w, int port, int index, int connections, int stalled) throws Exception {
+    List<String> command =
         new ArrayList<>(
             List.of(
                 "taskset",
@@ -288,37 +450,35 @@ final class Compare {
                 "-Xms1g",
                 "-Xmx1g",
                 "-jar",
-                jar,
+                ownJar(),
                 "client",
                 "--url",
                 "ws://127.0.0.1:" + port + peer.path(),
                 "--connections",
-                "" + w.clients(),
+                "" + connections,
                 "--warmup",
                 "" + w.warmup(),
                 "--seconds",
                 "" + w.seconds(),
                 "--stalled",
-                "" + w.stalled()));
+                "" + stalled,
+                "--local-address",
+                "127.0.0." + (index + 1),
+                "--await-start"));
     if (peer.socketIo()) {
-      clientCommand.add("--socketio");
+      command.add("--socketio");
     }
-    Process client =
-        new ProcessBuilder(clientCommand).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    BufferedReader clientOut = reader(client.getInputStream());
-    double cpuStart = 0;
-    for (String line; (line = clientOut.readLine()) != null; ) {
-      if (line.equals("measuring")) {
-        cpuStart = cpuSeconds(server.pid());
-      } else if (line.startsWith("{")) {
-        double cpu = cpuSeconds(server.pid()) - cpuStart;
-        LoadClient.Result result = JSON.readValue(line, LoadClient.Result.class);
-        long rss = rssKb(server.pid());
-        client.waitFor(30, TimeUnit.SECONDS);
-        return new Run(peer.name(), w, result, cpu, rss, rssBefore);
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  /** Reads up to the first line that starts with {@code prefix} and returns it. */
+  private static String expect(BufferedReader out, String prefix) throws IOException {
+    for (String line; (line = out.readLine()) != null; ) {
+      if (line.startsWith(prefix)) {
+        return line;
       }
     }
-    throw new IllegalStateException(peer.name() + ": the load client ended without a result");
+    throw new IllegalStateException("a load client ended before \"" + prefix + "\"");
   }
 
   /** The path of this benchmark jar, which the servers and clients run from. */
@@ -329,16 +489,6 @@ final class Compare {
 
   private static BufferedReader reader(InputStream in) {
     return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-  }
-
-  private static void drain(BufferedReader in) {
-    try {
-      while (in.readLine() != null) {
-        // keep the pipe from filling
-      }
-    } catch (IOException e) {
-      // the process ended
-    }
   }
 
   private static int freePort() throws IOException {

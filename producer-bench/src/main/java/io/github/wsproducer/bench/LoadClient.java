@@ -156,13 +156,20 @@ final class LoadClient {
   /**
    * Opens the connections, at most {@value #MAX_PENDING_HANDSHAKES} handshakes at a time, then
    * warms up and measures. Prints "connecting", "connected", and "measuring" as each phase starts,
-   * for an orchestrator reading the server's CPU time; with {@code awaitStart}, waits for a line on
-   * standard input after connecting.
+   * for an orchestrator reading the server's CPU time. With {@code awaitStart}, waits for a line on
+   * standard input after connecting, and after measuring prints the result and stays connected
+   * until standard input has another line or ends.
    */
   static Result run(Options options) throws Exception {
     LoadClient client = new LoadClient(options);
     try {
-      return client.run();
+      Result result = client.run();
+      if (options.awaitStart()) {
+        // Stay connected until the orchestrator has read the server's memory.
+        say(Bench.JSON.writeValueAsString(result));
+        awaitLine();
+      }
+      return result;
     } finally {
       for (SelectionKey k : client.selector.keys()) {
         k.channel().close();

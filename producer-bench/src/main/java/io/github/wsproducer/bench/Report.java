@@ -55,13 +55,44 @@ final class Report {
       md.append("## ").append(w.name()).append("\n\n");
       if (w.idle()) {
         md.append("Memory each idle connection costs the server process: the growth of its")
-            .append(" resident set from before the clients connected to after.\n\n")
-            .append("| system | RSS KB per connection |\n|---|---|\n");
+            .append(" resident set, and of its used heap after a full GC, from before the")
+            .append(" clients connected to after (heap: Java and Node only).\n\n")
+            .append("| system | RSS KB per connection | heap KB per connection |\n|---|---|---|\n");
         for (Map.Entry<String, List<Run>> e : by.entrySet()) {
           md.append("| ")
               .append(e.getKey())
               .append(" | ")
               .append(spread(e.getValue(), Run::rssPerConnectionKb, "%.1f"))
+              .append(" | ")
+              .append(spread(e.getValue(), Run::heapPerConnectionKb, "%.1f"))
+              .append(" |\n");
+        }
+        md.append('\n');
+        continue;
+      }
+      if (w.storm()) {
+        md.append("All clients connect at once (at most 256 handshakes under way) while the")
+            .append(" server publishes. First frame: from starting a connection to its first")
+            .append(" update, which every system sends at once to a new client (wsproducer its")
+            .append(" snapshot, the peers the latest update; eventlet's per-client loop its first")
+            .append(" update).\n\n")
+            .append("| system | connected | seconds to connect all | first frame p50 ms |")
+            .append(" first frame p99 ms | server CPU-s while connecting |\n")
+            .append("|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, List<Run>> e : by.entrySet()) {
+          List<Run> rs = e.getValue();
+          md.append("| ")
+              .append(e.getKey())
+              .append(" | ")
+              .append(spread(rs, r -> r.client().connected(), "%.0f"))
+              .append(" | ")
+              .append(spread(rs, r -> r.client().connectSeconds(), "%.2f"))
+              .append(" | ")
+              .append(spread(rs, r -> r.client().firstFrameMs(50), "%.1f"))
+              .append(" | ")
+              .append(spread(rs, r -> r.client().firstFrameMs(99), "%.1f"))
+              .append(" | ")
+              .append(spread(rs, Run::connectCpuSeconds, "%.2f"))
               .append(" |\n");
         }
         md.append('\n');
@@ -71,12 +102,12 @@ final class Report {
         md.append("The first ")
             .append(w.stalled())
             .append(" clients stop reading after their first frame; the figures are the other")
-            .append(" clients'. Server RSS shows what the stalled ones cost.\n\n");
+            .append(" clients'. Server RSS and heap show what the stalled ones cost.\n\n");
       }
       md.append(
           "| system | server CPU-s per 1M frames | delivered frames/s | p50 ms | p99 ms | p99.9 ms"
-              + " | gaps | server RSS MB | client saturated |\n");
-      md.append("|---|---|---|---|---|---|---|---|---|\n");
+              + " | gaps | server RSS MB | server heap MB | client saturated |\n");
+      md.append("|---|---|---|---|---|---|---|---|---|---|\n");
       for (Map.Entry<String, List<Run>> e : by.entrySet()) {
         List<Run> rs = e.getValue();
         md.append("| ")
@@ -95,6 +126,8 @@ final class Report {
             .append(rs.stream().mapToLong(r -> r.client().gaps()).sum())
             .append(" | ")
             .append(spread(rs, r -> r.serverRssKb() / 1024.0, "%.0f"))
+            .append(" | ")
+            .append(spread(rs, r -> r.heapKb() / 1024.0, "%.1f"))
             .append(" | ")
             .append(rs.stream().filter(Run::clientSaturated).count())
             .append(" of ")
@@ -125,7 +158,8 @@ final class Report {
 
   /** Where wsproducer stands against its targets, from the first busy workload's medians. */
   private static String standing(List<Workload> workloads, List<Run> runs) {
-    Workload first = workloads.stream().filter(w -> !w.idle()).findFirst().orElse(null);
+    Workload first =
+        workloads.stream().filter(w -> !w.idle() && !w.storm()).findFirst().orElse(null);
     if (first == null) {
       return "";
     }
@@ -152,6 +186,32 @@ final class Report {
                     + " less)%n",
                 peer,
                 ratio));
+      }
+    }
+    Workload headline =
+        workloads.stream()
+            .filter(w -> w.clients() == 1000 && w.rate() == 50 && w.stalled() == 0 && !w.storm())
+            .findFirst()
+            .orElse(first);
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%nTarget: p99 at most 20 ms at 1,000 clients and 50 updates/s. Measured (%s,"
+                + " median): %.2f ms%n",
+            headline.name(),
+            Spread.of(Compare.bySystem(runs, headline).get("wsproducer"), r -> r.client().p99Ms())
+                .median()));
+    md.append(capacity(workloads, runs));
+    for (Workload w : workloads) {
+      if (w.idle() && Compare.bySystem(runs, w).containsKey("wsproducer")) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "%nTarget: heap per idle connection at most 10 KB. Measured (%s, median): %.1f"
+                    + " KB%n",
+                w.name(),
+                Spread.of(Compare.bySystem(runs, w).get("wsproducer"), Run::heapPerConnectionKb)
+                    .median()));
       }
     }
     for (Workload stall : workloads) {
@@ -186,6 +246,49 @@ final class Report {
             + " and stamps each client's copy just before sending it, so its latency leaves the"
             + " fan-out out. Delivered frames slightly above the offered rate are updates queued"
             + " during the warm-up arriving in the measured window.\n\n");
+    return md.toString();
+  }
+
+  /**
+   * Delivered frames/s at p99 of 50 ms or less: per system, the best median over the busy workloads
+   * whose median p99 stays within 50 ms.
+   */
+  private static String capacity(List<Workload> workloads, List<Run> runs) {
+    Map<String, Double> best = new java.util.LinkedHashMap<>();
+    for (Workload w : workloads) {
+      if (w.idle() || w.storm() || w.stalled() > 0) {
+        continue;
+      }
+      Compare.bySystem(runs, w)
+          .forEach(
+              (system, rs) -> {
+                double p99 = Spread.of(rs, r -> r.client().p99Ms()).median();
+                double fps = Spread.of(rs, r -> r.client().framesPerSecond()).median();
+                boolean saturated =
+                    rs.stream().filter(Run::clientSaturated).count() * 2 > rs.size();
+                if (p99 <= 50 && !saturated) {
+                  best.merge(system, fps, Math::max);
+                }
+              });
+    }
+    Double ours = best.get("wsproducer");
+    double peers =
+        best.entrySet().stream()
+            .filter(e -> !e.getKey().equals("wsproducer"))
+            .mapToDouble(Map.Entry::getValue)
+            .max()
+            .orElse(Double.NaN);
+    StringBuilder md =
+        new StringBuilder(
+            "\nTarget: delivered frames/s at p99 of 50 ms or less at least 1.5 times the best"
+                + " peer. Measured (best median over the workloads above whose median p99 is"
+                + " within 50 ms and whose client did not saturate):\n\n");
+    best.forEach(
+        (system, fps) ->
+            md.append(String.format(Locale.ROOT, "- %s: %,.0f frames/s%n", system, fps)));
+    if (ours != null && Double.isFinite(peers)) {
+      md.append(String.format(Locale.ROOT, "%nwsproducer / best peer: %.2f%n", ours / peers));
+    }
     return md.toString();
   }
 

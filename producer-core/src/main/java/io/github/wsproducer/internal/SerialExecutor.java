@@ -32,6 +32,11 @@ final class SerialExecutor implements Executor {
     schedule();
   }
 
+  /** Whether tasks are waiting; called from a task, it means tasks queued behind it. */
+  boolean hasQueued() {
+    return !tasks.isEmpty();
+  }
+
   private void schedule() {
     if (scheduled.compareAndSet(false, true)) {
       try {

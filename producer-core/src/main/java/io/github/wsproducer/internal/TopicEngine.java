@@ -235,16 +235,20 @@ final class TopicEngine {
       history.removeFirst();
     }
     hub.countUpdate();
+    // With no update waiting behind this one, send at once; otherwise leave it to one flush.
+    boolean defer = serial.hasQueued();
     for (ClientConnection c : envelopeSubscribers) {
-      c.enqueue(frame);
+      send(c, frame, defer);
     }
     if (!plainSubscribers.isEmpty() && !data.equals("null")) {
       Frame plain = Codec.plain(name, data);
       for (ClientConnection c : plainSubscribers) {
-        c.enqueue(plain);
+        send(c, plain, defer);
       }
     }
-    if (++unflushed >= MAX_UNFLUSHED) {
+    if (!defer) {
+      unflushed = 0;
+    } else if (++unflushed >= MAX_UNFLUSHED) {
       flush();
     } else if (!flushScheduled) {
       flushScheduled = true;
@@ -257,11 +261,19 @@ final class TopicEngine {
     fresh(ts);
   }
 
+  private static void send(ClientConnection c, Frame frame, boolean defer) {
+    if (defer) {
+      c.enqueue(frame);
+    } else {
+      c.offer(frame);
+    }
+  }
+
   /**
-   * Sends what broadcasts queued. A broadcast only queues its frames and a flush follows the
-   * updates already waiting for this topic: when updates come faster than they can be written, a
-   * connection gets several in one socket write, which costs far less than one write each; when
-   * they do not, the flush runs right after the update.
+   * Sends what broadcasts queued. When updates wait behind each other, a broadcast only queues its
+   * frames and a flush follows the updates already waiting: when updates come faster than they can
+   * be written, a connection thus gets several in one socket write, which costs far less than one
+   * write each.
    */
   private void flush() {
     unflushed = 0;
