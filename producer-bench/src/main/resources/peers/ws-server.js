@@ -18,7 +18,10 @@ function tick() {
   }
   setTimeout(tick, 1);
 }
-wss.on('connection', (ws) => latest && ws.send(latest));
+wss.on('connection', (ws) => {
+  ws.on('error', () => {}); // a client that vanishes is simply gone
+  if (latest) ws.send(latest);
+});
 wss.on('listening', () => {
   console.log('listening on ' + port);
   if (rate > 0) tick(); // rate 0: idle connections

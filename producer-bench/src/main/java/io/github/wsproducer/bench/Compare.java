@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -104,40 +105,80 @@ final class Compare {
 
   private static final int CONNECTIONS_PER_PROCESS = 5_000;
 
+  /** The workloads of each mode. */
+  private static List<Workload> workloads(String mode) {
+    return switch (mode) {
+      case "--quick" ->
+          // Small enough to run in under 5 minutes.
+          List.of(
+              new Workload("250 clients, 50 updates/s", 250, 0, 50, 200, 1, 2),
+              new Workload("250 clients, 50 updates/s, 10 stalled", 250, 10, 50, 200, 0.5, 1.5));
+      case "--full" ->
+          List.of(
+              new Workload("1,000 clients, 50 updates/s", 1000, 0, 50, 200, 2, 5),
+              new Workload("1,000 clients, 50 updates/s, 10 stalled", 1000, 10, 50, 200, 1, 5),
+              new Workload("1,000 clients, 200 updates/s", 1000, 0, 200, 200, 2, 5),
+              new Workload("1,000 clients, 400 updates/s", 1000, 0, 400, 200, 2, 5),
+              new Workload(
+                  "5,000 clients connecting at once, 10 updates/s", 5000, 0, 10, 200, 0, 1, true),
+              new Workload("10,000 clients, 10 updates/s", 10_000, 0, 10, 200, 3, 5),
+              new Workload("10,000 idle clients", 10_000, 0, 0, 200, 1, 0.5));
+      case "--idle" -> List.of(new Workload("1,000 idle clients", 1000, 0, 0, 200, 2, 0.5));
+      // Stepped rates, to find where each system stops keeping up.
+      case "--rates" ->
+          List.of(
+              new Workload("1,000 clients, 50 updates/s", 1000, 0, 50, 200, 2, 4),
+              new Workload("1,000 clients, 100 updates/s", 1000, 0, 100, 200, 2, 4),
+              new Workload("1,000 clients, 200 updates/s", 1000, 0, 200, 200, 2, 4));
+      default ->
+          throw new IllegalArgumentException(
+              "mode must be --quick, --full, --idle or --rates, was \"" + mode + "\"");
+    };
+  }
+
+  /**
+   * {@code compare [--quick|--full|--idle|--rates] [--out FILE] [--systems a,b] [--before JAR]}:
+   * {@code --before} adds "wsproducer-before", the bench server of another build of this jar, for
+   * before/after figures measured side by side.
+   */
   public static void main(String[] args) throws Exception {
-    boolean full = Arrays.asList(args).contains("--full");
-    int outAt = Arrays.asList(args).indexOf("--out");
-    Path out = Path.of(outAt >= 0 ? args[outAt + 1] : "docs/benchmarks.md");
+    List<String> a = Arrays.asList(args);
+    String mode =
+        a.stream()
+            .filter(x -> List.of("--quick", "--full", "--idle", "--rates").contains(x))
+            .findFirst()
+            .orElse("--quick");
+    Path out =
+        Path.of(
+            option(a, "--out")
+                .orElse(
+                    mode.equals("--quick")
+                        ? "docs/benchmarks.md"
+                        : "docs/benchmarks-" + mode.substring(2) + ".md"));
     int rounds = 5;
-    boolean idle = Arrays.asList(args).contains("--idle");
-    List<Workload> workloads =
-        idle
-            ? List.of(new Workload("1,000 idle clients", 1000, 0, 0, 200, 2, 0.5))
-            : full
-                ? List.of(
-                    new Workload("1,000 clients, 50 updates/s", 1000, 0, 50, 200, 2, 5),
-                    new Workload(
-                        "1,000 clients, 50 updates/s, 10 stalled", 1000, 10, 50, 200, 1, 5),
-                    new Workload(
-                        "5,000 clients connecting at once, 50 updates/s",
-                        5000,
-                        0,
-                        50,
-                        200,
-                        0,
-                        1,
-                        true),
-                    new Workload("1,000 clients, 200 updates/s", 1000, 0, 200, 200, 2, 5),
-                    new Workload("1,000 clients, 400 updates/s", 1000, 0, 400, 200, 2, 5),
-                    new Workload("10,000 clients, 10 updates/s", 10_000, 0, 10, 200, 3, 5),
-                    new Workload("10,000 idle clients", 10_000, 0, 0, 200, 1, 0.5))
-                : List.of(
-                    new Workload("250 clients, 50 updates/s", 250, 0, 50, 200, 1, 2),
-                    new Workload(
-                        "250 clients, 50 updates/s, 10 stalled", 250, 10, 50, 200, 0.5, 1.5));
+    List<Workload> workloads = workloads(mode);
+    // Stopped early, leave no server or client behind to disturb the next run.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () ->
+                    ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
     Path work = Path.of("target", "bench-peers");
-    List<Peer> peers = peers(work);
+    List<Peer> peers = new ArrayList<>(peers(work));
     List<String> skipped = skipped(peers);
+    Optional<String> before = option(a, "--before");
+    if (before.isPresent()) {
+      peers.add(
+          1,
+          new Peer(
+              "wsproducer-before",
+              List.of("java", "-Xms512m", "-Xmx512m", "-jar", before.get(), "server"),
+              "/load",
+              false,
+              false)); // an older build may not answer "heap"
+    }
+    Optional<List<String>> systems = option(a, "--systems").map(x -> List.of(x.split(",")));
+    systems.ifPresent(names -> peers.removeIf(p -> !names.contains(p.name())));
     List<Run> runs = new ArrayList<>();
     // Workloads of one rate share a server start; rounds alternate which system goes first.
     Map<String, List<Workload>> byServer = new LinkedHashMap<>();
@@ -155,15 +196,13 @@ final class Compare {
         }
       }
     }
-    Report.write(
-        out,
-        idle ? "--idle" : full ? "--full" : "--quick",
-        rounds,
-        workloads,
-        peers,
-        skipped,
-        runs);
+    Report.write(out, String.join(" ", args), rounds, workloads, peers, skipped, runs);
     System.out.println("wrote " + out);
+  }
+
+  private static Optional<String> option(List<String> args, String name) {
+    int at = args.indexOf(name);
+    return at >= 0 && at + 1 < args.size() ? Optional.of(args.get(at + 1)) : Optional.empty();
   }
 
   private static void print(Run r, int round) {
