@@ -196,7 +196,14 @@ final class Compare {
         }
       }
     }
-    Report.write(out, String.join(" ", args), rounds, workloads, peers, skipped, runs);
+    Report.write(
+        out,
+        String.join(" ", args).replaceAll("--out \\S+ ?", "").trim(),
+        rounds,
+        workloads,
+        peers,
+        skipped,
+        runs);
     System.out.println("wrote " + out);
   }
 

@@ -134,7 +134,11 @@ final class Report {
             .append(rs.size())
             .append(" |\n");
       }
-      String slug = w.name().replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+      // Named after the report too: the reports of several modes share the folder.
+      String slug =
+          (out.getFileName() + "-" + w.name())
+              .replaceAll("[^a-z0-9]+", "-")
+              .replaceAll("^-|-$", "");
       chart(
           charts.resolve(slug + "-cpu.svg"),
           "Server CPU-s per 1M delivered frames",
@@ -244,8 +248,11 @@ final class Report {
             + " update before fanning it out, so their latency includes the fan-out to every"
             + " client; the eventlet peer, like the original example, runs one loop per client"
             + " and stamps each client's copy just before sending it, so its latency leaves the"
-            + " fan-out out. Delivered frames slightly above the offered rate are updates queued"
-            + " during the warm-up arriving in the measured window.\n\n");
+            + " fan-out out. Delivered frames above the offered rate are updates that queued"
+            + " during the connection phase or the warm-up, delivered in the measured window."
+            + " Delivered frames below it mean the system published fewer updates than asked:"
+            + " the peers' publishing loops fall behind instead of queuing, which keeps their"
+            + " latency low.\n\n");
     return md.toString();
   }
 
