@@ -82,7 +82,8 @@ class RandomWalkSourceTest {
     ImpatientScheduler b = new ImpatientScheduler();
     try {
       assertThat(walk(42, 100, a)).isEqualTo(walk(42, 100, b));
-      assertThat(a.pausesNanos.subList(0, 100)).isEqualTo(b.pausesNanos.subList(0, 100));
+      assertThat(List.copyOf(a.pausesNanos).subList(0, 100))
+          .isEqualTo(List.copyOf(b.pausesNanos).subList(0, 100));
     } finally {
       a.shutdownNow();
       b.shutdownNow();
