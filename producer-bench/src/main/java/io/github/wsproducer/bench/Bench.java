@@ -15,8 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       [--stalled K] [--socketio] [--local-address 127.0.0.X] [--await-start]}: prints one JSON
  *       line of results, and a summary on standard error; the first K connections stop reading;
  *       with {@code --await-start} it waits for a line on standard input before warming up
- *   <li>{@code compare [--quick|--full|--idle] [--out FILE]}: runs the comparison and writes the
- *       report, by default docs/benchmarks.md, docs/benchmarks-full.md or docs/benchmarks-idle.md
+ *   <li>{@code compare [--quick|--full|--rates|--idle] [--out FILE] [--systems a,b] [--before
+ *       JAR]}: runs the comparison and writes the report, by default docs/benchmarks.md or
+ *       docs/benchmarks-MODE.md; {@code --before} adds the bench server of another build
  *   <li>{@code jmh [JMH options]}: the hub's micro-benchmarks
  * </ul>
  */
