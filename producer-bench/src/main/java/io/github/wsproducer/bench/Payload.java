@@ -3,7 +3,7 @@ package io.github.wsproducer.bench;
 /**
  * The benchmark's update, the same for every system: {@code {"n":<counter>,"ts":<nanoTime at
  * publish>,"pad":"xx..."}} padded to a total size. The load client reads {@code n} to find gaps and
- * {@code ts} for latency (same host, monotonic clock).
+ * {@code ts} for latency (same host, monotonic clock), see {@link LoadClient#field}.
  */
 final class Payload {
   private Payload() {}
@@ -16,22 +16,5 @@ final class Payload {
 
   static String json(long n, long ts, String padding) {
     return "{\"n\":" + n + ",\"ts\":" + ts + ",\"pad\":\"" + padding + "\"}";
-  }
-
-  /** The number after {@code "key":} in {@code text}, or -1. */
-  static long field(String text, String key) {
-    int at = text.indexOf("\"" + key + "\":");
-    if (at < 0) {
-      return -1;
-    }
-    long value = 0;
-    for (int i = at + key.length() + 3; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < '0' || c > '9') {
-        break;
-      }
-      value = value * 10 + (c - '0');
-    }
-    return value;
   }
 }
