@@ -257,6 +257,30 @@ class HubTest {
   }
 
   @Test
+  void aJoinerGetsItsSnapshotAheadOfTheUpdatesWaitingAndThenEachOfThem()
+      throws InterruptedException {
+    ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    hub = Hub.builder().topic(Topic.of("t", State.latest())).executor(tasks::add).build();
+    hub.publish("t", 0);
+    for (Runnable r; (r = tasks.poll()) != null; ) {
+      r.run();
+    }
+    for (int i = 1; i <= 10; i++) {
+      hub.publish("t", i);
+    }
+    RecordingTransport joiner = new RecordingTransport();
+    Connection c = hub.openPlain("t", joiner, LIMITS);
+    for (Runnable r; (r = tasks.poll()) != null; ) {
+      r.run();
+    }
+    assertThat(joiner.nextText()).as("the snapshot, before the waiting updates").isEqualTo("0");
+    for (int n = 1; n <= 10; n++) {
+      assertThat(joiner.nextText()).isEqualTo("" + n);
+    }
+    c.onClose();
+  }
+
+  @Test
   void updatesWaitingForATopicReachEachClientInOneWrite() throws InterruptedException {
     ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     hub = Hub.builder().topic(Topic.of("t", State.latest())).executor(tasks::add).build();

@@ -1,8 +1,10 @@
 package io.github.wsproducer.bench;
 
 import java.net.URI;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -15,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       [--stalled K] [--socketio] [--local-address 127.0.0.X] [--await-start]}: prints one JSON
  *       line of results, and a summary on standard error; the first K connections stop reading;
  *       with {@code --await-start} it waits for a line on standard input before warming up
- *   <li>{@code compare [--quick|--full|--rates|--idle] [--out FILE] [--systems a,b] [--before
+ *   <li>{@code compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before
  *       JAR]}: runs the comparison and writes the report, by default docs/benchmarks.md or
  *       docs/benchmarks-MODE.md; {@code --before} adds the bench server of another build
  *   <li>{@code jmh [JMH options]}: the hub's micro-benchmarks
@@ -31,9 +33,18 @@ public final class Bench {
       usage("a command is needed");
     }
     String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-    switch (args[0]) {
+    try {
+      run(args[0], rest);
+    } catch (IllegalArgumentException e) {
+      usage(e.getMessage());
+    }
+  }
+
+  private static void run(String command, String[] rest) throws Exception {
+    switch (command) {
       case "server" -> {
-        Map<String, String> o = options(rest);
+        Map<String, String> o =
+            options(rest, List.of("system", "host", "port", "rate", "payload-bytes"));
         BenchServer server =
             BenchServer.start(
                 o.getOrDefault("system", "wsproducer"),
@@ -46,7 +57,18 @@ public final class Bench {
         BenchServer.answerHeapQueries(); // until the process is stopped
       }
       case "client" -> {
-        Map<String, String> o = options(rest);
+        Map<String, String> o =
+            options(
+                rest,
+                List.of(
+                    "url",
+                    "connections",
+                    "stalled",
+                    "warmup",
+                    "seconds",
+                    "socketio",
+                    "local-address",
+                    "await-start"));
         LoadClient.Result r =
             LoadClient.run(
                 new LoadClient.Options(
@@ -63,19 +85,28 @@ public final class Bench {
         }
         System.err.println(LoadClient.describe(r));
       }
-      case "compare" -> Compare.main(rest);
+      case "compare" ->
+          Compare.run(
+              options(
+                  rest, Stream.concat(Compare.MODES.stream(), Compare.OPTIONS.stream()).toList()));
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
-      default -> usage("unknown command \"" + args[0] + "\"");
+      default -> usage("unknown command \"" + command + "\"");
     }
   }
 
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> o = new HashMap<>();
+  /**
+   * {@code --key value} pairs, and flags ({@code --key} alone) as "true", in the order given.
+   *
+   * @throws IllegalArgumentException for an argument that is not one of the {@code known} options
+   */
+  static Map<String, String> options(String[] args, List<String> known) {
+    Map<String, String> o = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--")) {
-        usage("unexpected argument \"" + args[i] + "\"");
+      String key = args[i].startsWith("--") ? args[i].substring(2) : null;
+      if (key == null || !known.contains(key)) {
+        throw new IllegalArgumentException(
+            "unknown option \"" + args[i] + "\"; the options are --" + String.join(", --", known));
       }
-      String key = args[i].substring(2);
       boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
       o.put(key, flag ? "true" : args[++i]);
     }

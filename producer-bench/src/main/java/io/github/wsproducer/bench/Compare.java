@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -105,56 +105,79 @@ final class Compare {
 
   private static final int CONNECTIONS_PER_PROCESS = 5_000;
 
+  private static final List<String> SYSTEMS =
+      List.of(
+          "wsproducer", "wsproducer-before", "jetty", "node-ws", "socket.io", "python-eventlet");
+
+  /** Many clients, all at 10 updates/s or idle. */
+  private static final List<Workload> SCALE =
+      List.of(
+          new Workload(
+              "5,000 clients connecting at once, 10 updates/s", 5000, 0, 10, 200, 0, 1, true),
+          new Workload("10,000 clients, 10 updates/s", 10_000, 0, 10, 200, 3, 5),
+          new Workload("10,000 idle clients", 10_000, 0, 0, 200, 1, 0.5));
+
+  /** The modes, each a flag of {@code compare}. */
+  static final List<String> MODES = List.of("quick", "full", "rates", "scale");
+
+  /** The options of {@code compare}: a mode and these. */
+  static final List<String> OPTIONS = List.of("out", "systems", "before");
+
   /** The workloads of each mode. */
   private static List<Workload> workloads(String mode) {
     return switch (mode) {
-      case "--quick" ->
+      case "quick" ->
           // Small enough to run in under 5 minutes.
           List.of(
               new Workload("250 clients, 50 updates/s", 250, 0, 50, 200, 1, 2),
               new Workload("250 clients, 50 updates/s, 10 stalled", 250, 10, 50, 200, 0.5, 1.5));
-      case "--full" ->
-          List.of(
-              new Workload("1,000 clients, 50 updates/s", 1000, 0, 50, 200, 2, 5),
-              new Workload("1,000 clients, 50 updates/s, 10 stalled", 1000, 10, 50, 200, 1, 5),
-              new Workload("1,000 clients, 200 updates/s", 1000, 0, 200, 200, 2, 5),
-              new Workload("1,000 clients, 400 updates/s", 1000, 0, 400, 200, 2, 5),
-              new Workload(
-                  "5,000 clients connecting at once, 10 updates/s", 5000, 0, 10, 200, 0, 1, true),
-              new Workload("10,000 clients, 10 updates/s", 10_000, 0, 10, 200, 3, 5),
-              new Workload("10,000 idle clients", 10_000, 0, 0, 200, 1, 0.5));
-      case "--idle" -> List.of(new Workload("1,000 idle clients", 1000, 0, 0, 200, 2, 0.5));
+      case "full" ->
+          Stream.concat(
+                  Stream.of(
+                      new Workload("1,000 clients, 50 updates/s", 1000, 0, 50, 200, 2, 5),
+                      new Workload(
+                          "1,000 clients, 50 updates/s, 10 stalled", 1000, 10, 50, 200, 1, 5),
+                      new Workload("1,000 clients, 200 updates/s", 1000, 0, 200, 200, 2, 5),
+                      new Workload("1,000 clients, 400 updates/s", 1000, 0, 400, 200, 2, 5)),
+                  SCALE.stream())
+              .toList();
+      case "scale" -> SCALE;
       // Stepped rates, to find where each system stops keeping up.
-      case "--rates" ->
+      case "rates" ->
           List.of(
               new Workload("1,000 clients, 50 updates/s", 1000, 0, 50, 200, 2, 4),
               new Workload("1,000 clients, 100 updates/s", 1000, 0, 100, 200, 2, 4),
               new Workload("1,000 clients, 200 updates/s", 1000, 0, 200, 200, 2, 4));
-      default ->
-          throw new IllegalArgumentException(
-              "mode must be --quick, --full, --idle or --rates, was \"" + mode + "\"");
+      default -> throw new IllegalArgumentException("no mode \"" + mode + "\"");
     };
   }
 
   /**
-   * {@code compare [--quick|--full|--idle|--rates] [--out FILE] [--systems a,b] [--before JAR]}:
-   * {@code --before} adds "wsproducer-before", the bench server of another build of this jar, for
-   * before/after figures measured side by side.
+   * {@code compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]},
+   * with options as {@link Bench} parsed them: {@code --before} adds "wsproducer-before", the bench
+   * server of another build of this jar, for before/after figures measured side by side.
+   *
+   * @throws IllegalArgumentException for two modes or an unknown system, before anything runs
    */
-  public static void main(String[] args) throws Exception {
-    List<String> a = Arrays.asList(args);
-    String mode =
-        a.stream()
-            .filter(x -> List.of("--quick", "--full", "--idle", "--rates").contains(x))
-            .findFirst()
-            .orElse("--quick");
+  static void run(Map<String, String> options) throws Exception {
+    List<String> modes = MODES.stream().filter(options::containsKey).toList();
+    if (modes.size() > 1) {
+      throw new IllegalArgumentException("one mode at a time, not " + modes);
+    }
+    String mode = modes.isEmpty() ? "quick" : modes.get(0);
+    Optional<List<String>> systems =
+        Optional.ofNullable(options.get("systems")).map(x -> List.of(x.split(",")));
+    for (String name : systems.orElse(List.of())) {
+      if (!SYSTEMS.contains(name)) {
+        throw new IllegalArgumentException(
+            "--systems: no system \"" + name + "\"; the systems are " + SYSTEMS);
+      }
+    }
     Path out =
         Path.of(
-            option(a, "--out")
-                .orElse(
-                    mode.equals("--quick")
-                        ? "docs/benchmarks.md"
-                        : "docs/benchmarks-" + mode.substring(2) + ".md"));
+            options.getOrDefault(
+                "out",
+                mode.equals("quick") ? "docs/benchmarks.md" : "docs/benchmarks-" + mode + ".md"));
     int rounds = 5;
     List<Workload> workloads = workloads(mode);
     // Stopped early, leave no server or client behind to disturb the next run.
@@ -166,7 +189,7 @@ final class Compare {
     Path work = Path.of("target", "bench-peers");
     List<Peer> peers = new ArrayList<>(peers(work));
     List<String> skipped = skipped(peers);
-    Optional<String> before = option(a, "--before");
+    Optional<String> before = Optional.ofNullable(options.get("before"));
     if (before.isPresent()) {
       peers.add(
           1,
@@ -177,7 +200,6 @@ final class Compare {
               false,
               false)); // an older build may not answer "heap"
     }
-    Optional<List<String>> systems = option(a, "--systems").map(x -> List.of(x.split(",")));
     systems.ifPresent(names -> peers.removeIf(p -> !names.contains(p.name())));
     List<Run> runs = new ArrayList<>();
     // Workloads of one rate share a server start; rounds alternate which system goes first.
@@ -196,20 +218,20 @@ final class Compare {
         }
       }
     }
-    Report.write(
-        out,
-        String.join(" ", args).replaceAll("--out \\S+ ?", "").trim(),
-        rounds,
-        workloads,
-        peers,
-        skipped,
-        runs);
+    Report.write(out, command(options), rounds, workloads, peers, skipped, runs);
     System.out.println("wrote " + out);
   }
 
-  private static Optional<String> option(List<String> args, String name) {
-    int at = args.indexOf(name);
-    return at >= 0 && at + 1 < args.size() ? Optional.of(args.get(at + 1)) : Optional.empty();
+  /** The options as the report quotes them: without {@code --out}, which only names the file. */
+  private static String command(Map<String, String> options) {
+    StringBuilder command = new StringBuilder();
+    options.forEach(
+        (key, value) -> {
+          if (!key.equals("out")) {
+            command.append(" --").append(key).append(value.equals("true") ? "" : " " + value);
+          }
+        });
+    return command.toString().trim();
   }
 
   private static void print(Run r, int round) {

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs tasks one at a time, in submission order, on a shared executor. This gives each topic its
  * ordering without a lock: nothing ever waits for a topic, tasks just queue behind each other.
+ * Tasks given to {@link #executeFirst} run before the ordinary ones that wait.
  */
 final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
@@ -19,6 +20,7 @@ final class SerialExecutor implements Executor {
   private final String name;
   private final Executor executor;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final Queue<Runnable> firstTasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
   SerialExecutor(String name, Executor executor) {
@@ -32,9 +34,19 @@ final class SerialExecutor implements Executor {
     schedule();
   }
 
-  /** Whether tasks are waiting; called from a task, it means tasks queued behind it. */
+  /** Runs the task after the one running, ahead of the ordinary tasks that wait. */
+  void executeFirst(Runnable task) {
+    firstTasks.add(task);
+    schedule();
+  }
+
+  /** Whether ordinary tasks are waiting; called from a task, it means tasks queued behind it. */
   boolean hasQueued() {
     return !tasks.isEmpty();
+  }
+
+  private boolean isIdle() {
+    return tasks.isEmpty() && firstTasks.isEmpty();
   }
 
   private void schedule() {
@@ -44,6 +56,7 @@ final class SerialExecutor implements Executor {
       } catch (RejectedExecutionException e) {
         scheduled.set(false);
         tasks.clear();
+        firstTasks.clear();
         log.debug("{}: executor is shut down, tasks dropped", name);
       }
     }
@@ -53,7 +66,10 @@ final class SerialExecutor implements Executor {
     try {
       // A bounded batch, so that one busy topic does not monopolize a shared pool thread.
       for (int i = 0; i < BATCH; i++) {
-        Runnable task = tasks.poll();
+        Runnable task = firstTasks.poll();
+        if (task == null) {
+          task = tasks.poll();
+        }
         if (task == null) {
           break;
         }
@@ -65,7 +81,7 @@ final class SerialExecutor implements Executor {
       }
     } finally {
       scheduled.set(false);
-      if (!tasks.isEmpty()) {
+      if (!isIdle()) {
         schedule();
       }
     }

@@ -128,12 +128,16 @@ final class TopicEngine {
     serial.execute(() -> apply(value));
   }
 
+  /**
+   * Subscribing goes ahead of the updates waiting: the joiner gets the snapshot at once, then those
+   * updates, instead of waiting for a backlog to drain (a connect storm on a busy server).
+   */
   void subscribe(ClientConnection connection, Since since) {
-    serial.execute(() -> addSubscriber(connection, since));
+    serial.executeFirst(() -> addSubscriber(connection, since));
   }
 
   void unsubscribe(ClientConnection connection) {
-    serial.execute(
+    serial.executeFirst(
         () -> {
           envelopeSubscribers.remove(connection);
           plainSubscribers.remove(connection);
