@@ -7,24 +7,28 @@ import java.util.Map;
 import java.util.stream.Stream;
 import tools.jackson.databind.json.JsonMapper;
 
-/**
- * {@code java -jar producer-bench.jar COMMAND [options]}
- *
- * <ul>
- *   <li>{@code server --port P --rate R --payload-bytes B [--system wsproducer|jetty]}: answers a
- *       line "heap" on standard input with "heap KB", its used heap after a full GC
- *   <li>{@code client --url ws://127.0.0.1:P/load --connections N --seconds S [--warmup W]
- *       [--stalled K] [--socketio] [--local-address 127.0.0.X] [--await-start]}: prints one JSON
- *       line of results, and a summary on standard error; the first K connections stop reading;
- *       with {@code --await-start} it waits for a line on standard input before warming up
- *   <li>{@code compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before
- *       JAR]}: runs the comparison and writes the report, by default docs/benchmarks.md or
- *       docs/benchmarks-MODE.md; {@code --before} adds the bench server of another build
- *   <li>{@code jmh [JMH options]}: the hub's micro-benchmarks
- * </ul>
- */
+/** The bench's command line; {@link #USAGE} lists the commands and their options. */
 public final class Bench {
   static final JsonMapper JSON = JsonMapper.builder().build();
+
+  static final String USAGE =
+      """
+      usage: java -jar producer-bench.jar COMMAND [options]
+        server --port P --rate R --payload-bytes B [--system wsproducer|jetty] [--host H]
+            publishes R updates/s on topic "load" (clients connect at /load); answers a line
+            "heap" on standard input with "heap KB", its used heap after a full GC
+        client --url ws://127.0.0.1:P/load --connections N --seconds S [--warmup W] [--stalled K]
+               [--socketio] [--local-address 127.0.0.X] [--await-start]
+            prints one JSON line of results and a summary on standard error; the first K
+            connections stop reading; --await-start waits for a line on standard input
+        compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]
+            runs the side-by-side comparison and writes docs/benchmarks.md (quick) or
+            docs/benchmarks-MODE.md; --before JAR adds "wsproducer-before", the bench server of
+            another build; systems: wsproducer, wsproducer-before, jetty, node-ws, socket.io,
+            python-eventlet
+        jmh [JMH options]
+            the hub's micro-benchmarks
+      """;
 
   private Bench() {}
 
@@ -115,8 +119,7 @@ public final class Bench {
 
   private static void usage(String problem) {
     System.err.println("error: " + problem);
-    System.err.println(
-        "usage: java -jar producer-bench.jar server|client|compare|jmh [options]; see Bench.java");
+    System.err.print(USAGE);
     System.exit(2);
   }
 }

@@ -74,6 +74,7 @@ final class Compare {
       Workload workload,
       LoadClient.Result client,
       double serverCpuSeconds,
+      double serverKernelSeconds,
       double connectCpuSeconds,
       long serverRssKb,
       long rssBeforeKb,
@@ -86,6 +87,11 @@ final class Compare {
 
     double heapPerConnectionKb() {
       return (heapKb - heapBeforeKb) / client.connected();
+    }
+
+    /** The share of the server's CPU time spent in the kernel, in percent. */
+    double kernelPercent() {
+      return serverKernelSeconds / serverCpuSeconds * 100;
     }
 
     double serverCpuPerMillion() {
@@ -433,7 +439,11 @@ final class Compare {
     }
 
     double cpuSeconds() throws IOException {
-      return Compare.cpuSeconds(process.pid());
+      return Compare.cpuSeconds(process.pid(), true);
+    }
+
+    double kernelSeconds() throws IOException {
+      return Compare.cpuSeconds(process.pid(), false);
     }
 
     long rssKb() throws IOException {
@@ -471,10 +481,12 @@ final class Compare {
         p.getOutputStream().flush();
       }
       double cpuStart = Double.NaN;
+      double kernelStart = Double.NaN;
       for (BufferedReader out : outs) {
         expect(out, "measuring");
         if (Double.isNaN(cpuStart)) {
           cpuStart = server.cpuSeconds();
+          kernelStart = server.kernelSeconds();
         }
       }
       List<LoadClient.Result> results = new ArrayList<>();
@@ -482,6 +494,7 @@ final class Compare {
         results.add(JSON.readValue(expect(out, "{"), LoadClient.Result.class));
       }
       double cpu = server.cpuSeconds() - cpuStart;
+      double kernel = server.kernelSeconds() - kernelStart;
       long rss = server.rssKb();
       double heap = server.heapKb();
       return new Run(
@@ -489,6 +502,7 @@ final class Compare {
           w,
           LoadClient.Result.merge(results),
           cpu,
+          kernel,
           connectCpu,
           rss,
           rssBefore,
@@ -566,11 +580,12 @@ final class Compare {
   }
 
   /** utime + stime of a process, from /proc. */
-  static double cpuSeconds(long pid) throws IOException {
+  /** A process's CPU time so far: user and kernel, or kernel alone. */
+  static double cpuSeconds(long pid, boolean withUser) throws IOException {
     String stat = Files.readString(Path.of("/proc", "" + pid, "stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12]))
-        / (double) CLOCK_TICKS_PER_SECOND;
+    long kernel = Long.parseLong(fields[12]);
+    return (kernel + (withUser ? Long.parseLong(fields[11]) : 0)) / (double) CLOCK_TICKS_PER_SECOND;
   }
 
   static long rssKb(long pid) throws IOException {

@@ -498,10 +498,13 @@ final class LoadClient {
   static String describe(Result r) {
     return String.format(
         Locale.ROOT,
-        "%d/%d connected in %.2f s, %.0f frames/s, p50 %.2f ms, p99 %.2f ms, p999 %.2f ms",
+        "%d/%d connected in %.2f s, first frame p50 %.1f ms and p99 %.1f ms, %.0f frames/s,"
+            + " p50 %.2f ms, p99 %.2f ms, p999 %.2f ms",
         r.connected(),
         r.connections(),
         r.connectSeconds(),
+        r.firstFrameMs(50),
+        r.firstFrameMs(99),
         r.framesPerSecond(),
         r.p50Ms(),
         r.p99Ms(),

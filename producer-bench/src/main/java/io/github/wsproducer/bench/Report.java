@@ -43,7 +43,10 @@ final class Report {
         .append(rounds)
         .append(" rounds alternating between systems; figures are medians with the range ")
         .append("(min to max) over the rounds. The headline is **server CPU-seconds per million ")
-        .append("delivered frames** (lower is better). A run whose load client used 90 % or more ")
+        .append("delivered frames** (lower is better), with the share of it spent in the kernel ")
+        .append("(from `/proc`; on loopback a socket write also pays for the receiving side's TCP ")
+        .append("work, so that share is the floor of what one write per frame costs). ")
+        .append("A run whose load client used 90 % or more ")
         .append(
             "of its core is flagged: its latency says more about the client than the server.\n\n");
     md.append("## Machine\n\n").append(machine()).append('\n');
@@ -105,15 +108,18 @@ final class Report {
             .append(" clients'. Server RSS and heap show what the stalled ones cost.\n\n");
       }
       md.append(
-          "| system | server CPU-s per 1M frames | delivered frames/s | p50 ms | p99 ms | p99.9 ms"
-              + " | gaps | server RSS MB | server heap MB | client saturated |\n");
-      md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+          "| system | server CPU-s per 1M frames | of it in the kernel % | delivered frames/s | p50 ms"
+              + " | p99 ms | p99.9 ms | gaps | server RSS MB | server heap MB | client saturated"
+              + " |\n");
+      md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (Map.Entry<String, List<Run>> e : by.entrySet()) {
         List<Run> rs = e.getValue();
         md.append("| ")
             .append(e.getKey())
             .append(" | ")
             .append(spread(rs, Run::serverCpuPerMillion, "%.2f"))
+            .append(" | ")
+            .append(spread(rs, Run::kernelPercent, "%.0f"))
             .append(" | ")
             .append(spread(rs, r -> r.client().framesPerSecond(), "%,.0f"))
             .append(" | ")
