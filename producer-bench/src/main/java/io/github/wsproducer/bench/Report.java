@@ -45,7 +45,8 @@ final class Report {
         .append("(min to max) over the rounds. The headline is **server CPU-seconds per million ")
         .append("delivered frames** (lower is better), with the share of it spent in the kernel ")
         .append("(from `/proc`; on loopback a socket write also pays for the receiving side's TCP ")
-        .append("work, so that share is the floor of what one write per frame costs). ")
+        .append("work, so that share is the floor of what one write per frame costs; the kernel ")
+        .append("counts it in 10 ms ticks, so in short runs the share is coarse). ")
         .append("A run whose load client used 90 % or more ")
         .append(
             "of its core is flagged: its latency says more about the client than the server.\n\n");
