@@ -52,6 +52,7 @@ final class Poller implements AutoCloseable {
   private UpdateSink sink; // guarded by lock
   private ScheduledFuture<?> next; // guarded by lock
   private boolean running; // guarded by lock
+  private Thread polling; // guarded by lock; the thread of the poll under way
   private boolean rerun; // guarded by lock
   private boolean closed; // guarded by lock
   private int failures; // confined to the running poll
@@ -125,6 +126,7 @@ final class Poller implements AutoCloseable {
         return;
       }
       running = true;
+      polling = Thread.currentThread();
       rerun = false;
       target = sink;
     }
@@ -154,6 +156,8 @@ final class Poller implements AutoCloseable {
     }
     synchronized (lock) {
       running = false;
+      polling = null;
+      lock.notifyAll();
       if (rerun) {
         delay = 0;
       }
@@ -185,12 +189,24 @@ final class Poller implements AutoCloseable {
         + (message.length() > 200 ? message.substring(0, 200) + "..." : message);
   }
 
+  /**
+   * Stops polling. A poll under way finishes first (its query has a timeout), so that nothing is
+   * published after close returns and a source's position is final.
+   */
   @Override
   public void close() {
     synchronized (lock) {
       closed = true;
       if (next != null) {
         next.cancel(false);
+      }
+      while (running && polling != Thread.currentThread()) {
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
     }
     if (ownsScheduler) {

@@ -98,6 +98,7 @@ public final class QuerySource implements UpdateSource {
     return Poller.Outcome.DONE;
   }
 
+  /** Stops polling; returns once a poll under way has finished, so nothing is published after. */
   @Override
   public void close() {
     poller.close();

@@ -185,6 +185,10 @@ public final class TableTailSource implements UpdateSource {
     return true;
   }
 
+  /**
+   * Stops polling; returns once a poll under way has finished, so that nothing is published after
+   * it and {@link #position()} is final: the position to save for a restart.
+   */
   @Override
   public void close() {
     poller.close();
