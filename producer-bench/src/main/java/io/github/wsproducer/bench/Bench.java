@@ -24,11 +24,11 @@ public final class Bench {
         compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]
             runs the side-by-side comparison and writes docs/benchmarks.md (quick) or
             docs/benchmarks-MODE.md; --before JAR adds "wsproducer-before", the bench server of
-            another build; systems: wsproducer, wsproducer-before, jetty, node-ws, socket.io,
-            python-eventlet
+            another build; systems: %s
         jmh [JMH options]
             the hub's micro-benchmarks
-      """;
+      """
+          .formatted(String.join(", ", Compare.SYSTEMS));
 
   private Bench() {}
 

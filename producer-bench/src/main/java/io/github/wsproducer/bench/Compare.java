@@ -111,7 +111,7 @@ final class Compare {
 
   private static final int CONNECTIONS_PER_PROCESS = 5_000;
 
-  private static final List<String> SYSTEMS =
+  static final List<String> SYSTEMS =
       List.of(
           "wsproducer", "wsproducer-before", "jetty", "node-ws", "socket.io", "python-eventlet");
 
@@ -177,6 +177,9 @@ final class Compare {
       if (!SYSTEMS.contains(name)) {
         throw new IllegalArgumentException(
             "--systems: no system \"" + name + "\"; the systems are " + SYSTEMS);
+      }
+      if (name.equals("wsproducer-before") && !options.containsKey("before")) {
+        throw new IllegalArgumentException("--systems: wsproducer-before needs --before JAR");
       }
     }
     Path out =
@@ -579,7 +582,6 @@ final class Compare {
     }
   }
 
-  /** utime + stime of a process, from /proc. */
   /** A process's CPU time so far: user and kernel, or kernel alone. */
   static double cpuSeconds(long pid, boolean withUser) throws IOException {
     String stat = Files.readString(Path.of("/proc", "" + pid, "stat"));

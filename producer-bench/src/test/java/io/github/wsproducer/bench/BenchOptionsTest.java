@@ -38,6 +38,8 @@ class BenchOptionsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no system \"ws\"")
         .hasMessageContaining("node-ws");
+    assertThatThrownBy(() -> Compare.run(Map.of("systems", "wsproducer-before")))
+        .hasMessageContaining("needs --before JAR");
     assertThatThrownBy(() -> Compare.run(Map.of("quick", "true", "full", "true")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("one mode at a time");
