@@ -51,8 +51,7 @@ final class Poller implements AutoCloseable {
   private final Object lock = new Object();
   private UpdateSink sink; // guarded by lock
   private ScheduledFuture<?> next; // guarded by lock
-  private boolean running; // guarded by lock
-  private Thread polling; // guarded by lock; the thread of the poll under way
+  private Thread polling; // guarded by lock; the thread of the poll under way, if any
   private boolean rerun; // guarded by lock
   private boolean closed; // guarded by lock
   private int failures; // confined to the running poll
@@ -95,7 +94,7 @@ final class Poller implements AutoCloseable {
       if (sink == null || closed) {
         return;
       }
-      if (running) {
+      if (polling != null) {
         rerun = true;
         return;
       }
@@ -122,10 +121,9 @@ final class Poller implements AutoCloseable {
   private void run() {
     UpdateSink target;
     synchronized (lock) {
-      if (closed || running) {
+      if (closed || polling != null) {
         return;
       }
-      running = true;
       polling = Thread.currentThread();
       rerun = false;
       target = sink;
@@ -155,7 +153,6 @@ final class Poller implements AutoCloseable {
       delay = backoff().toNanos();
     }
     synchronized (lock) {
-      running = false;
       polling = null;
       lock.notifyAll();
       if (rerun) {
@@ -200,7 +197,7 @@ final class Poller implements AutoCloseable {
       if (next != null) {
         next.cancel(false);
       }
-      while (running && polling != Thread.currentThread()) {
+      while (polling != null && polling != Thread.currentThread()) {
         try {
           lock.wait();
         } catch (InterruptedException e) {
