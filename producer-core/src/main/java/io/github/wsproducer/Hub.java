@@ -24,9 +24,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * instead of queuing more.
  *
  * <p>Lifecycle: {@link Builder#build()} returns a running hub and starts its sources; {@link
- * #close()} closes the sources, closes every connection with {@link CloseCodes#SERVICE_RESTART} and
- * stops the threads the hub created. Executors and a clock may be supplied; the caller then owns
- * them.
+ * #close()} closes the sources (waiting at most 10 s for them), closes every connection with {@link
+ * CloseCodes#SERVICE_RESTART} and stops the threads the hub created. Executors and a clock may be
+ * supplied; the caller then owns them.
  *
  * <pre>{@code
  * try (Hub hub = Hub.builder()
@@ -70,7 +70,7 @@ public interface Hub extends UpdateSink, AutoCloseable {
   /**
    * Applies a value whose position was assigned by a replicated log (such as a Redis stream shared
    * by several nodes), instead of by this hub. For replication modules; sources call {@link
-   * #publish}.
+   * #publish} or {@link #replace}. With {@code whole}, the value is folded as by {@link #replace}.
    *
    * <p>Positions must arrive in order. A position already applied is ignored. A position that does
    * not follow on from the last one (another epoch, or a gap) makes the hub adopt it and send every
@@ -80,7 +80,7 @@ public interface Hub extends UpdateSink, AutoCloseable {
    *
    * @throws IllegalArgumentException if the topic is unknown or the value is not serializable
    */
-  void applyReplicated(String topic, long epoch, long seq, Object value);
+  void applyReplicated(String topic, long epoch, long seq, Object value, boolean whole);
 
   /** Closes sources and connections and stops owned threads. Idempotent. */
   @Override
@@ -149,11 +149,25 @@ public interface Hub extends UpdateSink, AutoCloseable {
     /**
      * Validates the configuration, starts the hub and then its sources.
      *
-     * @throws IllegalStateException if there is no topic or the default topic is unknown
+     * @throws IllegalStateException if there is no topic, or the default topic or a topic that a
+     *     source declares ({@link UpdateSource#topics()}) is unknown
      */
     public Hub build() {
       if (topics.isEmpty()) {
         throw new IllegalStateException("a hub needs at least one topic");
+      }
+      for (UpdateSource source : sources) {
+        for (String topic : source.topics()) {
+          if (!topics.containsKey(topic)) {
+            throw new IllegalStateException(
+                "source "
+                    + source
+                    + " publishes on topic \""
+                    + topic
+                    + "\", which the hub lacks; its topics are "
+                    + topics.keySet());
+          }
+        }
       }
       String fallback = defaultTopic != null ? defaultTopic : topics.keySet().iterator().next();
       if (!topics.containsKey(fallback)) {

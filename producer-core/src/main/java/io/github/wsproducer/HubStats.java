@@ -13,7 +13,10 @@ package io.github.wsproducer;
  * @param slowConsumerCloses connections closed with {@link CloseCodes#SLOW_CONSUMER}
  * @param peakQueuedBytes the most bytes ever queued for one connection, the frame being written
  *     included
- * @param errors exceptions thrown by sources and states, logged and survived
+ * @param errors failures the hub logged and survived: calls naming a topic it lacks, values a state
+ *     refused, snapshots a state could not serialize, and sources that failed to start or to close
+ *     (or did not close in time). A source's own failures on its own threads are its to report
+ *     ({@link UpdateSink#reportError}).
  */
 public record HubStats(
     long published,

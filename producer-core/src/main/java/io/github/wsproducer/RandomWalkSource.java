@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +50,11 @@ public final class RandomWalkSource implements UpdateSource {
   /** A builder for a source publishing on {@code topic}. */
   public static Builder builder(String topic) {
     return new Builder(topic);
+  }
+
+  @Override
+  public Set<String> topics() {
+    return Set.of(topic);
   }
 
   @Override

@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  * <ul>
  *   <li>{@link #latest()}: the snapshot is the last value; each update is the new value.
  *   <li>{@link #keyed()}: the snapshot is a JSON object; each value is an object of changed keys (a
- *       {@code null} field removes that key), and the update carries just those keys.
+ *       {@code null} field removes that key), and the update carries just those keys. A whole value
+ *       ({@link UpdateSink#replace}) also removes the keys it lacks, sent as {@code null}.
  *   <li>{@link #window(int)}: the snapshot is an array of the last N values; each update is one new
  *       value.
  * </ul>
@@ -35,6 +36,19 @@ public interface State {
    * @throws IllegalArgumentException if the value does not fit this kind of state
    */
   JsonNode apply(JsonNode value);
+
+  /**
+   * Folds a value that is the topic's whole new content, as a poll that reads everything finds it
+   * ({@link UpdateSink#replace}): what the value lacks is gone. By default the same as {@link
+   * #apply}, which is right for kinds whose value is always whole (latest) or always one event
+   * (window); {@link #keyed()} removes the keys the value lacks.
+   *
+   * @return the data of the update, or {@code null} to send nothing
+   * @throws IllegalArgumentException if the value does not fit this kind of state
+   */
+  default JsonNode replace(JsonNode value) {
+    return apply(value);
+  }
 
   /**
    * Serializes the current state: the {@code data} of a snapshot. The hub encodes the returned node

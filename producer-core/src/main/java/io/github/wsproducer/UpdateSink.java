@@ -25,6 +25,22 @@ public interface UpdateSink {
   void publish(String topic, Object value);
 
   /**
+   * Publishes the topic's whole new value, as a source that reads everything at once (a poll of a
+   * status query) has it. For a {@link State#keyed()} topic, keys the value lacks are removed and
+   * sent as removals, so screens show exactly this value; for {@link State#latest()} and {@link
+   * State#window(int)} it is the same as {@link #publish}. See {@link State#replace}.
+   *
+   * @param topic a topic the hub was built with
+   * @param value anything Jackson can serialize
+   *     <p>By default the same as {@link #publish}; a sink that forwards to another sink (as a
+   *     replicating one does) must forward this as such.
+   * @throws IllegalArgumentException if the topic is unknown or the value is not serializable
+   */
+  default void replace(String topic, Object value) {
+    publish(topic, value);
+  }
+
+  /**
    * Says that the topic's data was checked and is still current, though nothing changed: a polling
    * source calls this after a poll that found no change. Clears a reported error.
    *

@@ -517,6 +517,117 @@ class HubTest {
     assertThatThrownBy(() -> h.publish("t", new Exploding(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cannot be serialized");
+    assertThatThrownBy(() -> h.publish("t", new Object()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "topic \"t\": a value of type java.lang.Object cannot be serialized as JSON");
+    assertThat(h.stats().published()).as("nothing was accepted").isZero();
+  }
+
+  /** A source that publishes on the topics it is given, declaring them or not. */
+  private static final class TopicSource implements UpdateSource {
+    final java.util.Set<String> declared;
+    final java.util.concurrent.BlockingQueue<RuntimeException> failures =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    volatile UpdateSink sink;
+
+    TopicSource(String... declared) {
+      this.declared = java.util.Set.of(declared);
+    }
+
+    @Override
+    public java.util.Set<String> topics() {
+      return declared;
+    }
+
+    @Override
+    public void start(UpdateSink sink) {
+      this.sink = sink;
+    }
+
+    void publish(String topic, Object value) {
+      try {
+        sink.publish(topic, value);
+      } catch (RuntimeException e) {
+        failures.add(e);
+      }
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+      return "TopicSource" + declared;
+    }
+  }
+
+  @Test
+  void aSourceDeclaringATopicTheHubLacksFailsTheBuildNamingBoth() {
+    assertThatThrownBy(
+            () ->
+                Hub.builder()
+                    .topic(Topic.of("orders", State.keyed()))
+                    .topic(Topic.of("random", State.latest()))
+                    .source(new TopicSource("ordrs"))
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "source TopicSource[ordrs] publishes on topic \"ordrs\", which the hub lacks;"
+                + " its topics are [orders, random]");
+  }
+
+  @Test
+  void aPublishOnAnUnknownTopicIsCountedAndShownOnTheSourcesTopics() throws Exception {
+    TopicSource source = new TopicSource("orders");
+    hub =
+        Hub.builder()
+            .topic(Topic.of("orders", State.keyed()))
+            .topic(Topic.of("other", State.latest()))
+            .source(source)
+            .build();
+    RecordingTransport screen = new RecordingTransport();
+    subscribe(hub, screen, "orders", null);
+    screen.next("snapshot");
+
+    source.publish("ordrs", Map.of("open", 1));
+    assertThat(source.failures.poll(5, java.util.concurrent.TimeUnit.SECONDS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("unknown topic \"ordrs\"; the hub has [orders, other]");
+    assertThat(hub.stats().errors()).isEqualTo(1);
+    assertThat(screen.next("status").path("error").asString()).isEqualTo("source error");
+
+    source.publish("orders", Map.of("open", 1));
+    assertThat(screen.next("update").path("data").path("open").asInt()).isEqualTo(1);
+    assertThat(screen.next("status").has("error")).as("data flows again").isFalse();
+  }
+
+  @Test
+  void closeReturnsInBoundedTimeWhateverASourceDoesInItsClose() {
+    CountDownLatch never = new CountDownLatch(1);
+    UpdateSource stuck =
+        new UpdateSource() {
+          @Override
+          public void start(UpdateSink sink) {}
+
+          @Override
+          public void close() {
+            try {
+              never.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    hub = Hub.builder().topic(Topic.of("t", State.latest())).source(stuck).build();
+    RecordingTransport t = new RecordingTransport();
+    hub.openEnvelope(t, LIMITS);
+    long start = System.nanoTime();
+    hub.close();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    assertThat(t.closeCode).isEqualTo(CloseCodes.SERVICE_RESTART);
+    assertThat(hub.stats().errors()).as("the stuck source is counted").isEqualTo(1);
+    never.countDown();
   }
 
   @Test
@@ -598,15 +709,15 @@ class HubTest {
     subscribe(hub, t, "t", null);
     t.next("snapshot");
 
-    hub.applyReplicated("t", 77, 5, Map.of("a", 1));
+    hub.applyReplicated("t", 77, 5, Map.of("a", 1), false);
     JsonNode adopted = t.next("snapshot");
     assertThat(adopted.path("reset").asBoolean()).as("a position this node never saw").isTrue();
     assertThat(adopted.path("epoch").asLong()).isEqualTo(77);
     assertThat(adopted.path("seq").asLong()).isEqualTo(5);
 
-    hub.applyReplicated("t", 77, 6, Map.of("a", 2));
-    hub.applyReplicated("t", 77, 6, Map.of("a", 3)); // a duplicate: ignored
-    hub.applyReplicated("t", 77, 7, Map.of("a", 2)); // no change: still seq 7
+    hub.applyReplicated("t", 77, 6, Map.of("a", 2), false);
+    hub.applyReplicated("t", 77, 6, Map.of("a", 3), false); // a duplicate: ignored
+    hub.applyReplicated("t", 77, 7, Map.of("a", 2), false); // no change: still seq 7
     JsonNode six = t.next("update");
     assertThat(six.path("seq").asLong()).isEqualTo(6);
     assertThat(six.path("data").path("a").asInt()).isEqualTo(2);
@@ -614,7 +725,7 @@ class HubTest {
     assertThat(seven.path("seq").asLong()).isEqualTo(7);
     assertThat(seven.path("data").isNull()).isTrue();
 
-    hub.applyReplicated("t", 77, 9, Map.of("b", 1)); // seq 8 never arrived
+    hub.applyReplicated("t", 77, 9, Map.of("b", 1), false); // seq 8 never arrived
     JsonNode gap = t.next("snapshot");
     assertThat(gap.path("reset").asBoolean()).isTrue();
     assertThat(gap.path("seq").asLong()).isEqualTo(9);
@@ -623,7 +734,7 @@ class HubTest {
 
     RecordingTransport resumed = new RecordingTransport();
     subscribe(hub, resumed, "t", "{\"epoch\":77,\"seq\":9}");
-    hub.applyReplicated("t", 77, 10, Map.of("b", 2));
+    hub.applyReplicated("t", 77, 10, Map.of("b", 2), false);
     assertThat(resumed.next("update").path("seq").asLong()).isEqualTo(10);
   }
 }

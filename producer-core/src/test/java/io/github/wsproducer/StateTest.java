@@ -41,6 +41,31 @@ class StateTest {
   }
 
   @Test
+  void aWholeValueRemovesTheKeysItLacks() {
+    State state = State.keyed();
+    state.replace(json("{\"open\":{\"n\":2},\"shipped\":{\"n\":1}}"));
+    assertThat(state.replace(json("{\"shipped\":{\"n\":3}}")))
+        .isEqualTo(json("{\"open\":null,\"shipped\":{\"n\":3}}"));
+    assertThat(state.snapshot()).isEqualTo(json("{\"shipped\":{\"n\":3}}"));
+    assertThat(state.replace(json("{\"shipped\":{\"n\":3}}"))).as("nothing changed").isNull();
+    assertThat(state.replace(json("{}"))).isEqualTo(json("{\"shipped\":null}"));
+    assertThat(state.snapshot()).isEqualTo(json("{}"));
+  }
+
+  @Test
+  void aWholeValueOfOtherKindsFoldsLikeAnyValue() {
+    State latest = State.latest();
+    latest.replace(json("{\"a\":1,\"b\":2}"));
+    assertThat(latest.replace(json("{\"b\":3}"))).isEqualTo(json("{\"b\":3}"));
+    assertThat(latest.snapshot()).isEqualTo(json("{\"b\":3}"));
+    State window = State.window(2);
+    window.replace(json("1"));
+    window.replace(json("2"));
+    window.replace(json("3"));
+    assertThat(window.snapshot()).isEqualTo(json("[2,3]"));
+  }
+
+  @Test
   void windowKeepsTheLastNValuesOldestFirst() {
     State state = State.window(3);
     for (int i = 1; i <= 5; i++) {

@@ -4,6 +4,7 @@ import io.github.wsproducer.Topic;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -14,20 +15,28 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code [A-Za-z0-9._-]} and the other fields are numbers.
  */
 final class Codec {
-  private final JsonMapper mapper = JsonMapper.builder().build();
+  // A bean without properties is a mistake (it would go out as {}), not a value.
+  private final JsonMapper mapper =
+      JsonMapper.builder().enable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
   private final LongAdder encodings = new LongAdder();
 
   long encodings() {
     return encodings.sum();
   }
 
-  /** Converts a published value to a tree, on the publisher's thread. */
-  JsonNode toTree(Object value) {
+  /** Converts a value published on {@code topic} to a tree, on the publisher's thread. */
+  JsonNode toTree(String topic, Object value) {
     try {
       return value instanceof JsonNode node ? node : mapper.valueToTree(value);
     } catch (RuntimeException e) { // Jackson's own, or one thrown by the value's accessors
       throw new IllegalArgumentException(
-          "value of type " + value.getClass().getName() + " cannot be serialized as JSON", e);
+          "topic \""
+              + topic
+              + "\": a value of type "
+              + value.getClass().getName()
+              + " cannot be serialized as JSON: "
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
+          e);
     }
   }
 

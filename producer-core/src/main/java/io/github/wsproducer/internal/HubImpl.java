@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -38,6 +39,9 @@ public final class HubImpl implements Hub {
 
   /** How often connections are checked for write timeouts and pings, and topics for staleness. */
   private static final long TICK_MILLIS = 250;
+
+  /** How long {@link #close()} waits for the sources to close. */
+  private static final long SOURCE_CLOSE_MILLIS = 10_000;
 
   /** How long a slow consumer gets to take its close frame before the socket is dropped. */
   private static final long ABORT_GRACE_MILLIS = 1000;
@@ -112,7 +116,7 @@ public final class HubImpl implements Hub {
     HubImpl hub = new HubImpl(topics, sources, defaultTopic, executor, scheduler, clock);
     for (UpdateSource source : sources) {
       try {
-        source.start(hub);
+        source.start(new SourceSink(hub, source));
       } catch (RuntimeException e) {
         hub.countError();
         log.error("source {} failed to start; the hub serves without it", source, e);
@@ -123,23 +127,32 @@ public final class HubImpl implements Hub {
 
   @Override
   public void publish(String topic, Object value) {
+    publish(topic, value, false);
+  }
+
+  @Override
+  public void replace(String topic, Object value) {
+    publish(topic, value, true);
+  }
+
+  private void publish(String topic, Object value, boolean whole) {
     TopicEngine engine = requireEngine(topic);
-    JsonNode tree = codec.toTree(value);
+    JsonNode tree = codec.toTree(topic, value);
     if (closed.get()) {
       log.debug("topic {}: publish after close ignored", topic);
       return;
     }
     published.increment();
-    engine.publish(tree);
+    engine.publish(tree, whole);
   }
 
   @Override
-  public void applyReplicated(String topic, long epoch, long seq, Object value) {
+  public void applyReplicated(String topic, long epoch, long seq, Object value, boolean whole) {
     TopicEngine engine = requireEngine(topic);
-    JsonNode tree = codec.toTree(value);
+    JsonNode tree = codec.toTree(topic, value);
     if (!closed.get()) {
       published.increment();
-      engine.applyAt(epoch, seq, tree);
+      engine.applyAt(epoch, seq, tree, whole);
     }
   }
 
@@ -158,11 +171,20 @@ public final class HubImpl implements Hub {
     return requireEngine(topic).isWatched();
   }
 
+  boolean hasTopic(String topic) {
+    return engines.containsKey(topic);
+  }
+
+  Set<String> topicNames() {
+    return engines.keySet();
+  }
+
   private TopicEngine requireEngine(String topic) {
     TopicEngine engine = engines.get(Objects.requireNonNull(topic, "topic"));
     if (engine == null) {
+      countError();
       throw new IllegalArgumentException(
-          "unknown topic \"" + topic + "\"; the hub has " + engines.keySet());
+          "unknown topic \"" + topic + "\"; the hub has " + topicNames());
     }
     return engine;
   }
@@ -232,13 +254,7 @@ public final class HubImpl implements Hub {
       return;
     }
     ticker.cancel(false);
-    for (UpdateSource source : sources) {
-      try {
-        source.close();
-      } catch (RuntimeException e) {
-        log.error("source {} failed to close", source, e);
-      }
-    }
+    closeSources();
     for (ClientConnection c : connections) {
       c.closeWith(CloseCodes.SERVICE_RESTART, CloseCodes.restartReason());
     }
@@ -248,6 +264,48 @@ public final class HubImpl implements Hub {
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
+  }
+
+  /**
+   * Closes the sources side by side and waits for them a bounded time: a source stuck in its close
+   * (a query that hangs) must not keep the hub from closing. Whatever such a source publishes later
+   * is ignored, the hub being closed.
+   */
+  private void closeSources() {
+    if (sources.isEmpty()) {
+      return;
+    }
+    ExecutorService closer = Executors.newCachedThreadPool(new NamedThreads("wsproducer-close"));
+    Map<UpdateSource, Future<?>> closing = new LinkedHashMap<>();
+    for (UpdateSource source : sources) {
+      closing.put(
+          source,
+          closer.submit(
+              () -> {
+                try {
+                  source.close();
+                } catch (RuntimeException e) {
+                  countError();
+                  log.error("source {} failed to close", source, e);
+                }
+              }));
+    }
+    closer.shutdown();
+    try {
+      closer.awaitTermination(SOURCE_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closing.forEach(
+        (source, done) -> {
+          if (!done.isDone()) {
+            countError();
+            log.warn(
+                "source {} did not close within {} ms; the hub closes without waiting for it",
+                source,
+                SOURCE_CLOSE_MILLIS);
+          }
+        });
   }
 
   // ---- for the package ----

@@ -17,10 +17,32 @@ public final class KeyedState implements State {
 
   @Override
   public JsonNode apply(JsonNode value) {
+    requireObject(value);
+    return merge(value);
+  }
+
+  /** The value is every key there is: keys it lacks are removed too. */
+  @Override
+  public JsonNode replace(JsonNode value) {
+    requireObject(value);
+    ObjectNode all = JsonNodeFactory.instance.objectNode();
+    for (String key : entries.propertyNames()) {
+      if (!value.has(key)) {
+        all.putNull(key);
+      }
+    }
+    all.setAll((ObjectNode) value);
+    return merge(all);
+  }
+
+  private static void requireObject(JsonNode value) {
     if (!value.isObject()) {
       throw new IllegalArgumentException(
           "a keyed topic takes JSON objects of changed keys, got " + value.getNodeType());
     }
+  }
+
+  private JsonNode merge(JsonNode value) {
     ObjectNode changed = JsonNodeFactory.instance.objectNode();
     for (Map.Entry<String, JsonNode> field : value.properties()) {
       String key = field.getKey();

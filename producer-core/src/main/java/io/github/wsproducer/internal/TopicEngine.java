@@ -124,8 +124,9 @@ final class TopicEngine {
     subscribers = envelopeSubscribers.size() + plainSubscribers.size();
   }
 
-  void publish(JsonNode value) {
-    serial.execute(() -> apply(value));
+  /** A value from a source: a change, or with {@code whole} the topic's whole new value. */
+  void publish(JsonNode value, boolean whole) {
+    serial.execute(() -> apply(value, whole));
   }
 
   /**
@@ -163,10 +164,14 @@ final class TopicEngine {
         });
   }
 
-  private void apply(JsonNode value) {
+  private JsonNode fold(JsonNode value, boolean whole) {
+    return whole ? state.replace(value) : state.apply(value);
+  }
+
+  private void apply(JsonNode value, boolean whole) {
     String data;
     try {
-      JsonNode update = state.apply(value);
+      JsonNode update = fold(value, whole);
       if (update == null) {
         return;
       }
@@ -185,7 +190,7 @@ final class TopicEngine {
   }
 
   /** A value at a position assigned by a replicated log; see {@code Hub.applyReplicated}. */
-  void applyAt(long atEpoch, long atSeq, JsonNode value) {
+  void applyAt(long atEpoch, long atSeq, JsonNode value, boolean whole) {
     serial.execute(
         () -> {
           if (atEpoch == epoch && atSeq <= seq) {
@@ -194,7 +199,7 @@ final class TopicEngine {
           boolean followsOn = atEpoch == epoch && atSeq == seq + 1;
           String data;
           try {
-            JsonNode update = state.apply(value);
+            JsonNode update = fold(value, whole);
             data = hub.codec().data(update == null ? NullNode.getInstance() : update);
           } catch (RuntimeException e) {
             hub.countError();

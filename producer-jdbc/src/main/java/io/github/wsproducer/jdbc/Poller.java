@@ -38,6 +38,11 @@ final class Poller implements AutoCloseable {
     Outcome poll(UpdateSink sink) throws SQLException;
   }
 
+  /** How long {@link #close()} waits for a poll under way. */
+  static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+  static final String SOURCE_ERROR = "source error";
+
   /** How often a paused source checks whether someone watches again. */
   private static final Duration PAUSED_RECHECK = Duration.ofMillis(250);
 
@@ -54,7 +59,9 @@ final class Poller implements AutoCloseable {
   private Thread polling; // guarded by lock; the thread of the poll under way, if any
   private boolean rerun; // guarded by lock
   private boolean closed; // guarded by lock
+  private boolean sealed; // guarded by lock; set when close returns: the sink refuses from then on
   private int failures; // confined to the running poll
+  private final UpdateSink guarded = new Guarded();
 
   Poller(
       String topic,
@@ -119,29 +126,45 @@ final class Poller implements AutoCloseable {
   }
 
   private void run() {
-    UpdateSink target;
     synchronized (lock) {
       if (closed || polling != null) {
         return;
       }
       polling = Thread.currentThread();
       rerun = false;
-      target = sink;
     }
-    long delay;
+    long delay = interval.toNanos();
     try {
-      Outcome outcome = task.poll(target);
+      delay = pollOnce();
+    } finally {
+      boolean again;
+      synchronized (lock) {
+        polling = null;
+        lock.notifyAll();
+        again = rerun;
+      }
+      schedule(again ? 0 : delay);
+    }
+  }
+
+  /** Runs the task once; returns how long to wait before the next poll. */
+  private long pollOnce() {
+    try {
+      Outcome outcome = task.poll(guarded);
       if (failures > 0 && outcome != Outcome.PAUSED) {
-        log.info("topic {}: the database answers again after {} failed polls", topic, failures);
+        log.info("topic {}: the source works again after {} failed polls", topic, failures);
         failures = 0;
       }
-      delay =
-          switch (outcome) {
-            case MORE -> 0;
-            case PAUSED -> Math.min(interval.toNanos(), PAUSED_RECHECK.toNanos());
-            case DONE -> interval.toNanos();
-          };
+      return switch (outcome) {
+        case MORE -> 0;
+        case PAUSED -> Math.min(interval.toNanos(), PAUSED_RECHECK.toNanos());
+        case DONE -> interval.toNanos();
+      };
     } catch (SQLException | RuntimeException e) {
+      if (isClosed()) {
+        log.debug("topic {}: a poll ended by close: {}", topic, e.toString());
+        return 0;
+      }
       failures++;
       String message = describe(e);
       if (failures == 1) {
@@ -149,17 +172,19 @@ final class Poller implements AutoCloseable {
       } else {
         log.debug("topic {}: still failing ({} times): {}", topic, failures, e.toString());
       }
-      target.reportError(topic, message);
-      delay = backoff().toNanos();
-    }
-    synchronized (lock) {
-      polling = null;
-      lock.notifyAll();
-      if (rerun) {
-        delay = 0;
+      try {
+        guarded.reportError(topic, message);
+      } catch (RuntimeException reportFailed) {
+        log.debug("topic {}: the error could not be reported: {}", topic, reportFailed.toString());
       }
+      return backoff().toNanos();
     }
-    schedule(delay);
+  }
+
+  private boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
   }
 
   /** Retries start at the interval, or 1 s if that is shorter, and double up to maxBackoff. */
@@ -169,8 +194,14 @@ final class Poller implements AutoCloseable {
     return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
   }
 
-  /** Words for the people watching the wall, not a stack trace. */
+  /**
+   * Words for the people watching the wall, not a stack trace. A failure that is not the database's
+   * (a mapper that throws, a topic the hub lacks) is the source's own.
+   */
   static String describe(Exception e) {
+    if (!(e instanceof SQLException)) {
+      return SOURCE_ERROR;
+    }
     if (e instanceof SQLTimeoutException) {
       return "database too slow: the query timed out";
     }
@@ -187,8 +218,10 @@ final class Poller implements AutoCloseable {
   }
 
   /**
-   * Stops polling. A poll under way finishes first (its query has a timeout), so that nothing is
-   * published after close returns and a source's position is final.
+   * Stops polling. A poll under way may finish first, for up to {@link #CLOSE_WAIT}, so that a
+   * source's position is final; one that takes longer (a query or a connection that hangs) is left
+   * behind, and since the sink refuses everything after close, nothing is published after close
+   * returns.
    */
   @Override
   public void close() {
@@ -197,17 +230,73 @@ final class Poller implements AutoCloseable {
       if (next != null) {
         next.cancel(false);
       }
+      long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
       while (polling != null && polling != Thread.currentThread()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          log.warn(
+              "topic {}: a poll still runs {} after close; closing without it", topic, CLOSE_WAIT);
+          break;
+        }
         try {
-          lock.wait();
+          TimeUnit.NANOSECONDS.timedWait(lock, left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           break;
         }
       }
+      sealed = true;
     }
     if (ownsScheduler) {
       scheduler.shutdownNow();
+    }
+  }
+
+  /**
+   * The sink as the task sees it: refuses everything once {@link #close()} returns (atomically with
+   * it), so that a poll left behind by close publishes nothing.
+   */
+  private final class Guarded implements UpdateSink {
+    private UpdateSink open() {
+      if (sealed) {
+        throw new IllegalStateException("the source of topic \"" + topic + "\" is closed");
+      }
+      return sink;
+    }
+
+    @Override
+    public void publish(String t, Object value) {
+      synchronized (lock) {
+        open().publish(t, value);
+      }
+    }
+
+    @Override
+    public void replace(String t, Object value) {
+      synchronized (lock) {
+        open().replace(t, value);
+      }
+    }
+
+    @Override
+    public void heartbeat(String t) {
+      synchronized (lock) {
+        open().heartbeat(t);
+      }
+    }
+
+    @Override
+    public void reportError(String t, String message) {
+      synchronized (lock) {
+        open().reportError(t, message);
+      }
+    }
+
+    @Override
+    public boolean isWatched(String t) {
+      synchronized (lock) {
+        return open().isWatched(t);
+      }
     }
   }
 }

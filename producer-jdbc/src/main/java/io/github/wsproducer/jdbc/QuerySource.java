@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 import tools.jackson.databind.JsonNode;
@@ -18,6 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
  * A shared poll: runs one query on a schedule, however many clients watch the topic, and publishes
  * its result only when it changed. After a poll that found no change it sends a heartbeat, so the
  * topic does not go stale while the data is merely constant.
+ *
+ * <p>Each result is published as the topic's whole value ({@link UpdateSink#replace}): on a {@code
+ * State.keyed()} topic a row that is gone from the result is removed from every screen.
  *
  * <p>While the database fails or times out, the source reports the error as the topic's status
  * ("database unreachable") and polls again with exponential backoff, up to {@code maxBackoff}; the
@@ -68,6 +72,11 @@ public final class QuerySource implements UpdateSource {
   }
 
   @Override
+  public Set<String> topics() {
+    return Set.of(topic);
+  }
+
+  @Override
   public void start(UpdateSink sink) {
     poller.start(Objects.requireNonNull(sink, "sink"));
   }
@@ -92,13 +101,16 @@ public final class QuerySource implements UpdateSource {
     if (result.equals(last)) {
       target.heartbeat(topic);
     } else {
-      target.publish(topic, result);
+      target.replace(topic, result);
       last = result;
     }
     return Poller.Outcome.DONE;
   }
 
-  /** Stops polling; returns once a poll under way has finished, so nothing is published after. */
+  /**
+   * Stops polling; nothing is published after it returns. A poll under way may finish first, for up
+   * to 5 s.
+   */
   @Override
   public void close() {
     poller.close();

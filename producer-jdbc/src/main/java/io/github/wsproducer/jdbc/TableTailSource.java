@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -101,6 +102,11 @@ public final class TableTailSource implements UpdateSource {
   }
 
   @Override
+  public Set<String> topics() {
+    return Set.of(topic);
+  }
+
+  @Override
   public void start(UpdateSink sink) {
     poller.start(Objects.requireNonNull(sink, "sink"));
   }
@@ -186,8 +192,9 @@ public final class TableTailSource implements UpdateSource {
   }
 
   /**
-   * Stops polling; returns once a poll under way has finished, so that nothing is published after
-   * it and {@link #position()} is final: the position to save for a restart.
+   * Stops polling. Nothing is published after it returns, and {@link #position()} is then the
+   * position to save for a restart. A poll under way may finish first, for up to 5 s; one that is
+   * stuck longer (a hung connection) is left behind and publishes nothing.
    */
   @Override
   public void close() {

@@ -89,6 +89,22 @@ class SourcesExampleIT {
         shipment = screen.next();
       }
       assertThat(shipment.path("data").path("parcel").asString()).isEqualTo("P-1");
+
+      // Every open order ships: "open" is gone from the result, so it is gone from the screens.
+      db.execute("UPDATE orders SET status = 'shipped'", "SELECT pg_notify('orders', '')");
+      JsonNode shipped = screen.next();
+      while (!shipped.path("topic").asString().equals("orders")) {
+        shipped = screen.next();
+      }
+      assertThat(shipped.path("type").asString()).isEqualTo("update");
+      assertThat(shipped.path("data").toString())
+          .isEqualTo("{\"open\":null,\"shipped\":{\"n\":3}}");
+      RecordingTransport late = new RecordingTransport();
+      Connection lateConnection = wall.hub().openEnvelope(late, ConnectionLimits.DEFAULTS);
+      late.next("hello");
+      lateConnection.onMessage("{\"type\":\"subscribe\",\"topic\":\"orders\"}");
+      assertThat(late.next("snapshot").path("data").toString())
+          .isEqualTo("{\"shipped\":{\"n\":3}}");
     } finally {
       admin.execute("DROP SCHEMA " + schema + " CASCADE");
     }

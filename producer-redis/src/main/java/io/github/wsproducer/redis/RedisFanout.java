@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -44,9 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  *   <li><b>Same seq everywhere.</b> The stream id of an update is its seq ({@code <seq>-0}), so
  *       every node shows the same {@code epoch} and {@code seq} ({@link Hub#applyReplicated(String,
- *       long, long, Object)}). Streams are capped ({@link Builder#maxLength(long)}); a node that
- *       comes back after its position was trimmed announces the gap with a snapshot and {@code
- *       reset}.
+ *       long, long, Object, boolean)}). Streams are capped ({@link Builder#maxLength(long)}); a
+ *       node that comes back after its position was trimmed announces the gap with a snapshot and
+ *       {@code reset}.
  *   <li><b>One producer per topic.</b> A source given with {@link Builder#source(String, Supplier)}
  *       runs on exactly one node at a time, the holder of the topic's lease in Redis. The holder
  *       renews it every third of the lease TTL; when it dies, another node takes over within about
@@ -76,7 +77,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class RedisFanout implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RedisFanout.class);
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final JsonMapper JSON =
+      JsonMapper.builder().enable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
   static final String UNREACHABLE = "Redis unreachable";
   private static final long BLOCK_MILLIS = 500;
   private static final long EPOCH_CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -261,7 +263,11 @@ public final class RedisFanout implements AutoCloseable {
     try {
       if (id.endsWith("-0")) {
         hub.applyReplicated(
-            topic, Long.parseLong(body.get("e")), seq, JSON.readTree(body.get("v")));
+            topic,
+            Long.parseLong(body.get("e")),
+            seq,
+            JSON.readTree(body.get("v")),
+            "1".equals(body.get("w")));
       } else if ("error".equals(body.get("s"))) {
         hub.reportError(topic, body.get("m"));
       } else {
@@ -350,13 +356,28 @@ public final class RedisFanout implements AutoCloseable {
 
     @Override
     public void publish(String t, Object value) {
+      send(t, value, false);
+    }
+
+    @Override
+    public void replace(String t, Object value) {
+      send(t, value, true);
+    }
+
+    private void send(String t, Object value, boolean whole) {
       requireOwnTopic(t);
       String json;
       try {
         json = JSON.writeValueAsString(value);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
-            "value of type " + value.getClass().getName() + " cannot be serialized as JSON", e);
+            "topic \""
+                + t
+                + "\": a value of type "
+                + value.getClass().getName()
+                + " cannot be serialized as JSON: "
+                + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
+            e);
       }
       lastError = null;
       heartbeatAt = System.nanoTime();
@@ -364,7 +385,8 @@ public final class RedisFanout implements AutoCloseable {
           Scripts.PUBLISH,
           json,
           Long.toString(maxLength),
-          Long.toString(System.currentTimeMillis()));
+          Long.toString(System.currentTimeMillis()),
+          whole ? "1" : "0");
     }
 
     @Override

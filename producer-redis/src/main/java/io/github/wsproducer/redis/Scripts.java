@@ -12,7 +12,10 @@ package io.github.wsproducer.redis;
 final class Scripts {
   private Scripts() {}
 
-  /** KEYS: stream, epoch, lease. ARGV: node, value, max length, epoch to start if none. */
+  /**
+   * KEYS: stream, epoch, lease. ARGV: node, value, max length, epoch to start if none, whether the
+   * value is whole (1) or a change (0).
+   */
   static final String PUBLISH =
       """
       if redis.call('GET', KEYS[3]) ~= ARGV[1] then return redis.error_reply('NOTLEADER') end
@@ -25,7 +28,7 @@ final class Scripts {
       local seq = 1
       local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
       if #last > 0 then seq = tonumber(string.match(last[1][1], '^(%d+)')) + 1 end
-      redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], seq .. '-0', 'e', epoch, 'v', ARGV[2])
+      redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], seq .. '-0', 'e', epoch, 'v', ARGV[2], 'w', ARGV[5])
       return seq
       """;
 

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,9 @@ class RedisFanoutIT {
   /** A source the test drives: whichever node leads publishes through {@link #sink}. */
   final AtomicReference<UpdateSink> sink = new AtomicReference<>();
 
+  /** The state of topic {@code t} on every node. */
+  Supplier<State> state = State::latest;
+
   final List<Node> nodes = new ArrayList<>();
   final List<TcpProxy> proxies = new ArrayList<>();
   String prefix;
@@ -79,7 +83,7 @@ class RedisFanoutIT {
   }
 
   Node node(String name, String redisHostPort) {
-    Hub hub = Hub.builder().topic(Topic.of("t", State.latest())).build();
+    Hub hub = Hub.builder().topic(Topic.of("t", state.get())).build();
     RedisFanout fanout =
         RedisFanout.builder("redis://" + redisHostPort, hub)
             .prefix(prefix)
@@ -134,6 +138,26 @@ class RedisFanoutIT {
       if (u.path("data").path("n").asInt() == last) {
         return seqs;
       }
+    }
+  }
+
+  @Test
+  void aWholeValueRemovesTheKeysItLacksOnEveryNode() throws Exception {
+    state = State::keyed;
+    Node a = node("a");
+    Node b = node("b");
+    await().until(() -> sink.get() != null);
+    RecordingTransport onB = b.subscriber(null);
+    onB.next("snapshot");
+    sink.get().replace("t", Map.of("open", 2, "shipped", 1));
+    // The stream's first entry starts its epoch: a snapshot with reset.
+    assertThat(onB.next().path("data").size()).isEqualTo(2);
+    sink.get().replace("t", Map.of("shipped", 3));
+    assertThat(onB.next("update").path("data").toString())
+        .isEqualTo("{\"open\":null,\"shipped\":3}");
+    for (Node n : List.of(a, b)) {
+      assertThat(n.subscriber(null).next("snapshot").path("data").toString())
+          .isEqualTo("{\"shipped\":3}");
     }
   }
 
@@ -259,7 +283,7 @@ class RedisFanoutIT {
 
   @Test
   void badSettingsFailWithTheFieldAndTheValue() {
-    Hub hub = Hub.builder().topic(Topic.of("t", State.latest())).build();
+    Hub hub = Hub.builder().topic(Topic.of("t", state.get())).build();
     try {
       assertThatThrownBy(() -> RedisFanout.builder("localhost:6379", hub))
           .hasMessage("uri must start with redis:// or rediss://, was \"localhost:6379\"");
