@@ -44,8 +44,9 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  *
  * <p>Upgrade requests from a browser are accepted only from the allowed origins (by default the
  * server's own origin); others get HTTP 403. Requests without an {@code Origin} header come from
- * non-browser clients and are accepted. Requests that are not WebSocket upgrades pass through to
- * the next handler.
+ * non-browser clients and are accepted. Refused handshakes are logged (at WARN, with the client's
+ * address and the origin or topic), once per cause and then at most once a minute. Requests that
+ * are not WebSocket upgrades pass through to the next handler.
  *
  * <p>Immutable and thread-safe. The hub is not owned: close it after stopping the server. When the
  * handler stops, its connections are closed with {@link CloseCodes#SERVICE_RESTART}.
@@ -71,6 +72,7 @@ public final class HubWebSocket {
   private final Duration idleTimeout;
   private final ConnectionLimits limits;
   private final boolean deflate;
+  private final Rejections rejections = new Rejections();
 
   private HubWebSocket(Builder b) {
     this.hub = b.hub;
@@ -128,8 +130,13 @@ public final class HubWebSocket {
       SessionRegistry sessions) {
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     if (origin != null && !originAllowed(origin, request)) {
-      Response.writeError(
-          request, response, callback, HttpStatus.FORBIDDEN_403, "origin not allowed");
+      refuse(
+          request,
+          response,
+          callback,
+          HttpStatus.FORBIDDEN_403,
+          "origin not allowed",
+          "origin " + Rejections.quote(origin) + " is not allowed");
       return null;
     }
     String path = Request.getPathInContext(request);
@@ -137,12 +144,13 @@ public final class HubWebSocket {
     String topic;
     if (envelope) {
       if (!path.equals("/")) {
-        Response.writeError(
+        refuse(
             request,
             response,
             callback,
             HttpStatus.NOT_FOUND_404,
-            "the " + SUBPROTOCOL + " form is served at /");
+            "the " + SUBPROTOCOL + " form is served at /",
+            "the " + SUBPROTOCOL + " form asked at path " + Rejections.quote(path));
         return null;
       }
       response.setAcceptedSubProtocol(SUBPROTOCOL);
@@ -151,7 +159,13 @@ public final class HubWebSocket {
       topic = path.equals("/") ? hub.defaultTopic() : path.substring(1);
       if (!Topic.isValidName(topic)
           || hub.topics().stream().noneMatch(t -> t.name().equals(topic))) {
-        Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404, "no such topic");
+        refuse(
+            request,
+            response,
+            callback,
+            HttpStatus.NOT_FOUND_404,
+            "no such topic",
+            "no topic " + Rejections.quote(topic) + "; the hub has " + topicNames());
         return null;
       }
     }
@@ -159,6 +173,22 @@ public final class HubWebSocket {
       response.setExtensions(List.of());
     }
     return new HubEndpoint(hub, topic, limits, sessions);
+  }
+
+  private void refuse(
+      Request request,
+      Response response,
+      Callback callback,
+      int status,
+      String answer,
+      String cause) {
+    Response.writeError(request, response, callback, status, answer);
+    rejections.refused(
+        status, cause, Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request));
+  }
+
+  private List<String> topicNames() {
+    return hub.topics().stream().map(Topic::name).toList();
   }
 
   private boolean originAllowed(String origin, Request request) {

@@ -185,6 +185,42 @@ class HubWebSocketIT {
   }
 
   @Test
+  void refusedHandshakesAreLoggedOncePerCauseWithTheOriginOrTopic() throws Exception {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(HubWebSocket.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      serve(b -> b, Topic.of("orders", State.latest()));
+      for (int i = 0; i < 3; i++) {
+        assertThatThrownBy(() -> server.connect(new WsClient(), "/", null, "http://evil.example"))
+            .isInstanceOf(UpgradeException.class);
+        assertThatThrownBy(() -> server.connect(new WsClient(), "/ordrs", null, null))
+            .isInstanceOf(UpgradeException.class);
+      }
+      assertThatThrownBy(() -> server.connect(new WsClient(), "/", null, "http://other.example"))
+          .isInstanceOf(UpgradeException.class);
+      assertThat(lines.list)
+          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .hasSize(3)
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .matches(
+                          "refused a WebSocket handshake from 127\\.0\\.0\\.1:\\d+ with 403:"
+                              + " origin \"http://evil.example\" is not allowed"))
+          .anySatisfy(
+              line ->
+                  assertThat(line).endsWith("with 404: no topic \"ordrs\"; the hub has [orders]"))
+          .anySatisfy(line -> assertThat(line).contains("origin \"http://other.example\""));
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
+  @Test
   void aForeignOriginGets403AndAllowedOnesConnect() throws Exception {
     serve(b -> b.allowOrigin("https://wall.example.com"), Topic.of("t", State.latest()));
     assertThatThrownBy(() -> server.connect(new WsClient(), "/", null, "http://evil.example"))

@@ -16,15 +16,19 @@ import java.sql.SQLException;
 public final class Main {
   private Main() {}
 
+  private static void usageError(String message) {
+    System.err.println("error: " + message);
+    System.err.println();
+    System.err.print(Options.USAGE);
+    System.exit(2);
+  }
+
   public static void main(String[] args) throws Exception {
     Options options;
     try {
       options = Options.parse(args);
     } catch (Options.UsageException e) {
-      System.err.println("error: " + e.getMessage());
-      System.err.println();
-      System.err.print(Options.USAGE);
-      System.exit(2);
+      usageError(e.getMessage());
       return;
     }
     if (options.help()) {
@@ -34,9 +38,8 @@ public final class Main {
     SampleServer server;
     try {
       server = SampleServer.start(options);
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(2);
+    } catch (IllegalArgumentException e) { // a value the library refused, such as an origin
+      usageError(e.getMessage());
       return;
     } catch (SQLException e) {
       System.err.printf(
@@ -53,12 +56,13 @@ public final class Main {
         throw e;
       }
       System.err.printf(
-          "error: cannot listen on %s:%d: %s%n", options.host(), options.port(), e.getMessage());
+          "error: cannot listen on %s:%d: %s%n",
+          options.hostInUrl(), options.port(), e.getMessage());
       System.exit(1);
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "wsproducer-sample-shutdown"));
     // Jetty's threads keep the process running.
-    System.out.println("listening on http://" + options.host() + ":" + server.port() + "/");
+    System.out.println("listening on http://" + options.hostInUrl() + ":" + server.port() + "/");
   }
 }

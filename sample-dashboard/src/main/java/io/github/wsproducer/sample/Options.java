@@ -1,5 +1,7 @@
 package io.github.wsproducer.sample;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,11 +39,14 @@ record Options(
         --jdbc-url URL       use this database instead of the embedded H2, e.g.
                              jdbc:postgresql://127.0.0.1:5432/test; the schema is
                              created if missing
-        --jdbc-user USER     the database user
-        --jdbc-password PW   the database password (or set WSPRODUCER_JDBC_PASSWORD)
+        --jdbc-user USER     the database user (with --jdbc-url)
+        --jdbc-password PW   the database password (with --jdbc-url; or set
+                             WSPRODUCER_JDBC_PASSWORD)
         --redis-url URL      make this sample a node of a cluster sharing the random
                              topic through Redis, e.g. redis://127.0.0.1:6379
         --help               print this help and exit
+
+      Values may also be given as --name=value.
       """;
 
   /** A command-line mistake; the message says which. */
@@ -60,24 +65,81 @@ record Options(
     String jdbcUrl = null;
     String jdbcUser = null;
     String jdbcPassword = System.getenv("WSPRODUCER_JDBC_PASSWORD");
+    String jdbcFlag = null; // a --jdbc-user or --jdbc-password given, which needs --jdbc-url
     String redisUrl = null;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
-      switch (arg) {
-        case "--help", "-h" -> help = true;
-        case "--host" -> host = value(args, ++i, arg);
-        case "--port" -> port = port(value(args, ++i, arg));
-        case "--allow-origin" -> origins.add(value(args, ++i, arg));
-        case "--jdbc-url" -> jdbcUrl = jdbcUrl(value(args, ++i, arg));
-        case "--jdbc-user" -> jdbcUser = value(args, ++i, arg);
-        case "--jdbc-password" -> jdbcPassword = value(args, ++i, arg);
-        case "--redis-url" -> redisUrl = redisUrl(value(args, ++i, arg));
-        default -> throw new UsageException("unknown option \"" + arg + "\"");
+      String inline = null; // the value of --name=value
+      int equals = arg.indexOf('=');
+      if (arg.startsWith("--") && equals > 0) {
+        inline = arg.substring(equals + 1);
+        arg = arg.substring(0, equals);
       }
+      if (arg.equals("--help") || arg.equals("-h")) {
+        if (inline != null) {
+          throw new UsageException(arg + " takes no value");
+        }
+        help = true;
+        continue;
+      }
+      if (!FLAGS.contains(arg)) {
+        throw new UsageException("unknown option \"" + arg + "\"");
+      }
+      String value = inline != null ? inline : value(args, ++i, arg);
+      if (value.isEmpty()) {
+        throw new UsageException(arg + " needs a value");
+      }
+      switch (arg) {
+        case "--host" -> host = host(value);
+        case "--port" -> port = port(value);
+        case "--allow-origin" -> origins.add(value);
+        case "--jdbc-url" -> jdbcUrl = jdbcUrl(value);
+        case "--jdbc-user" -> {
+          jdbcUser = value;
+          jdbcFlag = arg;
+        }
+        case "--jdbc-password" -> {
+          jdbcPassword = value;
+          jdbcFlag = arg;
+        }
+        default -> redisUrl = redisUrl(value); // --redis-url
+      }
+    }
+    if (jdbcFlag != null && jdbcUrl == null) {
+      throw new UsageException(jdbcFlag + " needs --jdbc-url (the embedded H2 takes no user)");
     }
     return new Options(
         host, port, List.copyOf(origins), jdbcUrl, jdbcUser, jdbcPassword, redisUrl, help);
+  }
+
+  private static final List<String> FLAGS =
+      List.of(
+          "--host",
+          "--port",
+          "--allow-origin",
+          "--jdbc-url",
+          "--jdbc-user",
+          "--jdbc-password",
+          "--redis-url");
+
+  /** The host as a URL shows it: an IPv6 address in brackets. */
+  String hostInUrl() {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  private static String host(String value) throws UsageException {
+    String bare =
+        value.startsWith("[") && value.endsWith("]")
+            ? value.substring(1, value.length() - 1)
+            : value;
+    try {
+      InetAddress.getByName(bare);
+      return bare;
+    } catch (UnknownHostException e) {
+      throw new UsageException(
+          "--host must be a name or address of this machine, was \"" + value + "\"");
+    }
   }
 
   private static String redisUrl(String value) throws UsageException {

@@ -73,5 +73,28 @@ class OptionsTest {
         .hasMessage("--redis-url must start with redis://, was \"127.0.0.1:6379\"");
     assertThatThrownBy(() -> Options.parse("--port", "70000"))
         .hasMessage("--port must be a number from 0 to 65535, was \"70000\"");
+    assertThatThrownBy(() -> Options.parse("--host", "999.1.1.1"))
+        .hasMessage("--host must be a name or address of this machine, was \"999.1.1.1\"");
+    assertThatThrownBy(() -> Options.parse("--host=")).hasMessage("--host needs a value");
+    assertThatThrownBy(() -> Options.parse("--help=yes")).hasMessage("--help takes no value");
+    assertThatThrownBy(() -> Options.parse("--jdbc-user", "wall"))
+        .hasMessage("--jdbc-user needs --jdbc-url (the embedded H2 takes no user)");
+    assertThatThrownBy(() -> Options.parse("--jdbc-password=secret"))
+        .hasMessage("--jdbc-password needs --jdbc-url (the embedded H2 takes no user)");
+  }
+
+  @Test
+  void valuesMayFollowAnEqualsSign() throws Exception {
+    Options options =
+        Options.parse("--port=5001", "--allow-origin=https://a.example", "--host=127.0.0.1");
+    assertThat(options.port()).isEqualTo(5001);
+    assertThat(options.allowedOrigins()).containsExactly("https://a.example");
+    assertThat(options.hostInUrl()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void anIpv6HostIsBracketedInUrls() throws Exception {
+    assertThat(Options.parse("--host", "::1").hostInUrl()).isEqualTo("[::1]");
+    assertThat(Options.parse("--host", "[::1]").host()).isEqualTo("::1");
   }
 }

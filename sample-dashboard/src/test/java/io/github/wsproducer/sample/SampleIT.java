@@ -224,7 +224,50 @@ class SampleIT {
     assertThat(badOrigin.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(badOrigin.exitValue()).isEqualTo(2);
     assertThat(new String(badOrigin.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
-        .contains("origin must be scheme://host[:port]");
+        .startsWith("error: origin must be scheme://host[:port]")
+        .contains("usage:");
+
+    Process badHost = launch("--host", "999.1.1.1");
+    assertThat(badHost.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(badHost.exitValue()).isEqualTo(2);
+    String hostErr = new String(badHost.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(hostErr)
+        .startsWith("error: --host must be a name or address of this machine, was \"999.1.1.1\"")
+        .contains("usage:")
+        .doesNotContain("Exception", "\tat ");
+  }
+
+  @Test
+  void anIpv6HostIsPrintedInBrackets() throws Exception {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.bind(new java.net.InetSocketAddress("::1", 0));
+    } catch (java.io.IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback on this machine: " + e);
+    }
+    Process sample = launch("--host=::1", "--port=0");
+    try {
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(sample.getInputStream(), StandardCharsets.UTF_8));
+      CompletableFuture<String> listening =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  for (String line; (line = out.readLine()) != null; ) {
+                    if (line.startsWith("listening on ")) {
+                      return line;
+                    }
+                  }
+                  return "the sample exited without listening";
+                } catch (java.io.IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      assertThat(listening.get(30, TimeUnit.SECONDS))
+          .matches("listening on http://\\[::1\\]:\\d+/");
+    } finally {
+      stop(sample);
+    }
   }
 
   @Test

@@ -1,0 +1,73 @@
+package io.github.wsproducer.jetty;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs refused handshakes: the first of each cause (an origin, a topic) at once, then at most once
+ * a minute with the number refused meanwhile, so that a scanner or a misconfigured wall cannot
+ * flood the log. What a client sent is quoted cut short and without control characters.
+ */
+final class Rejections {
+  private static final Logger log = LoggerFactory.getLogger(HubWebSocket.class);
+  private static final long WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
+  private static final int MAX_CAUSES = 1024;
+  private static final int MAX_QUOTED = 100;
+
+  /** When a cause was last logged, and how many were refused since without a line. */
+  private static final class Window {
+    long loggedAt;
+    int since;
+  }
+
+  private final Map<String, Window> causes = new ConcurrentHashMap<>();
+
+  /**
+   * Records one refusal.
+   *
+   * @param status the HTTP status sent
+   * @param cause what was refused, e.g. {@code origin "http://evil.example"}
+   * @param remote the client's address
+   */
+  void refused(int status, String cause, String remote) {
+    long now = System.nanoTime();
+    if (causes.size() >= MAX_CAUSES && !causes.containsKey(cause)) {
+      causes.clear(); // many distinct causes: forget the old ones rather than grow
+    }
+    Window w = causes.computeIfAbsent(cause, c -> new Window());
+    int before;
+    synchronized (w) {
+      if (w.loggedAt != 0 && now - w.loggedAt < WINDOW_NANOS) {
+        w.since++;
+        return;
+      }
+      before = w.since;
+      w.loggedAt = now;
+      w.since = 0;
+    }
+    if (before == 0) {
+      log.warn("refused a WebSocket handshake from {} with {}: {}", remote, status, cause);
+    } else {
+      log.warn(
+          "refused a WebSocket handshake from {} with {}: {} ({} more since the last line)",
+          remote,
+          status,
+          cause,
+          before);
+    }
+  }
+
+  /** A client's text as it may appear in the log. */
+  static String quote(String text) {
+    StringBuilder b = new StringBuilder("\"");
+    int end = Math.min(text.length(), MAX_QUOTED);
+    for (int i = 0; i < end; i++) {
+      char c = text.charAt(i);
+      b.append(Character.isISOControl(c) || c == '"' ? '?' : c);
+    }
+    return b.append(text.length() > MAX_QUOTED ? "...\"" : "\"").toString();
+  }
+}
