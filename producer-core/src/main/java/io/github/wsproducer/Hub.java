@@ -1,9 +1,6 @@
 package io.github.wsproducer;
 
 import io.github.wsproducer.internal.HubImpl;
-import io.github.wsproducer.spi.Connection;
-import io.github.wsproducer.spi.ConnectionLimits;
-import io.github.wsproducer.spi.Transport;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The engine: holds topics and their {@link State}, takes values from sources, encodes each update
@@ -24,9 +22,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * instead of queuing more.
  *
  * <p>Lifecycle: {@link Builder#build()} returns a running hub and starts its sources; {@link
- * #close()} closes the sources (waiting at most 10 s for them), closes every connection with {@link
- * CloseCodes#SERVICE_RESTART} and stops the threads the hub created. Executors and a clock may be
- * supplied; the caller then owns them.
+ * #close()} closes the sources (waiting at most 10 s for them), closes every connection with 1012
+ * ({@link io.github.wsproducer.protocol.CloseCode#SERVICE_RESTART}) and a reconnect hint, and stops
+ * the threads the hub created. Executors and a clock may be supplied; the caller then owns them.
  *
  * <pre>{@code
  * try (Hub hub = Hub.builder()
@@ -53,35 +51,6 @@ public interface Hub extends UpdateSink, AutoCloseable {
   /** Current counters. */
   HubStats stats();
 
-  /**
-   * Opens a connection in the plain form: subscribed to one topic, frames are the topic's data
-   * alone (the snapshot first, then each update). For transports.
-   *
-   * @throws IllegalArgumentException if the topic is unknown
-   */
-  Connection openPlain(String topic, Transport transport, ConnectionLimits limits);
-
-  /**
-   * Opens a connection in the envelope form ({@code wsproducer.v1}): it is sent {@code hello} and
-   * subscribes with messages. For transports.
-   */
-  Connection openEnvelope(Transport transport, ConnectionLimits limits);
-
-  /**
-   * Applies a value whose position was assigned by a replicated log (such as a Redis stream shared
-   * by several nodes), instead of by this hub. For replication modules; sources call {@link
-   * #publish} or {@link #replace}. With {@code whole}, the value is folded as by {@link #replace}.
-   *
-   * <p>Positions must arrive in order. A position already applied is ignored. A position that does
-   * not follow on from the last one (another epoch, or a gap) makes the hub adopt it and send every
-   * subscriber a snapshot with {@code reset}. Every position becomes one update, so that {@code
-   * seq} stays the same on every node: when the state reports no change, the update's {@code data}
-   * is {@code null}.
-   *
-   * @throws IllegalArgumentException if the topic is unknown or the value is not serializable
-   */
-  void applyReplicated(String topic, long epoch, long seq, Object value, boolean whole);
-
   /** Closes sources and connections and stops owned threads. Idempotent. */
   @Override
   void close();
@@ -94,6 +63,7 @@ public interface Hub extends UpdateSink, AutoCloseable {
     private Executor executor;
     private ScheduledExecutorService scheduler;
     private Clock clock = Clock.systemUTC();
+    private JsonMapper json = JsonMapper.builder().build();
 
     private Builder() {}
 
@@ -147,6 +117,16 @@ public interface Hub extends UpdateSink, AutoCloseable {
     }
 
     /**
+     * Serializes values and messages with this mapper (your modules and settings) instead of a
+     * default one. A value without properties still fails at publish rather than going out as
+     * {@code {}}.
+     */
+    public Builder jsonMapper(JsonMapper json) {
+      this.json = Objects.requireNonNull(json, "json");
+      return this;
+    }
+
+    /**
      * Validates the configuration, starts the hub and then its sources.
      *
      * @throws IllegalStateException if there is no topic, or the default topic or a topic that a
@@ -175,7 +155,13 @@ public interface Hub extends UpdateSink, AutoCloseable {
             "default topic \"" + fallback + "\" is not one of " + topics.keySet());
       }
       return HubImpl.start(
-          List.copyOf(topics.values()), List.copyOf(sources), fallback, executor, scheduler, clock);
+          List.copyOf(topics.values()),
+          List.copyOf(sources),
+          fallback,
+          executor,
+          scheduler,
+          clock,
+          json);
     }
   }
 }

@@ -10,7 +10,8 @@ package io.github.wsproducer;
  * @param connections connections open now
  * @param dropped frames dropped because a connection was over its byte cap
  * @param resyncs snapshots sent to connections that had fallen behind
- * @param slowConsumerCloses connections closed with {@link CloseCodes#SLOW_CONSUMER}
+ * @param slowConsumerCloses connections closed with 4001 ({@link
+ *     io.github.wsproducer.protocol.CloseCode#SLOW_CONSUMER})
  * @param peakQueuedBytes the most bytes ever queued for one connection, the frame being written
  *     included
  * @param errors failures the hub logged and survived: calls naming a topic it lacks, values a state

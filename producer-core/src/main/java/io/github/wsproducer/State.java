@@ -1,8 +1,5 @@
 package io.github.wsproducer;
 
-import io.github.wsproducer.internal.KeyedState;
-import io.github.wsproducer.internal.LatestState;
-import io.github.wsproducer.internal.WindowState;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -1,8 +1,8 @@
 package io.github.wsproducer;
 
+import io.github.wsproducer.protocol.Protocol;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A named stream of updates, its {@link State}, how many recent updates the hub keeps for clients
@@ -23,8 +23,6 @@ public record Topic(String name, State state, int history, Duration staleAfter) 
 
   /** History size used by {@link #of(String, State)}. */
   public static final int DEFAULT_HISTORY = 1024;
-
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
   /** Validates every component. */
   public Topic {
@@ -55,7 +53,7 @@ public record Topic(String name, State state, int history, Duration staleAfter) 
 
   /** Whether {@code name} is a valid topic name. */
   public static boolean isValidName(String name) {
-    return name != null && NAME.matcher(name).matches();
+    return Protocol.isTopicName(name);
   }
 
   /**

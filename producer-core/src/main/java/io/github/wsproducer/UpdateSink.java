@@ -4,9 +4,16 @@ package io.github.wsproducer;
  * Where an {@link UpdateSource} hands its values and reports its health. The {@link Hub} is the
  * usual sink.
  *
- * <p>Thread-safe and non-blocking: a source may call it from any thread, at any rate. Values are
- * converted to JSON on the calling thread, so a value that cannot be serialized fails right here
- * with an {@link IllegalArgumentException}; everything after that happens asynchronously.
+ * <p>Thread-safe and non-blocking: a source may call it from any thread. Values are converted to
+ * JSON on the calling thread, so a value that cannot be serialized fails right here with an {@link
+ * IllegalArgumentException}; everything after that happens asynchronously.
+ *
+ * <p>Backlog: {@code publish} never blocks and never drops. Each topic applies its values one at a
+ * time, in order, on the hub's threads; values published faster than that wait in the topic's
+ * queue, which is not bounded: a source that publishes faster than the hub can fold and fan out,
+ * for long, or a slow {@link State}, grows memory. Publish what changed at the rate screens need (a
+ * {@code latest} topic shows only the last value anyway). Slow clients never hold a topic back:
+ * their queues are bounded separately.
  *
  * <p>Freshness: a topic with {@link Topic#staleAfter()} is announced stale to its subscribers when
  * neither {@link #publish} nor {@link #heartbeat} was called for that long. {@link #reportError}
@@ -19,7 +26,8 @@ public interface UpdateSink {
    * Publishes a value on a topic.
    *
    * @param topic a topic the hub was built with
-   * @param value anything Jackson can serialize: a record, a map, a {@code JsonNode}, a number
+   * @param value anything Jackson can serialize: a record, a map, a {@code JsonNode}, a number;
+   *     {@code null} is JSON null
    * @throws IllegalArgumentException if the topic is unknown or the value is not serializable
    */
   void publish(String topic, Object value);

@@ -2,10 +2,11 @@ package io.github.wsproducer.bench;
 
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.Topic;
-import io.github.wsproducer.spi.ConnectionLimits;
-import io.github.wsproducer.spi.Transport;
+import io.github.wsproducer.spi.Endpoint;
+import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.Outbound;
+import io.github.wsproducer.spi.TransportOptions;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +46,12 @@ public class HubBenchmark {
   @Setup
   public void setUp() {
     hub = Hub.builder().topic(Topic.of("load", io.github.wsproducer.State.latest())).build();
-    ConnectionLimits limits = new ConnectionLimits(1 << 20, Duration.ofMinutes(1), Duration.ZERO);
+    Endpoint endpoint = Endpoint.of(hub, TransportOptions.DEFAULTS);
+    Handshake.Accept plain = new Handshake.Accept(null, "load");
     for (int i = 0; i < subscribers; i++) {
-      hub.openPlain(
-          "load",
-          new Transport() {
+      endpoint.open(
+          plain,
+          new Outbound() {
             @Override
             public void send(List<ByteBuffer> frames, SendCallback callback) {
               delivered.addAndGet(frames.size());
@@ -69,8 +71,7 @@ public class HubBenchmark {
             public String describe() {
               return "benchmark";
             }
-          },
-          limits);
+          });
     }
   }
 

@@ -81,6 +81,11 @@ final class LoadClient {
       return percentileMs(firstFrameMicros, percentile);
     }
 
+    /** How many connections received a first frame. */
+    long firstFrames() {
+      return decode(firstFrameMicros).getTotalCount();
+    }
+
     /** The results of processes that shared one run, as one. */
     static Result merge(List<Result> parts) {
       if (parts.size() == 1) {

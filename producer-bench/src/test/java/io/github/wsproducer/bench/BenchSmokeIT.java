@@ -6,7 +6,10 @@ import java.net.URI;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A tiny run of the bench server and load client: the benchmark works, measured or not. */
+/**
+ * A tiny run of the bench server and load client: the benchmark works. It asserts what the tools
+ * do, never how fast: figures belong in the reports.
+ */
 class BenchSmokeIT {
 
   @ParameterizedTest
@@ -17,7 +20,7 @@ class BenchSmokeIT {
       LoadClient.Result result =
           LoadClient.run(new LoadClient.Options(url(server), 20, 0, 0.5, 1.0, false, null, false));
       assertThat(result.connected()).isEqualTo(20);
-      assertThat(result.messages()).as("frames delivered in one second").isGreaterThan(20 * 50);
+      assertThat(result.messages()).isPositive();
       assertThat(result.gaps()).isZero();
       assertThat(result.p50Ms()).isPositive();
 
@@ -25,9 +28,8 @@ class BenchSmokeIT {
           LoadClient.run(
               new LoadClient.Options(url(server), 20, 5, 0.5, 1.0, false, "127.0.0.2", false));
       assertThat(stalled.connected()).as("from another source address").isEqualTo(20);
-      assertThat(stalled.messages())
-          .as("only the 15 reading clients are counted")
-          .isBetween(15L * 60, 15L * 140);
+      assertThat(stalled.messages()).as("the 15 reading clients").isPositive();
+      assertThat(stalled.gaps()).isZero();
 
       LoadClient.Result both = LoadClient.Result.merge(java.util.List.of(result, stalled));
       assertThat(both.connected()).isEqualTo(40);
@@ -46,9 +48,9 @@ class BenchSmokeIT {
       LoadClient.Result result =
           LoadClient.run(new LoadClient.Options(url(server), 20, 0, 0, 0.1, false, null, false));
       assertThat(result.connected()).isEqualTo(20);
-      assertThat(result.firstFrameMs(100))
-          .as("without a snapshot, clients would wait for the next update, up to a second")
-          .isLessThan(100);
+      assertThat(result.firstFrames())
+          .as("in 0.1 s every client has a frame: without a snapshot most would wait for the next")
+          .isEqualTo(20);
     } finally {
       server.stop();
     }

@@ -1,10 +1,8 @@
 package io.github.wsproducer.internal;
 
-import io.github.wsproducer.CloseCodes;
-import io.github.wsproducer.Topic;
-import io.github.wsproducer.spi.Connection;
-import io.github.wsproducer.spi.ConnectionLimits;
-import io.github.wsproducer.spi.Transport;
+import io.github.wsproducer.protocol.CloseCode;
+import io.github.wsproducer.spi.Outbound;
+import io.github.wsproducer.spi.TransportOptions;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,25 +14,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
- * One client connection: its byte-capped queue of frames, the single write in flight, which topics
- * it has fallen behind on, and the envelope protocol's client messages.
+ * One client connection's outgoing side: its byte-capped queue of frames, the single write in
+ * flight, which topics it has fallen behind on, pings and the write timeout. What the client sends
+ * is {@link ClientMessages}' job.
  *
  * <p>The lock guards only queue bookkeeping; transport calls and hub calls happen outside it. The
  * connection is itself the callback of its writes: with one write in flight at a time, nothing
  * needs to be allocated per frame.
  */
-final class ClientConnection implements Connection, Transport.SendCallback {
+final class ClientConnection implements Outbound.SendCallback {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
 
-  /** Invalid messages in a row that close the connection with a policy violation. */
-  static final int MAX_CONSECUTIVE_ERRORS = 10;
-
   private final HubImpl hub;
-  private final Transport transport;
+  private final Outbound transport;
   private final boolean envelope;
   private final long maxQueuedBytes;
   private final long writeTimeoutMillis;
@@ -56,15 +50,14 @@ final class ClientConnection implements Connection, Transport.SendCallback {
   private long writeStartedAt;
   private long lastSentAt;
   private boolean open = true;
-  private int consecutiveErrors;
 
-  ClientConnection(HubImpl hub, Transport transport, ConnectionLimits limits, boolean envelope) {
+  ClientConnection(HubImpl hub, Outbound transport, TransportOptions options, boolean envelope) {
     this.hub = hub;
     this.transport = transport;
     this.envelope = envelope;
-    this.maxQueuedBytes = limits.maxQueuedBytes();
-    this.writeTimeoutMillis = limits.writeTimeout().toMillis();
-    this.pingMillis = limits.pingInterval().toMillis();
+    this.maxQueuedBytes = options.maxQueuedBytes();
+    this.writeTimeoutMillis = options.writeTimeout().toMillis();
+    this.pingMillis = options.pingInterval().toMillis();
     this.lastSentAt = hub.clock().millis();
   }
 
@@ -90,6 +83,14 @@ final class ClientConnection implements Connection, Transport.SendCallback {
 
   void subscribed(String topic) {
     topics.add(topic);
+  }
+
+  void unsubscribed(String topic) {
+    topics.remove(topic);
+  }
+
+  String describe() {
+    return transport.describe();
   }
 
   /** Queues a frame and sends it, with whatever else is queued. */
@@ -265,7 +266,7 @@ final class ClientConnection implements Connection, Transport.SendCallback {
           transport.describe(),
           writeTimeoutMillis);
       hub.countSlowConsumerClose();
-      closeWith(CloseCodes.SLOW_CONSUMER, "slow consumer");
+      closeWith(CloseCode.SLOW_CONSUMER);
       hub.abortLater(transport);
     } else if (ping) {
       if (envelope) {
@@ -277,17 +278,13 @@ final class ClientConnection implements Connection, Transport.SendCallback {
   }
 
   /** Stops queuing, closes the transport with a code, and leaves every topic. */
-  void closeWith(int code, String reason) {
+  void closeWith(CloseCode code) {
     shutdown();
-    transport.close(code, reason);
+    transport.close(code.code(), code.reason());
   }
 
-  @Override
-  public void onClose() {
-    shutdown();
-  }
-
-  private void shutdown() {
+  /** The client is gone: stops queuing and leaves every topic. Idempotent. */
+  void shutdown() {
     synchronized (lock) {
       open = false;
       queue.clear();
@@ -296,96 +293,5 @@ final class ClientConnection implements Connection, Transport.SendCallback {
     if (detached.compareAndSet(false, true)) {
       hub.detach(this);
     }
-  }
-
-  @Override
-  public void onMessage(String text) {
-    if (!envelope) {
-      return; // the plain form has no client messages
-    }
-    JsonNode message;
-    try {
-      message = hub.codec().parse(text);
-    } catch (JacksonException e) {
-      reject("malformed", "message is not valid JSON: " + e.getOriginalMessage(), null);
-      return;
-    }
-    if (!message.isObject()) {
-      reject("invalid", "a message must be a JSON object", null);
-      return;
-    }
-    String type = message.path("type").asString("");
-    switch (type) {
-      case "subscribe", "unsubscribe" -> onTopicMessage(type, message);
-      default -> reject("unknown-type", "unknown message type \"" + abbreviate(type) + "\"", null);
-    }
-  }
-
-  private void onTopicMessage(String type, JsonNode message) {
-    JsonNode topicField = message.get("topic");
-    if (topicField == null || !topicField.isString()) {
-      reject("invalid", type + " needs a \"topic\" string", null);
-      return;
-    }
-    String topic = topicField.stringValue();
-    if (!Topic.isValidName(topic)) {
-      reject("invalid", "topic name must match [A-Za-z0-9._-]{1,128}", null);
-      return;
-    }
-    TopicEngine engine = hub.engine(topic);
-    if (engine == null) {
-      reject("unknown-topic", "no topic \"" + topic + "\"", topic);
-      return;
-    }
-    if (type.equals("unsubscribe")) {
-      topics.remove(topic);
-      engine.unsubscribe(this);
-      accepted();
-      return;
-    }
-    JsonNode sinceField = message.get("since");
-    Since since = null;
-    if (sinceField != null && !sinceField.isNull()) {
-      JsonNode epoch = sinceField.get("epoch");
-      JsonNode seq = sinceField.get("seq");
-      if (epoch == null
-          || seq == null
-          || !epoch.canConvertToExactIntegral()
-          || !seq.canConvertToExactIntegral()
-          || !epoch.canConvertToLong()
-          || !seq.canConvertToLong()) {
-        reject("invalid", "\"since\" must be {\"epoch\": integer, \"seq\": integer}", topic);
-        return;
-      }
-      since = new Since(epoch.longValue(), seq.longValue());
-    }
-    topics.add(topic);
-    engine.subscribe(this, since);
-    accepted();
-  }
-
-  private void accepted() {
-    synchronized (lock) {
-      consecutiveErrors = 0;
-    }
-  }
-
-  private void reject(String code, String message, String topic) {
-    boolean abusive;
-    synchronized (lock) {
-      abusive = ++consecutiveErrors >= MAX_CONSECUTIVE_ERRORS;
-    }
-    offer(hub.codec().error(code, message, topic));
-    if (abusive) {
-      log.info(
-          "{}: {} invalid messages in a row, closing",
-          transport.describe(),
-          MAX_CONSECUTIVE_ERRORS);
-      closeWith(CloseCodes.POLICY_VIOLATION, "too many invalid messages");
-    }
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 }

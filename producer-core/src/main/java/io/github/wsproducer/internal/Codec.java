@@ -1,24 +1,32 @@
 package io.github.wsproducer.internal;
 
 import io.github.wsproducer.Topic;
+import io.github.wsproducer.protocol.ClientMessage;
+import io.github.wsproducer.protocol.ErrorCode;
+import io.github.wsproducer.protocol.ServerMessage;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.NullNode;
 
 /**
- * The wire codec of protocol v1 ({@code docs/protocol.md}). Data is serialized once; the envelope
- * around it is plain string concatenation, which is safe because topic names are restricted to
- * {@code [A-Za-z0-9._-]} and the other fields are numbers.
+ * The hub's JSON: values into trees on the publisher's thread, data serialized once per update or
+ * snapshot (counted), and the protocol's messages ({@link ServerMessage}) as frames.
  */
 final class Codec {
-  // A bean without properties is a mistake (it would go out as {}), not a value.
-  private final JsonMapper mapper =
-      JsonMapper.builder().enable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
+  private final JsonMapper mapper;
   private final LongAdder encodings = new LongAdder();
+
+  /** A bean without properties is a mistake (it would go out as {}), not a value. */
+  Codec(JsonMapper mapper) {
+    this.mapper = mapper.rebuild().enable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
+  }
+
+  JsonMapper mapper() {
+    return mapper;
+  }
 
   long encodings() {
     return encodings.sum();
@@ -26,18 +34,43 @@ final class Codec {
 
   /** Converts a value published on {@code topic} to a tree, on the publisher's thread. */
   JsonNode toTree(String topic, Object value) {
+    if (value == null) {
+      return NullNode.getInstance();
+    }
     try {
       return value instanceof JsonNode node ? node : mapper.valueToTree(value);
     } catch (RuntimeException e) { // Jackson's own, or one thrown by the value's accessors
-      throw new IllegalArgumentException(
-          "topic \""
-              + topic
-              + "\": a value of type "
-              + value.getClass().getName()
-              + " cannot be serialized as JSON: "
-              + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
-          e);
+      throw unserializable(topic, value, e);
     }
+  }
+
+  /** Serializes a value published on {@code topic} for a replicated log. */
+  String toJson(String topic, Object value) {
+    try {
+      return mapper.writeValueAsString(value);
+    } catch (RuntimeException e) {
+      throw unserializable(topic, value, e);
+    }
+  }
+
+  private static IllegalArgumentException unserializable(
+      String topic, Object value, RuntimeException e) {
+    return new IllegalArgumentException(
+        "topic \""
+            + topic
+            + "\": a value of type "
+            + value.getClass().getName()
+            + " cannot be serialized as JSON: "
+            + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
+        e);
+  }
+
+  JsonNode parse(String json) {
+    return mapper.readTree(json);
+  }
+
+  ClientMessage parseClientMessage(String text) {
+    return ClientMessage.parse(text, mapper);
   }
 
   /** Serializes update or snapshot data: the one serialization per update (counted). */
@@ -47,76 +80,32 @@ final class Codec {
     return json;
   }
 
-  JsonNode parse(String text) {
-    return mapper.readTree(text);
-  }
-
   static Frame update(String topic, long epoch, long seq, long ts, String data) {
-    return envelope("update", topic, epoch, seq, ts, "", data);
+    return Frame.of(topic, ServerMessage.update(topic, epoch, seq, ts, data));
   }
 
   static Frame snapshot(String topic, long epoch, long seq, long ts, boolean reset, String data) {
-    return envelope("snapshot", topic, epoch, seq, ts, reset ? ",\"reset\":true" : "", data);
+    return Frame.of(topic, ServerMessage.snapshot(topic, epoch, seq, ts, reset, data));
   }
 
-  private static Frame envelope(
-      String type, String topic, long epoch, long seq, long ts, String extra, String data) {
-    return Frame.of(
-        topic,
-        "{\"type\":\""
-            + type
-            + "\",\"topic\":\""
-            + topic
-            + "\",\"epoch\":"
-            + epoch
-            + ",\"seq\":"
-            + seq
-            + ",\"ts\":"
-            + ts
-            + extra
-            + ",\"data\":"
-            + data
-            + '}');
-  }
-
+  /** The plain form's frame: the data alone. */
   static Frame plain(String topic, String data) {
     return Frame.of(topic, data);
   }
 
   static Frame ping(long ts) {
-    return Frame.of(null, "{\"type\":\"ping\",\"ts\":" + ts + '}');
+    return Frame.of(null, ServerMessage.ping(ts));
   }
 
   Frame hello(String server, List<Topic> topics) {
-    ObjectNode hello = mapper.createObjectNode().put("type", "hello").put("server", server);
-    ArrayNode list = hello.putArray("topics");
-    for (Topic topic : topics) {
-      ObjectNode entry =
-          list.addObject().put("name", topic.name()).put("state", topic.state().kind());
-      if (topic.staleAfter() != null) {
-        entry.put("staleAfterMs", topic.staleAfter().toMillis());
-      }
-    }
-    return Frame.of(null, mapper.writeValueAsString(hello));
+    return Frame.of(null, ServerMessage.hello(server, topics, mapper));
   }
 
-  /** Freshness of a topic; {@code ts} is when its data was last known to be current. */
   Frame status(String topic, boolean stale, String error, long ts) {
-    ObjectNode status =
-        mapper.createObjectNode().put("type", "status").put("topic", topic).put("stale", stale);
-    if (error != null) {
-      status.put("error", error);
-    }
-    status.put("ts", ts);
-    return Frame.of(topic, mapper.writeValueAsString(status));
+    return Frame.of(topic, ServerMessage.status(topic, stale, error, ts, mapper));
   }
 
-  Frame error(String code, String message, String topic) {
-    ObjectNode error = mapper.createObjectNode().put("type", "error").put("code", code);
-    if (topic != null) {
-      error.put("topic", topic);
-    }
-    error.put("message", message);
-    return Frame.of(null, mapper.writeValueAsString(error));
+  Frame error(ErrorCode code, String message, String topic) {
+    return Frame.of(null, ServerMessage.error(code, message, topic, mapper));
   }
 }

@@ -1,13 +1,15 @@
 package io.github.wsproducer.internal;
 
-import io.github.wsproducer.CloseCodes;
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.HubStats;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSource;
-import io.github.wsproducer.spi.Connection;
-import io.github.wsproducer.spi.ConnectionLimits;
-import io.github.wsproducer.spi.Transport;
+import io.github.wsproducer.protocol.CloseCode;
+import io.github.wsproducer.spi.Endpoint;
+import io.github.wsproducer.spi.Inbound;
+import io.github.wsproducer.spi.Outbound;
+import io.github.wsproducer.spi.Replica;
+import io.github.wsproducer.spi.TransportOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +34,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The {@link Hub} implementation; see its javadoc for the contract. */
 public final class HubImpl implements Hub {
@@ -58,7 +61,7 @@ public final class HubImpl implements Hub {
   private final ExecutorService ownedExecutor;
   private final ScheduledExecutorService ownedScheduler;
   private final Clock clock;
-  private final Codec codec = new Codec();
+  private final Codec codec;
   private final Frame hello;
   private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -78,7 +81,9 @@ public final class HubImpl implements Hub {
       String defaultTopic,
       Executor executor,
       ScheduledExecutorService scheduler,
-      Clock clock) {
+      Clock clock,
+      JsonMapper json) {
+    this.codec = new Codec(json);
     this.topics = topics;
     this.sources = sources;
     this.defaultTopic = defaultTopic;
@@ -112,8 +117,9 @@ public final class HubImpl implements Hub {
       String defaultTopic,
       Executor executor,
       ScheduledExecutorService scheduler,
-      Clock clock) {
-    HubImpl hub = new HubImpl(topics, sources, defaultTopic, executor, scheduler, clock);
+      Clock clock,
+      JsonMapper json) {
+    HubImpl hub = new HubImpl(topics, sources, defaultTopic, executor, scheduler, clock, json);
     for (UpdateSource source : sources) {
       try {
         source.start(new SourceSink(hub, source));
@@ -144,16 +150,6 @@ public final class HubImpl implements Hub {
     }
     published.increment();
     engine.publish(tree, whole);
-  }
-
-  @Override
-  public void applyReplicated(String topic, long epoch, long seq, Object value, boolean whole) {
-    TopicEngine engine = requireEngine(topic);
-    JsonNode tree = codec.toTree(topic, value);
-    if (!closed.get()) {
-      published.increment();
-      engine.applyAt(epoch, seq, tree, whole);
-    }
   }
 
   @Override
@@ -199,35 +195,59 @@ public final class HubImpl implements Hub {
     return defaultTopic;
   }
 
-  @Override
-  public Connection openPlain(String topic, Transport transport, ConnectionLimits limits) {
-    TopicEngine engine = engines.get(topic);
-    if (engine == null) {
-      throw new IllegalArgumentException("unknown topic \"" + topic + "\"");
+  /** This hub, for the SPI's entry points. */
+  public static HubImpl from(Hub hub) {
+    if (hub instanceof HubImpl impl) {
+      return impl;
     }
-    ClientConnection connection = register(transport, limits, false);
-    connection.subscribed(topic);
-    engine.subscribe(connection, null);
-    return connection;
+    throw new IllegalArgumentException(
+        "not a hub built by Hub.builder(): " + (hub == null ? null : hub.getClass().getName()));
   }
 
-  @Override
-  public Connection openEnvelope(Transport transport, ConnectionLimits limits) {
-    ClientConnection connection = register(transport, limits, true);
-    connection.offer(hello);
-    return connection;
+  /** See {@link Endpoint#of}. */
+  public Endpoint endpoint(TransportOptions options) {
+    return new HubEndpoint(this, options);
   }
 
-  private ClientConnection register(
-      Transport transport, ConnectionLimits limits, boolean envelope) {
-    Objects.requireNonNull(transport, "transport");
-    Objects.requireNonNull(limits, "limits");
-    if (closed.get()) {
-      throw new IllegalStateException("the hub is closed");
-    }
-    ClientConnection connection = new ClientConnection(this, transport, limits, envelope);
+  /** See {@link Replica#of}. */
+  public Replica replica() {
+    return new Replica() {
+      @Override
+      public String encode(String topic, Object value) {
+        requireEngine(topic);
+        return codec.toJson(topic, value);
+      }
+
+      @Override
+      public void apply(String topic, long epoch, long seq, String json, boolean whole) {
+        TopicEngine engine = requireEngine(topic);
+        JsonNode tree = codec.parse(json);
+        if (!closed.get()) {
+          published.increment();
+          engine.applyAt(epoch, seq, tree, whole);
+        }
+      }
+    };
+  }
+
+  /**
+   * Registers a connection: an envelope one is sent {@code hello}, a plain one subscribed to its
+   * topic (which the caller checked exists). After close, the connection is closed with 1012.
+   */
+  Inbound open(Outbound outbound, TransportOptions options, String plainTopic) {
+    Objects.requireNonNull(outbound, "outbound");
+    TopicEngine plain = plainTopic == null ? null : requireEngine(plainTopic);
+    ClientConnection connection = new ClientConnection(this, outbound, options, plainTopic == null);
     connections.add(connection);
-    return connection;
+    if (closed.get()) { // closed while this client connected: close() may have missed it
+      connection.closeWith(CloseCode.SERVICE_RESTART);
+    } else if (plain == null) {
+      connection.offer(hello);
+    } else {
+      connection.subscribed(plainTopic);
+      plain.subscribe(connection, null);
+    }
+    return new ClientMessages(this, connection);
   }
 
   @Override
@@ -256,7 +276,7 @@ public final class HubImpl implements Hub {
     ticker.cancel(false);
     closeSources();
     for (ClientConnection c : connections) {
-      c.closeWith(CloseCodes.SERVICE_RESTART, CloseCodes.restartReason());
+      c.closeWith(CloseCode.SERVICE_RESTART);
     }
     if (ownedScheduler != null) {
       ownedScheduler.shutdownNow();
@@ -335,7 +355,7 @@ public final class HubImpl implements Hub {
     }
   }
 
-  void abortLater(Transport transport) {
+  void abortLater(Outbound transport) {
     try {
       scheduler.schedule(transport::abort, ABORT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {

@@ -2,6 +2,8 @@ package io.github.wsproducer.internal;
 
 import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
+import io.github.wsproducer.protocol.ClientMessage.Position;
+import io.github.wsproducer.protocol.ErrorCode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -133,7 +135,7 @@ final class TopicEngine {
    * Subscribing goes ahead of the updates waiting: the joiner gets the snapshot at once, then those
    * updates, instead of waiting for a backlog to drain (a connect storm on a busy server).
    */
-  void subscribe(ClientConnection connection, Since since) {
+  void subscribe(ClientConnection connection, Position since) {
     serial.executeFirst(() -> addSubscriber(connection, since));
   }
 
@@ -296,7 +298,7 @@ final class TopicEngine {
     plainSnapshot = null;
   }
 
-  private void addSubscriber(ClientConnection connection, Since since) {
+  private void addSubscriber(ClientConnection connection, Position since) {
     if (!connection.isOpen()) {
       return;
     }
@@ -313,7 +315,7 @@ final class TopicEngine {
     Frame snapshot = missed == null ? snapshot(true, since != null) : null;
     if (missed == null && snapshot == null) {
       connection.offer(
-          hub.codec().error("unavailable", "the topic's state could not be read", name));
+          hub.codec().error(ErrorCode.UNAVAILABLE, "the topic's state could not be read", name));
       return;
     }
     envelopeSubscribers.add(connection);
@@ -327,7 +329,7 @@ final class TopicEngine {
   }
 
   /** The updates after {@code since}, or {@code null} if they are not all in the history. */
-  private List<Frame> missedSince(Since since) {
+  private List<Frame> missedSince(Position since) {
     if (since.epoch() != epoch || since.seq() > seq || since.seq() < 0) {
       return null;
     }

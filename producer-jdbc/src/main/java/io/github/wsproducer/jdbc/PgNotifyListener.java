@@ -1,5 +1,7 @@
 package io.github.wsproducer.jdbc;
 
+import io.github.wsproducer.internal.Backoff;
+import io.github.wsproducer.internal.NamedThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -54,8 +56,7 @@ public final class PgNotifyListener implements AutoCloseable {
     this.dataSource = b.dataSource;
     this.handlers = Map.copyOf(b.handlers);
     this.maxBackoff = b.maxBackoff;
-    this.thread = new Thread(this::run, "wsproducer-pg-listen");
-    thread.setDaemon(true);
+    this.thread = new NamedThreads("wsproducer-pg-listen").newThread(this::run);
   }
 
   /** A builder listening through connections of {@code dataSource}. */
@@ -74,7 +75,7 @@ public final class PgNotifyListener implements AutoCloseable {
   }
 
   private void run() {
-    Duration backoff = Duration.ofMillis(250);
+    Backoff backoff = new Backoff(Duration.ofMillis(250), maxBackoff);
     while (closed.getCount() > 0) {
       try (Connection connection = dataSource.getConnection()) {
         connection.setAutoCommit(true);
@@ -85,7 +86,7 @@ public final class PgNotifyListener implements AutoCloseable {
           }
         }
         listening = true;
-        backoff = Duration.ofMillis(250);
+        backoff.reset();
         if (connects.incrementAndGet() > 1) {
           log.info("listening on {} again; re-reading every source", handlers.keySet());
         }
@@ -100,11 +101,7 @@ public final class PgNotifyListener implements AutoCloseable {
           log.warn("listening connection lost or refused; reconnecting: {}", e.toString());
         }
         listening = false;
-        await(backoff);
-        backoff =
-            backoff.multipliedBy(2).compareTo(maxBackoff) > 0
-                ? maxBackoff
-                : backoff.multipliedBy(2);
+        await(backoff.next());
       }
     }
     listening = false;

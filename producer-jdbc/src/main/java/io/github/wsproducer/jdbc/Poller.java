@@ -1,6 +1,8 @@
 package io.github.wsproducer.jdbc;
 
 import io.github.wsproducer.UpdateSink;
+import io.github.wsproducer.internal.Backoff;
+import io.github.wsproducer.internal.NamedThreads;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTimeoutException;
@@ -48,7 +50,6 @@ final class Poller implements AutoCloseable {
 
   private final String topic;
   private final Duration interval;
-  private final Duration maxBackoff;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final Task task;
@@ -60,7 +61,7 @@ final class Poller implements AutoCloseable {
   private boolean rerun; // guarded by lock
   private boolean closed; // guarded by lock
   private boolean sealed; // guarded by lock; set when close returns: the sink refuses from then on
-  private int failures; // confined to the running poll
+  private final Backoff backoff; // confined to the running poll
   private final UpdateSink guarded = new Guarded();
 
   Poller(
@@ -71,17 +72,15 @@ final class Poller implements AutoCloseable {
       Task task) {
     this.topic = topic;
     this.interval = interval;
-    this.maxBackoff = maxBackoff;
     this.ownsScheduler = scheduler == null;
     this.scheduler =
         scheduler != null
             ? scheduler
             : Executors.newSingleThreadScheduledExecutor(
-                r -> {
-                  Thread t = new Thread(r, "wsproducer-source-" + topic);
-                  t.setDaemon(true);
-                  return t;
-                });
+                new NamedThreads("wsproducer-source-" + topic));
+    // Retries start at the interval, or 1 s if that is shorter, and grow up to maxBackoff.
+    this.backoff =
+        new Backoff(interval.compareTo(FIRST_RETRY) < 0 ? interval : FIRST_RETRY, maxBackoff);
     this.task = task;
   }
 
@@ -151,9 +150,10 @@ final class Poller implements AutoCloseable {
   private long pollOnce() {
     try {
       Outcome outcome = task.poll(guarded);
-      if (failures > 0 && outcome != Outcome.PAUSED) {
-        log.info("topic {}: the source works again after {} failed polls", topic, failures);
-        failures = 0;
+      if (backoff.failures() > 0 && outcome != Outcome.PAUSED) {
+        log.info(
+            "topic {}: the source works again after {} failed polls", topic, backoff.failures());
+        backoff.reset();
       }
       return switch (outcome) {
         case MORE -> 0;
@@ -165,19 +165,20 @@ final class Poller implements AutoCloseable {
         log.debug("topic {}: a poll ended by close: {}", topic, e.toString());
         return 0;
       }
-      failures++;
+      long delay = backoff.next().toNanos();
       String message = describe(e);
-      if (failures == 1) {
+      if (backoff.failures() == 1) {
         log.warn("topic {}: {}; retrying with backoff", topic, message, e);
       } else {
-        log.debug("topic {}: still failing ({} times): {}", topic, failures, e.toString());
+        log.debug(
+            "topic {}: still failing ({} times): {}", topic, backoff.failures(), e.toString());
       }
       try {
         guarded.reportError(topic, message);
       } catch (RuntimeException reportFailed) {
         log.debug("topic {}: the error could not be reported: {}", topic, reportFailed.toString());
       }
-      return backoff().toNanos();
+      return delay;
     }
   }
 
@@ -185,13 +186,6 @@ final class Poller implements AutoCloseable {
     synchronized (lock) {
       return closed;
     }
-  }
-
-  /** Retries start at the interval, or 1 s if that is shorter, and double up to maxBackoff. */
-  private Duration backoff() {
-    Duration first = interval.compareTo(FIRST_RETRY) < 0 ? interval : FIRST_RETRY;
-    Duration d = first.multipliedBy(1L << Math.min(failures - 1, 20));
-    return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
   }
 
   /**

@@ -12,8 +12,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A shared poll: runs one query on a schedule, however many clients watch the topic, and publishes
@@ -41,8 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
  * }</pre>
  */
 public final class QuerySource implements UpdateSource {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-
   private final DataSource dataSource;
   private final String topic;
   private final String sql;
@@ -50,7 +46,8 @@ public final class QuerySource implements UpdateSource {
   private final int queryTimeoutSeconds;
   private final boolean pauseWhenUnwatched;
   private final Poller poller;
-  private JsonNode last; // confined to the poll
+  private Object last; // confined to the poll
+  private boolean publishedOnce; // confined to the poll
 
   private QuerySource(Builder b) {
     this.dataSource = b.dataSource;
@@ -90,19 +87,20 @@ public final class QuerySource implements UpdateSource {
     if (pauseWhenUnwatched && !target.isWatched(topic)) {
       return Poller.Outcome.PAUSED;
     }
-    JsonNode result;
+    Object result;
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setQueryTimeout(queryTimeoutSeconds);
       try (ResultSet rows = statement.executeQuery()) {
-        result = JSON.valueToTree(mapper.map(rows));
+        result = mapper.map(rows);
       }
     }
-    if (result.equals(last)) {
+    if (publishedOnce && Objects.equals(last, result)) {
       target.heartbeat(topic);
     } else {
       target.replace(topic, result);
       last = result;
+      publishedOnce = true;
     }
     return Poller.Outcome.DONE;
   }

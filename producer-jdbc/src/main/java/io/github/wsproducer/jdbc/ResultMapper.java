@@ -9,7 +9,9 @@ import java.util.Map;
 
 /**
  * Turns a query's whole result into the value a {@link QuerySource} publishes (anything Jackson can
- * serialize). Called on the source's thread with the cursor before the first row.
+ * serialize). Called on the source's thread with the cursor before the first row. The source
+ * compares each result with the last one by {@code equals}, so return values that compare by value:
+ * maps, lists, records, strings and numbers, as the mappers here do.
  *
  * <pre>{@code
  * ResultMapper.rows()             // [{"name":"orders","lag_ms":12}, ...]

@@ -6,6 +6,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Time;
 import java.sql.Timestamp;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +35,8 @@ final class Rows {
       return t.toString();
     } else if (v instanceof Clob c) {
       return c.getSubString(1, (int) Math.min(Integer.MAX_VALUE, c.length()));
+    } else if (v instanceof byte[] bytes) {
+      return Base64.getEncoder().encodeToString(bytes); // as JSON has it; compares by value
     }
     return v;
   }

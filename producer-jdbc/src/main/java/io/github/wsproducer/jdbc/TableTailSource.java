@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,8 @@ public final class TableTailSource implements UpdateSource {
   private final RowMapper mapper;
   private final int batchSize;
   private final int backfill;
-  private final long gapTimeoutNanos;
+  private final long gapTimeoutMillis;
+  private final Clock clock;
   private final int queryTimeoutSeconds;
   private final Poller poller;
   private volatile long position;
@@ -90,7 +92,8 @@ public final class TableTailSource implements UpdateSource {
     this.mapper = b.mapper;
     this.batchSize = b.batchSize;
     this.backfill = b.backfill;
-    this.gapTimeoutNanos = b.gapTimeout.toNanos();
+    this.gapTimeoutMillis = b.gapTimeout.toMillis();
+    this.clock = b.clock;
     this.queryTimeoutSeconds = (int) Math.max(1, b.queryTimeout.toSeconds());
     this.position = b.startAfter;
     this.poller = new Poller(topic, b.interval, b.maxBackoff, b.scheduler, this::poll);
@@ -146,7 +149,7 @@ public final class TableTailSource implements UpdateSource {
       target.heartbeat(topic);
       return Poller.Outcome.DONE;
     }
-    long now = System.nanoTime();
+    long now = clock.millis();
     for (Row row : rows) {
       if (row.id() > position + 1 && !holeCanBeSkipped(position + 1, row.id(), now)) {
         return Poller.Outcome.DONE; // wait for the hole to fill; the rows after it are read again
@@ -177,7 +180,7 @@ public final class TableTailSource implements UpdateSource {
       holeEnd = to;
       return false;
     }
-    if (now - holeSeenAt < gapTimeoutNanos) {
+    if (now - holeSeenAt < gapTimeoutMillis) {
       return false;
     }
     log.warn(
@@ -186,7 +189,7 @@ public final class TableTailSource implements UpdateSource {
         idColumn,
         from,
         to - 1,
-        gapTimeoutNanos / 1_000_000);
+        gapTimeoutMillis);
     holeSeenAt = -1;
     return true;
   }
@@ -222,6 +225,7 @@ public final class TableTailSource implements UpdateSource {
     private Duration maxBackoff = Duration.ofMinutes(1);
     private Duration queryTimeout = Duration.ofSeconds(30);
     private ScheduledExecutorService scheduler;
+    private Clock clock = Clock.systemUTC();
 
     private Builder(DataSource dataSource, String topic, String table) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -315,6 +319,12 @@ public final class TableTailSource implements UpdateSource {
     /** Polls on this scheduler instead of a thread of the source's own; the caller owns it. */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** The clock that times the wait at a hole ({@link #gapTimeout}); tests pass a manual one. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -1,6 +1,6 @@
 package io.github.wsproducer.jdbc;
 
-import io.github.wsproducer.testing.Services;
+import io.github.wsproducer.testkit.Services;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -7,9 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
-import io.github.wsproducer.spi.Connection;
-import io.github.wsproducer.spi.ConnectionLimits;
-import io.github.wsproducer.testing.RecordingTransport;
+import io.github.wsproducer.spi.Inbound;
+import io.github.wsproducer.spi.TransportOptions;
+import io.github.wsproducer.testkit.RecordingOutbound;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -89,7 +89,7 @@ abstract class QuerySourceContract {
             .mapper(ResultMapper.keyedBy("name"))
             .build();
     try (Hub hub = Hub.builder().topic(Topic.of("streams", State.keyed())).source(source).build()) {
-      RecordingTransport before = subscribe(hub);
+      RecordingOutbound before = subscribe(hub);
       JsonNode first = before.next();
       while (first.path("data").size() < 2) {
         first = before.next();
@@ -100,17 +100,17 @@ abstract class QuerySourceContract {
       db.execute("DELETE FROM " + table + " WHERE name = 'orders'");
       JsonNode removal = before.next("update");
       assertThat(removal.path("data").toString()).isEqualTo("{\"orders\":null}");
-      RecordingTransport after = subscribe(hub);
+      RecordingOutbound after = subscribe(hub);
       assertThat(after.next("snapshot").path("data").toString())
           .isEqualTo("{\"payments\":{\"events\":3}}");
     }
   }
 
-  private static RecordingTransport subscribe(Hub hub) throws InterruptedException {
-    RecordingTransport screen = new RecordingTransport();
-    Connection c = hub.openEnvelope(screen, ConnectionLimits.DEFAULTS);
+  private static RecordingOutbound subscribe(Hub hub) throws InterruptedException {
+    RecordingOutbound screen = new RecordingOutbound();
+    Inbound c = screen.openEnvelope(hub, TransportOptions.DEFAULTS);
     screen.next("hello");
-    c.onMessage("{\"type\":\"subscribe\",\"topic\":\"streams\"}");
+    c.onText("{\"type\":\"subscribe\",\"topic\":\"streams\"}");
     return screen;
   }
 

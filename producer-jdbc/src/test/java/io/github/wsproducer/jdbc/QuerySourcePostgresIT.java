@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
-import io.github.wsproducer.spi.Connection;
-import io.github.wsproducer.spi.ConnectionLimits;
-import io.github.wsproducer.testing.RecordingTransport;
-import io.github.wsproducer.testing.Services;
-import io.github.wsproducer.testing.TcpProxy;
+import io.github.wsproducer.spi.Inbound;
+import io.github.wsproducer.spi.TransportOptions;
+import io.github.wsproducer.testkit.RecordingOutbound;
+import io.github.wsproducer.testkit.Services;
+import io.github.wsproducer.testkit.TcpProxy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -35,11 +35,11 @@ class QuerySourcePostgresIT extends QuerySourceContract {
               .build();
       try (Hub hub =
           Hub.builder().topic(Topic.of("streams", State.keyed())).source(source).build()) {
-        RecordingTransport screen = new RecordingTransport();
-        Connection c = hub.openEnvelope(screen, ConnectionLimits.DEFAULTS);
+        RecordingOutbound screen = new RecordingOutbound();
+        Inbound c = screen.openEnvelope(hub, TransportOptions.DEFAULTS);
         screen.next("hello");
         await().until(() -> hub.stats().updates() == 1);
-        c.onMessage("{\"type\":\"subscribe\",\"topic\":\"streams\"}");
+        c.onText("{\"type\":\"subscribe\",\"topic\":\"streams\"}");
         assertThat(screen.next("snapshot").path("data").path("orders").path("lag_ms").asInt())
             .isEqualTo(5);
 

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
-import io.github.wsproducer.spi.Connection;
-import io.github.wsproducer.spi.ConnectionLimits;
-import io.github.wsproducer.testing.RecordingTransport;
-import io.github.wsproducer.testing.Services;
+import io.github.wsproducer.spi.Inbound;
+import io.github.wsproducer.spi.TransportOptions;
+import io.github.wsproducer.testkit.RecordingOutbound;
+import io.github.wsproducer.testkit.Services;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -68,12 +68,12 @@ class SourcesExampleIT {
         new Database(
             "PostgreSQL", Database.postgres(Services.postgresUrl() + "?currentSchema=" + schema));
     try (Wall wall = Wall.wire(db.dataSource())) {
-      RecordingTransport screen = new RecordingTransport();
-      Connection c = wall.hub().openEnvelope(screen, ConnectionLimits.DEFAULTS);
+      RecordingOutbound screen = new RecordingOutbound();
+      Inbound c = screen.openEnvelope(wall.hub(), TransportOptions.DEFAULTS);
       screen.next("hello");
-      c.onMessage("{\"type\":\"subscribe\",\"topic\":\"shipments\"}");
+      c.onText("{\"type\":\"subscribe\",\"topic\":\"shipments\"}");
       assertThat(screen.next("snapshot").path("data").size()).isZero();
-      c.onMessage("{\"type\":\"subscribe\",\"topic\":\"orders\"}");
+      c.onText("{\"type\":\"subscribe\",\"topic\":\"orders\"}");
       // A snapshot first; the first poll, now that someone watches, follows within 5 s.
       JsonNode orders = screen.next();
       while (!orders.path("data").has("open")) {
@@ -99,10 +99,10 @@ class SourcesExampleIT {
       assertThat(shipped.path("type").asString()).isEqualTo("update");
       assertThat(shipped.path("data").toString())
           .isEqualTo("{\"open\":null,\"shipped\":{\"n\":3}}");
-      RecordingTransport late = new RecordingTransport();
-      Connection lateConnection = wall.hub().openEnvelope(late, ConnectionLimits.DEFAULTS);
+      RecordingOutbound late = new RecordingOutbound();
+      Inbound lateConnection = late.openEnvelope(wall.hub(), TransportOptions.DEFAULTS);
       late.next("hello");
-      lateConnection.onMessage("{\"type\":\"subscribe\",\"topic\":\"orders\"}");
+      lateConnection.onText("{\"type\":\"subscribe\",\"topic\":\"orders\"}");
       assertThat(late.next("snapshot").path("data").toString())
           .isEqualTo("{\"shipped\":{\"n\":3}}");
     } finally {

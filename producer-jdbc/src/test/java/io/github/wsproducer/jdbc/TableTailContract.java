@@ -3,6 +3,7 @@ package io.github.wsproducer.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.wsproducer.testkit.ManualClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -182,9 +183,10 @@ abstract class TableTailContract {
   }
 
   @Test
-  void aRolledBackIdIsSkippedAfterTheGapTimeout() throws Exception {
+  void aRolledBackIdIsWaitedForUntilTheGapTimeoutThenSkipped() throws Exception {
+    ManualClock clock = new ManualClock();
     RecordingSink sink = new RecordingSink();
-    start(tail().startAfter(0).gapTimeout(Duration.ofMillis(300)).build(), sink);
+    start(tail().startAfter(0).gapTimeout(Duration.ofSeconds(10)).clock(clock).build(), sink);
     insert(0, 1);
     assertThat(sink.next().path("n").asInt()).isEqualTo(1);
     try (Connection c = db.dataSource().getConnection()) {
@@ -193,6 +195,17 @@ abstract class TableTailContract {
       c.rollback();
     }
     insert(0, 3);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> sink.published.isEmpty());
+    clock.advance(Duration.ofSeconds(9));
+    await()
+        .alias("row 3 waits for id 2 while the gap timeout runs")
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> sink.published.isEmpty());
+    clock.advance(Duration.ofSeconds(2));
     JsonNode third = sink.next();
     assertThat(third.path("n").asInt()).isEqualTo(3);
     assertThat(third.path("id").asLong()).isEqualTo(3);

@@ -1,23 +1,18 @@
 package io.github.wsproducer.jetty;
 
-import io.github.wsproducer.CloseCodes;
 import io.github.wsproducer.Hub;
-import io.github.wsproducer.Topic;
 import io.github.wsproducer.jetty.internal.HubEndpoint;
 import io.github.wsproducer.jetty.internal.SessionRegistry;
-import io.github.wsproducer.spi.ConnectionLimits;
-import java.net.URI;
-import java.net.URISyntaxException;
+import io.github.wsproducer.protocol.Protocol;
+import io.github.wsproducer.spi.Endpoint;
+import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.TransportOptions;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -44,12 +39,17 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  *
  * <p>Upgrade requests from a browser are accepted only from the allowed origins (by default the
  * server's own origin); others get HTTP 403. Requests without an {@code Origin} header come from
- * non-browser clients and are accepted. Refused handshakes are logged (at WARN, with the client's
- * address and the origin or topic), once per cause and then at most once a minute. Requests that
- * are not WebSocket upgrades pass through to the next handler.
+ * non-browser clients and are accepted. Refused handshakes are logged at WARN on the logger {@code
+ * io.github.wsproducer.handshake}, with the client's address and the origin or topic, once per
+ * cause and then at most once a minute. Requests that are not WebSocket upgrades pass through to
+ * the next handler.
+ *
+ * <p>The protocol (which handshakes to accept, what client messages mean, close codes) is decided
+ * by the hub's {@link Endpoint}; this class does Jetty's I/O. Options and defaults are those of
+ * every transport ({@link TransportOptions.Builder}).
  *
  * <p>Immutable and thread-safe. The hub is not owned: close it after stopping the server. When the
- * handler stops, its connections are closed with {@link CloseCodes#SERVICE_RESTART}.
+ * server stops, its connections are closed with 1012 and a reconnect hint.
  *
  * <pre>{@code
  * Server server = new Server(5000);
@@ -58,29 +58,18 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * }</pre>
  */
 public final class HubWebSocket {
-  /** The subprotocol of the envelope form. */
-  public static final String SUBPROTOCOL = "wsproducer.v1";
+  /** The subprotocol of the envelope form ({@link Protocol#SUBPROTOCOL}). */
+  public static final String SUBPROTOCOL = Protocol.SUBPROTOCOL;
 
-  /** Where the browser client is served. */
-  public static final String CLIENT_PATH = "/wsproducer.js";
+  /** Where the browser client is served ({@link Protocol#CLIENT_SCRIPT_PATH}). */
+  public static final String CLIENT_PATH = Protocol.CLIENT_SCRIPT_PATH;
 
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
-  private final Hub hub;
-  private final Set<String> allowedOrigins;
-  private final long maxMessageSize;
-  private final Duration idleTimeout;
-  private final ConnectionLimits limits;
-  private final boolean deflate;
-  private final Rejections rejections = new Rejections();
+  private final Endpoint endpoint;
 
-  private HubWebSocket(Builder b) {
-    this.hub = b.hub;
-    this.allowedOrigins = Set.copyOf(b.allowedOrigins);
-    this.maxMessageSize = b.maxMessageSize;
-    this.idleTimeout = b.idleTimeout;
-    this.limits = new ConnectionLimits(b.maxQueuedBytes, b.writeTimeout, b.pingInterval);
-    this.deflate = b.deflate;
+  private HubWebSocket(Endpoint endpoint) {
+    this.endpoint = endpoint;
   }
 
   /** A builder with the defaults listed on its methods. */
@@ -90,12 +79,13 @@ public final class HubWebSocket {
 
   /**
    * A handler for your own handler tree: it upgrades WebSocket requests and passes every other
-   * request to its child ({@link Handler.Wrapper#setHandler}). When the server begins to stop, its
-   * WebSockets are closed with {@link CloseCodes#SERVICE_RESTART} (waiting up to 2 s for the
-   * closing handshakes), before Jetty closes what is left with 1001.
+   * request to its child ({@link Handler.Wrapper#setHandler}). As soon as the server begins to
+   * stop, its WebSockets are closed with 1012 and a reconnect hint, waiting up to 2 s for the
+   * closing handshakes, before Jetty closes its connectors and what is left with 1001.
    */
   public Handler.Wrapper handler(Server server) {
     Objects.requireNonNull(server, "server");
+    TransportOptions options = endpoint.options();
     SessionRegistry sessions = new SessionRegistry();
     server.addEventListener(
         new LifeCycle.Listener() {
@@ -107,16 +97,18 @@ public final class HubWebSocket {
     return new HubUpgradeHandler(
         ServerWebSocketContainer.ensure(server),
         container -> {
-          container.setMaxTextMessageSize(maxMessageSize);
-          container.setMaxBinaryMessageSize(maxMessageSize);
-          container.setIdleTimeout(idleTimeout);
+          container.setMaxTextMessageSize(options.maxMessageSize());
+          container.setMaxBinaryMessageSize(options.maxMessageSize());
+          container.setIdleTimeout(options.idleTimeout());
           container.addMapping(
               "/*", (request, response, callback) -> create(request, response, callback, sessions));
-        },
-        sessions);
+        });
   }
 
-  /** Puts {@link #handler(Server)} in front of the server's current handler. */
+  /**
+   * Puts {@link #handler(Server)} in front of the server's current handler: set your own handler
+   * (pages, an API) first, then mount.
+   */
   public void mount(Server server) {
     Handler.Wrapper handler = handler(server);
     handler.setHandler(server.getHandler());
@@ -128,107 +120,35 @@ public final class HubWebSocket {
       ServerUpgradeResponse response,
       Callback callback,
       SessionRegistry sessions) {
-    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-    if (origin != null && !originAllowed(origin, request)) {
-      refuse(
-          request,
-          response,
-          callback,
-          HttpStatus.FORBIDDEN_403,
-          "origin not allowed",
-          "origin " + Rejections.quote(origin) + " is not allowed");
+    Handshake handshake =
+        new Handshake(
+            Request.getPathInContext(request),
+            request.getSubProtocols(),
+            request.getHeaders().get(HttpHeader.ORIGIN),
+            request.isSecure(),
+            Request.getServerName(request),
+            Request.getServerPort(request),
+            Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request));
+    Handshake.Decision decision = endpoint.decide(handshake);
+    if (decision instanceof Handshake.Refuse refuse) {
+      Response.writeError(request, response, callback, refuse.status(), refuse.message());
       return null;
     }
-    String path = Request.getPathInContext(request);
-    boolean envelope = request.hasSubProtocol(SUBPROTOCOL);
-    String topic;
-    if (envelope) {
-      if (!path.equals("/")) {
-        refuse(
-            request,
-            response,
-            callback,
-            HttpStatus.NOT_FOUND_404,
-            "the " + SUBPROTOCOL + " form is served at /",
-            "the " + SUBPROTOCOL + " form asked at path " + Rejections.quote(path));
-        return null;
-      }
-      response.setAcceptedSubProtocol(SUBPROTOCOL);
-      topic = null;
-    } else {
-      topic = path.equals("/") ? hub.defaultTopic() : path.substring(1);
-      if (!Topic.isValidName(topic)
-          || hub.topics().stream().noneMatch(t -> t.name().equals(topic))) {
-        refuse(
-            request,
-            response,
-            callback,
-            HttpStatus.NOT_FOUND_404,
-            "no such topic",
-            "no topic " + Rejections.quote(topic) + "; the hub has " + topicNames());
-        return null;
-      }
+    Handshake.Accept accept = (Handshake.Accept) decision;
+    if (accept.subprotocol() != null) {
+      response.setAcceptedSubProtocol(accept.subprotocol());
     }
-    if (!deflate) {
+    if (!endpoint.options().deflate()) {
       response.setExtensions(List.of());
     }
-    return new HubEndpoint(hub, topic, limits, sessions);
+    return new HubEndpoint(endpoint, accept, sessions);
   }
 
-  private void refuse(
-      Request request,
-      Response response,
-      Callback callback,
-      int status,
-      String answer,
-      String cause) {
-    Response.writeError(request, response, callback, status, answer);
-    rejections.refused(
-        status, cause, Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request));
-  }
-
-  private List<String> topicNames() {
-    return hub.topics().stream().map(Topic::name).toList();
-  }
-
-  private boolean originAllowed(String origin, Request request) {
-    if (allowedOrigins.contains(origin)) {
-      return true;
-    }
-    String own =
-        (request.isSecure() ? "https" : "http")
-            + "://"
-            + Request.getServerName(request)
-            + ":"
-            + Request.getServerPort(request);
-    return normalize(own).equals(normalize(origin));
-  }
-
-  /** {@code scheme://host:port} in lower case with the default port made explicit. */
-  private static String normalize(String origin) {
-    try {
-      URI uri = new URI(origin);
-      String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
-      int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
-      return scheme + "://" + String.valueOf(uri.getHost()).toLowerCase(Locale.ROOT) + ":" + port;
-    } catch (URISyntaxException e) {
-      return origin;
-    }
-  }
-
-  /**
-   * The upgrade handler. It also serves the browser client at {@code /wsproducer.js}, and closes
-   * its connections with a restart hint when it stops.
-   */
+  /** The upgrade handler, which also serves the browser client at {@code /wsproducer.js}. */
   private static final class HubUpgradeHandler extends WebSocketUpgradeHandler {
-    private final SessionRegistry sessions;
-
     HubUpgradeHandler(
-        ServerWebSocketContainer container,
-        Consumer<ServerWebSocketContainer> configurator,
-        SessionRegistry sessions) {
+        ServerWebSocketContainer container, Consumer<ServerWebSocketContainer> configurator) {
       super(container, configurator);
-      this.sessions = sessions;
     }
 
     @Override
@@ -240,108 +160,26 @@ public final class HubWebSocket {
       }
       return super.handle(request, response, callback);
     }
-
-    @Override
-    protected void doStop() throws Exception {
-      sessions.closeAll(CLOSE_WAIT);
-      super.doStop();
-    }
   }
 
-  /** Configures a {@link HubWebSocket}; {@link #build()} validates. */
-  public static final class Builder {
+  /**
+   * Configures a {@link HubWebSocket}: the options of every transport ({@link
+   * TransportOptions.Builder}); {@link #build()} validates them together.
+   */
+  public static final class Builder extends TransportOptions.Builder<Builder> {
     private final Hub hub;
-    private final Set<String> allowedOrigins = new LinkedHashSet<>();
-    private long maxMessageSize = 64 * 1024;
-    private Duration idleTimeout = Duration.ofSeconds(60);
-    private Duration pingInterval = ConnectionLimits.DEFAULTS.pingInterval();
-    private long maxQueuedBytes = ConnectionLimits.DEFAULTS.maxQueuedBytes();
-    private Duration writeTimeout = ConnectionLimits.DEFAULTS.writeTimeout();
-    private boolean deflate;
 
     private Builder(Hub hub) {
       this.hub = Objects.requireNonNull(hub, "hub");
     }
 
     /**
-     * Also accepts browsers from this origin, matched exactly ({@code scheme://host[:port]}).
-     * {@code "null"} admits pages opened from disk. The server's own origin is always accepted.
-     */
-    public Builder allowOrigin(String origin) {
-      Objects.requireNonNull(origin, "origin");
-      if (!origin.equals("null") && !origin.matches("https?://[^/?#\\s]+")) {
-        throw new IllegalArgumentException(
-            "origin must be scheme://host[:port] or \"null\", was \"" + origin + "\"");
-      }
-      allowedOrigins.add(origin);
-      return this;
-    }
-
-    /** The largest client message in bytes; larger ones close the connection with 1009. 64 KiB. */
-    public Builder maxMessageSize(long bytes) {
-      if (bytes < 1024) {
-        throw new IllegalArgumentException("maxMessageSize must be at least 1024, was " + bytes);
-      }
-      this.maxMessageSize = bytes;
-      return this;
-    }
-
-    /** A connection with no traffic either way for this long is closed. 60 s. */
-    public Builder idleTimeout(Duration idleTimeout) {
-      this.idleTimeout = positive("idleTimeout", idleTimeout);
-      return this;
-    }
-
-    /** How often an idle connection is pinged; shorter than the idle timeout. 15 s. */
-    public Builder pingInterval(Duration pingInterval) {
-      this.pingInterval = positive("pingInterval", pingInterval);
-      return this;
-    }
-
-    /**
-     * Byte cap of the frames queued per connection; over it the connection skips ahead to a fresh
-     * snapshot instead of queuing more. 1 MiB.
-     */
-    public Builder maxQueuedBytes(long bytes) {
-      this.maxQueuedBytes = bytes;
-      return this;
-    }
-
-    /** A connection whose write does not finish within this is closed with 4001. 30 s. */
-    public Builder writeTimeout(Duration writeTimeout) {
-      this.writeTimeout = positive("writeTimeout", writeTimeout);
-      return this;
-    }
-
-    /** Negotiates permessage-deflate when a client offers it. Off. */
-    public Builder deflate(boolean deflate) {
-      this.deflate = deflate;
-      return this;
-    }
-
-    /**
      * An immutable {@link HubWebSocket}.
      *
-     * @throws IllegalArgumentException if a limit is out of range
+     * @throws IllegalArgumentException if the options do not fit together
      */
     public HubWebSocket build() {
-      if (pingInterval.compareTo(idleTimeout) >= 0) {
-        throw new IllegalArgumentException(
-            "pingInterval ("
-                + pingInterval
-                + ") must be shorter than idleTimeout ("
-                + idleTimeout
-                + ")");
-      }
-      return new HubWebSocket(this);
-    }
-
-    private static Duration positive(String name, Duration value) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
-      }
-      return value;
+      return new HubWebSocket(Endpoint.of(hub, buildOptions()));
     }
   }
 }

@@ -2,7 +2,7 @@ package io.github.wsproducer.jetty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wsproducer.testing.Services;
+import io.github.wsproducer.testkit.Services;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

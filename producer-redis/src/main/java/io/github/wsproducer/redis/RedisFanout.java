@@ -5,6 +5,9 @@ import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.WsProducerException;
+import io.github.wsproducer.internal.Backoff;
+import io.github.wsproducer.internal.NamedThreads;
+import io.github.wsproducer.spi.Replica;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -34,8 +37,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Makes this node one of several that serve the same topics: every value of a replicated topic goes
@@ -44,10 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <ul>
  *   <li><b>Same seq everywhere.</b> The stream id of an update is its seq ({@code <seq>-0}), so
- *       every node shows the same {@code epoch} and {@code seq} ({@link Hub#applyReplicated(String,
- *       long, long, Object, boolean)}). Streams are capped ({@link Builder#maxLength(long)}); a
- *       node that comes back after its position was trimmed announces the gap with a snapshot and
- *       {@code reset}.
+ *       every node shows the same {@code epoch} and {@code seq} ({@link Replica#apply}). Streams
+ *       are capped ({@link Builder#maxLength(long)}); a node that comes back after its position was
+ *       trimmed announces the gap with a snapshot and {@code reset}.
  *   <li><b>One producer per topic.</b> A source given with {@link Builder#source(String, Supplier)}
  *       runs on exactly one node at a time, the holder of the topic's lease in Redis. The holder
  *       renews it every third of the lease TTL; when it dies, another node takes over within about
@@ -77,13 +77,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class RedisFanout implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RedisFanout.class);
-  private static final JsonMapper JSON =
-      JsonMapper.builder().enable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
   static final String UNREACHABLE = "Redis unreachable";
   private static final long BLOCK_MILLIS = 500;
   private static final long EPOCH_CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final Hub hub;
+  private final Replica replica;
   private final String node;
   private final long maxLength;
   private final long leaseMillis;
@@ -113,6 +112,7 @@ public final class RedisFanout implements AutoCloseable {
 
   private RedisFanout(Builder b) {
     this.hub = b.hub;
+    this.replica = Replica.of(b.hub);
     this.node = b.node;
     this.maxLength = b.maxLength;
     this.leaseMillis = b.leaseTtl.toMillis();
@@ -123,8 +123,8 @@ public final class RedisFanout implements AutoCloseable {
     this.resources =
         ClientResources.builder()
             .reconnectDelay(
-                Delay.exponential(
-                    Duration.ofMillis(50), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
+                Delay.fullJitter(
+                    Duration.ofMillis(50), Duration.ofMillis(500), 50, TimeUnit.MILLISECONDS))
             .build();
     RedisURI uri = RedisURI.create(b.uri);
     uri.setTimeout(Duration.ofSeconds(2));
@@ -145,14 +145,8 @@ public final class RedisFanout implements AutoCloseable {
           "cannot connect to Redis at " + b.uri + ": " + e.getMessage(), e);
     }
     this.leases =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "wsproducer-redis-lease");
-              t.setDaemon(true);
-              return t;
-            });
-    this.reader = new Thread(this::read, "wsproducer-redis-read");
-    reader.setDaemon(true);
+        Executors.newSingleThreadScheduledExecutor(new NamedThreads("wsproducer-redis-lease"));
+    this.reader = new NamedThreads("wsproducer-redis-read").newThread(this::read);
   }
 
   /**
@@ -189,6 +183,7 @@ public final class RedisFanout implements AutoCloseable {
     RedisCommands<String, String> redis = reading.sync();
     boolean down = false;
     long epochsCheckedAt = 0;
+    Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     while (closed.getCount() > 0) {
       try {
         if (down || System.nanoTime() - epochsCheckedAt > EPOCH_CHECK_NANOS) {
@@ -217,8 +212,10 @@ public final class RedisFanout implements AutoCloseable {
           log.warn("Redis unreachable; topics report it until it returns: {}", e.toString());
           keys.keySet().forEach(topic -> hub.reportError(topic, UNREACHABLE));
         }
-        await(Duration.ofMillis(100));
+        await(backoff.next());
+        continue;
       }
+      backoff.reset();
     }
   }
 
@@ -262,12 +259,8 @@ public final class RedisFanout implements AutoCloseable {
     Map<String, String> body = m.getBody();
     try {
       if (id.endsWith("-0")) {
-        hub.applyReplicated(
-            topic,
-            Long.parseLong(body.get("e")),
-            seq,
-            JSON.readTree(body.get("v")),
-            "1".equals(body.get("w")));
+        replica.apply(
+            topic, Long.parseLong(body.get("e")), seq, body.get("v"), "1".equals(body.get("w")));
       } else if ("error".equals(body.get("s"))) {
         hub.reportError(topic, body.get("m"));
       } else {
@@ -366,19 +359,7 @@ public final class RedisFanout implements AutoCloseable {
 
     private void send(String t, Object value, boolean whole) {
       requireOwnTopic(t);
-      String json;
-      try {
-        json = JSON.writeValueAsString(value);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException(
-            "topic \""
-                + t
-                + "\": a value of type "
-                + value.getClass().getName()
-                + " cannot be serialized as JSON: "
-                + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
-            e);
-      }
+      String json = replica.encode(t, value);
       lastError = null;
       heartbeatAt = System.nanoTime();
       write(

@@ -9,11 +9,10 @@ import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
-import io.github.wsproducer.spi.Connection;
-import io.github.wsproducer.spi.ConnectionLimits;
-import io.github.wsproducer.testing.RecordingTransport;
-import io.github.wsproducer.testing.Services;
-import io.github.wsproducer.testing.TcpProxy;
+import io.github.wsproducer.spi.Inbound;
+import io.github.wsproducer.testkit.RecordingOutbound;
+import io.github.wsproducer.testkit.Services;
+import io.github.wsproducer.testkit.TcpProxy;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,16 +31,14 @@ import tools.jackson.databind.JsonNode;
 /** Several nodes in one JVM sharing topics through the real Redis. */
 class RedisFanoutIT {
   private static final Logger log = LoggerFactory.getLogger(RedisFanoutIT.class);
-  private static final ConnectionLimits LIMITS =
-      new ConnectionLimits(1 << 20, Duration.ofSeconds(30), Duration.ZERO);
 
   /** One server node: its hub and its Redis link. */
   record Node(Hub hub, RedisFanout fanout) implements AutoCloseable {
-    RecordingTransport subscriber(String since) throws InterruptedException {
-      RecordingTransport t = new RecordingTransport();
-      Connection c = hub.openEnvelope(t, LIMITS);
+    RecordingOutbound subscriber(String since) throws InterruptedException {
+      RecordingOutbound t = new RecordingOutbound();
+      Inbound c = t.openEnvelope(hub);
       t.next("hello");
-      c.onMessage(
+      c.onText(
           "{\"type\":\"subscribe\",\"topic\":\"t\""
               + (since == null ? "" : ",\"since\":" + since)
               + "}");
@@ -127,7 +124,7 @@ class RedisFanoutIT {
   }
 
   /** Reads updates until one carries {@code n == last}; returns their seqs, checked consecutive. */
-  static List<Long> readUntil(RecordingTransport t, long seqBefore, int last)
+  static List<Long> readUntil(RecordingOutbound t, long seqBefore, int last)
       throws InterruptedException {
     List<Long> seqs = new ArrayList<>();
     long seq = seqBefore;
@@ -144,18 +141,25 @@ class RedisFanoutIT {
   @Test
   void aWholeValueRemovesTheKeysItLacksOnEveryNode() throws Exception {
     state = State::keyed;
-    Node a = node("a");
-    Node b = node("b");
+    List<Node> both = List.of(node("a"), node("b"));
     await().until(() -> sink.get() != null);
-    RecordingTransport onB = b.subscriber(null);
-    onB.next("snapshot");
+    List<RecordingOutbound> screens = new ArrayList<>();
+    for (Node n : both) {
+      RecordingOutbound screen = n.subscriber(null);
+      screen.next("snapshot");
+      screens.add(screen);
+    }
     sink.get().replace("t", Map.of("open", 2, "shipped", 1));
-    // The stream's first entry starts its epoch: a snapshot with reset.
-    assertThat(onB.next().path("data").size()).isEqualTo(2);
+    for (RecordingOutbound screen : screens) {
+      // The stream's first entry starts its epoch: a snapshot with reset.
+      assertThat(screen.next().path("data").size()).isEqualTo(2);
+    }
     sink.get().replace("t", Map.of("shipped", 3));
-    assertThat(onB.next("update").path("data").toString())
-        .isEqualTo("{\"open\":null,\"shipped\":3}");
-    for (Node n : List.of(a, b)) {
+    for (RecordingOutbound screen : screens) {
+      assertThat(screen.next("update").path("data").toString())
+          .isEqualTo("{\"open\":null,\"shipped\":3}");
+    }
+    for (Node n : both) {
       assertThat(n.subscriber(null).next("snapshot").path("data").toString())
           .isEqualTo("{\"shipped\":3}");
     }
@@ -167,11 +171,11 @@ class RedisFanoutIT {
     Node b = node("b");
     Node c = node("c");
     publish(1, 1);
-    List<RecordingTransport> screens = new ArrayList<>();
+    List<RecordingOutbound> screens = new ArrayList<>();
     List<JsonNode> snapshots = new ArrayList<>();
     for (Node n : List.of(a, b, c)) {
       await().until(() -> n.hub().stats().updates() >= 1);
-      RecordingTransport screen = n.subscriber(null);
+      RecordingOutbound screen = n.subscriber(null);
       snapshots.add(screen.next("snapshot"));
       screens.add(screen);
     }
@@ -180,7 +184,7 @@ class RedisFanoutIT {
         .containsOnly(snapshots.get(0).path("epoch").asLong());
     assertThat(snapshots).extracting(s -> s.path("seq").asLong()).containsOnly(1L);
     publish(2, 200);
-    for (RecordingTransport screen : screens) {
+    for (RecordingOutbound screen : screens) {
       assertThat(readUntil(screen, 1, 200)).hasSize(199);
     }
     assertThat(List.of(a, b, c)).filteredOn(n -> n.fanout().isProducing("t")).hasSize(1);
@@ -192,18 +196,18 @@ class RedisFanoutIT {
     Node b = node("b");
     publish(1, 10);
     await().until(() -> a.hub().stats().updates() >= 10 && b.hub().stats().updates() >= 10);
-    RecordingTransport onA = a.subscriber(null);
+    RecordingOutbound onA = a.subscriber(null);
     JsonNode snapshot = onA.next("snapshot");
     long epoch = snapshot.path("epoch").asLong();
     assertThat(snapshot.path("seq").asLong()).isEqualTo(10);
 
     publish(11, 30); // the client is away meanwhile
     await().until(() -> b.hub().stats().updates() >= 30);
-    RecordingTransport onB = b.subscriber("{\"epoch\":" + epoch + ",\"seq\":10}");
+    RecordingOutbound onB = b.subscriber("{\"epoch\":" + epoch + ",\"seq\":10}");
     assertThat(readUntil(onB, 10, 30)).hasSize(20);
     onB.assertQuiet();
 
-    RecordingTransport wrongEpoch = b.subscriber("{\"epoch\":" + (epoch - 1) + ",\"seq\":10}");
+    RecordingOutbound wrongEpoch = b.subscriber("{\"epoch\":" + (epoch - 1) + ",\"seq\":10}");
     JsonNode reset = wrongEpoch.next("snapshot");
     assertThat(reset.path("reset").asBoolean()).isTrue();
     assertThat(reset.path("data").path("n").asInt()).isEqualTo(30);
@@ -215,7 +219,7 @@ class RedisFanoutIT {
     publish(1, 25);
     Node late = node("late");
     await().until(() -> late.hub().stats().updates() >= 1);
-    RecordingTransport t = late.subscriber(null);
+    RecordingOutbound t = late.subscriber(null);
     JsonNode snapshot = t.next("snapshot");
     // The late node may still be reading the stream; the snapshot is wherever it got to, and the
     // updates continue from there without a gap.
@@ -235,7 +239,7 @@ class RedisFanoutIT {
     Node b = node("b");
     publish(1, 5);
     await().until(() -> b.hub().stats().updates() >= 5);
-    RecordingTransport onB = b.subscriber(null);
+    RecordingOutbound onB = b.subscriber(null);
     long seq = onB.next("snapshot").path("seq").asLong();
 
     long died = System.nanoTime();
@@ -257,8 +261,8 @@ class RedisFanoutIT {
     Node b = node("b", link.hostPort());
     publish(1, 3);
     await().until(() -> a.hub().stats().updates() >= 3 && b.hub().stats().updates() >= 3);
-    RecordingTransport onA = a.subscriber(null);
-    RecordingTransport onB = b.subscriber(null);
+    RecordingOutbound onA = a.subscriber(null);
+    RecordingOutbound onB = b.subscriber(null);
     long seqA = onA.next("snapshot").path("seq").asLong();
     long seqB = onB.next("snapshot").path("seq").asLong();
 

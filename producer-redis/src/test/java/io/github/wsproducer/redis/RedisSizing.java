@@ -5,8 +5,10 @@ import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
-import io.github.wsproducer.spi.ConnectionLimits;
-import io.github.wsproducer.spi.Transport;
+import io.github.wsproducer.spi.Endpoint;
+import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.Outbound;
+import io.github.wsproducer.testkit.RecordingOutbound;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -87,9 +89,8 @@ public final class RedisSizing {
     RedisFanout reader = RedisFanout.builder(redis, readerHub).prefix(prefix).topic("load").build();
     long[] latencies = new long[values];
     CountDownLatch done = new CountDownLatch(values);
-    readerHub.openPlain(
-        "load",
-        new Transport() {
+    Outbound counter =
+        new Outbound() {
           int i;
 
           @Override
@@ -118,8 +119,10 @@ public final class RedisSizing {
           public String describe() {
             return "sizing";
           }
-        },
-        new ConnectionLimits(64 << 20, Duration.ofMinutes(1), Duration.ZERO));
+        };
+    Endpoint.of(
+            readerHub, RecordingOutbound.options(64 << 20, Duration.ofMinutes(1), Duration.ZERO))
+        .open(new Handshake.Accept(null, "load"), counter);
     while (sink.get() == null) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // until this node holds the lease
     }

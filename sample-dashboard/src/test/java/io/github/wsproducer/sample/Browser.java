@@ -1,6 +1,6 @@
 package io.github.wsproducer.sample;
 
-import io.github.wsproducer.testing.Services;
+import io.github.wsproducer.testkit.Services;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

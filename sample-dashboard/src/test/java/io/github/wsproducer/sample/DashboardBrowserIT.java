@@ -3,8 +3,8 @@ package io.github.wsproducer.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.wsproducer.testing.Services;
-import io.github.wsproducer.testing.TcpProxy;
+import io.github.wsproducer.testkit.Services;
+import io.github.wsproducer.testkit.TcpProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.example.wall.FirstWall;
-import io.github.wsproducer.CloseCodes;
+import io.github.wsproducer.protocol.CloseCode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -109,7 +109,7 @@ class FirstWallIT {
       server.stop();
       server = null;
       assertThat(screen.closed.get(10, TimeUnit.SECONDS).code())
-          .isEqualTo(CloseCodes.SERVICE_RESTART);
+          .isEqualTo(CloseCode.SERVICE_RESTART.code());
     } finally {
       client.stop();
     }

@@ -3,7 +3,7 @@ package io.github.wsproducer.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.wsproducer.testing.Services;
+import io.github.wsproducer.testkit.Services;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;

@@ -1,18 +1,17 @@
 package io.github.wsproducer.jetty.internal;
 
-import io.github.wsproducer.CloseCodes;
-import io.github.wsproducer.Hub;
-import io.github.wsproducer.spi.Connection;
-import io.github.wsproducer.spi.ConnectionLimits;
+import io.github.wsproducer.spi.Endpoint;
+import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.Inbound;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Jetty endpoint of one WebSocket: hands its events to the hub's {@link Connection}.
+ * The Jetty endpoint of one WebSocket: opens it on the hub's {@link Endpoint} and hands its events
+ * to the returned {@link Inbound}. Jetty calls it on its I/O threads, one event at a time.
  *
  * <p>Not API. It is public, and its package exported, only because Jetty invokes endpoint methods
  * through a public method-handle lookup.
@@ -20,18 +19,15 @@ import org.slf4j.LoggerFactory;
 public final class HubEndpoint implements Session.Listener.AutoDemanding {
   private static final Logger log = LoggerFactory.getLogger(HubEndpoint.class);
 
-  private final Hub hub;
-  private final String plainTopic; // null for the envelope form
-  private final ConnectionLimits limits;
+  private final Endpoint endpoint;
+  private final Handshake.Accept accepted;
   private final SessionRegistry sessions;
   private Session session;
-  private volatile Connection connection;
+  private volatile Inbound inbound;
 
-  public HubEndpoint(
-      Hub hub, String plainTopic, ConnectionLimits limits, SessionRegistry sessions) {
-    this.hub = hub;
-    this.plainTopic = plainTopic;
-    this.limits = limits;
+  public HubEndpoint(Endpoint endpoint, Handshake.Accept accepted, SessionRegistry sessions) {
+    this.endpoint = endpoint;
+    this.accepted = accepted;
     this.sessions = sessions;
   }
 
@@ -39,29 +35,18 @@ public final class HubEndpoint implements Session.Listener.AutoDemanding {
   public void onWebSocketOpen(Session session) {
     this.session = session;
     sessions.add(session);
-    JettyTransport transport = new JettyTransport(session);
-    try {
-      connection =
-          plainTopic == null
-              ? hub.openEnvelope(transport, limits)
-              : hub.openPlain(plainTopic, transport, limits);
-    } catch (IllegalStateException e) { // the hub was closed while this client connected
-      session.close(CloseCodes.SERVICE_RESTART, CloseCodes.restartReason(), Callback.NOOP);
-    }
+    inbound = endpoint.open(accepted, new JettyOutbound(session));
   }
 
   @Override
   public void onWebSocketText(String message) {
-    Connection c = connection;
-    if (c != null) {
-      c.onMessage(message);
-    }
+    inbound.onText(message);
   }
 
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
     callback.succeed();
-    session.close(StatusCode.BAD_DATA, "binary messages are not supported", Callback.NOOP);
+    inbound.onBinary();
   }
 
   @Override
@@ -80,9 +65,9 @@ public final class HubEndpoint implements Session.Listener.AutoDemanding {
     if (session != null) {
       sessions.remove(session);
     }
-    Connection c = connection;
-    if (c != null) {
-      c.onClose();
+    Inbound in = inbound;
+    if (in != null) {
+      in.onClosed();
     }
   }
 }

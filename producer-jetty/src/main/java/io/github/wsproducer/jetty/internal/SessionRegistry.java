@@ -1,6 +1,6 @@
 package io.github.wsproducer.jetty.internal;
 
-import io.github.wsproducer.CloseCodes;
+import io.github.wsproducer.protocol.CloseCode;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +34,7 @@ public final class SessionRegistry {
   }
 
   /**
-   * Closes every session, and every later one, with {@link CloseCodes#SERVICE_RESTART}; waits up to
+   * Closes every session, and every later one, with {@link CloseCode#SERVICE_RESTART}; waits up to
    * {@code wait} for the closing handshakes so that the close frames reach the clients.
    */
   public void closeAll(Duration wait) {
@@ -58,6 +58,7 @@ public final class SessionRegistry {
   }
 
   private static void closeForRestart(Session session) {
-    session.close(CloseCodes.SERVICE_RESTART, CloseCodes.restartReason(), Callback.NOOP);
+    CloseCode restart = CloseCode.SERVICE_RESTART;
+    session.close(restart.code(), restart.reason(), Callback.NOOP);
   }
 }

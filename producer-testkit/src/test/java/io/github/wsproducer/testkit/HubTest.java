@@ -1,13 +1,18 @@
-package io.github.wsproducer;
+package io.github.wsproducer.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.github.wsproducer.spi.Connection;
-import io.github.wsproducer.spi.ConnectionLimits;
-import io.github.wsproducer.testing.ManualClock;
-import io.github.wsproducer.testing.RecordingTransport;
+import io.github.wsproducer.Hub;
+import io.github.wsproducer.State;
+import io.github.wsproducer.Topic;
+import io.github.wsproducer.UpdateSink;
+import io.github.wsproducer.UpdateSource;
+import io.github.wsproducer.protocol.CloseCode;
+import io.github.wsproducer.spi.Inbound;
+import io.github.wsproducer.spi.Replica;
+import io.github.wsproducer.spi.TransportOptions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 class HubTest {
-  private static final ConnectionLimits LIMITS =
-      new ConnectionLimits(1 << 20, Duration.ofSeconds(30), Duration.ZERO);
+  private static final TransportOptions LIMITS =
+      RecordingOutbound.options(1 << 20, Duration.ofSeconds(30), Duration.ZERO);
 
   private Hub hub;
 
@@ -49,11 +54,11 @@ class HubTest {
     return hub;
   }
 
-  private static Connection subscribe(Hub hub, RecordingTransport t, String topic, String since)
+  private static Inbound subscribe(Hub hub, RecordingOutbound t, String topic, String since)
       throws InterruptedException {
-    Connection c = hub.openEnvelope(t, LIMITS);
+    Inbound c = t.openEnvelope(hub);
     t.next("hello");
-    c.onMessage(
+    c.onText(
         "{\"type\":\"subscribe\",\"topic\":\""
             + topic
             + "\""
@@ -74,8 +79,8 @@ class HubTest {
         Topic.of("a", State.latest()),
         Topic.of("b", State.keyed()),
         Topic.of("c", State.window(3)));
-    RecordingTransport t = new RecordingTransport();
-    hub.openEnvelope(t, LIMITS);
+    RecordingOutbound t = new RecordingOutbound();
+    t.openEnvelope(hub);
     JsonNode hello = t.next("hello");
     assertThat(hello.path("server").asString()).startsWith("wsproducer/");
     assertThat(hello.path("topics").toString())
@@ -87,7 +92,7 @@ class HubTest {
   @Test
   void subscriberSeesEveryUpdateInSeqOrder() throws InterruptedException {
     hub(Topic.of("t", State.latest()));
-    RecordingTransport t = new RecordingTransport();
+    RecordingOutbound t = new RecordingOutbound();
     subscribe(hub, t, "t", null);
     JsonNode snapshot = t.next("snapshot");
     assertThat(snapshot.path("seq").asLong()).isZero();
@@ -118,14 +123,14 @@ class HubTest {
             });
     publisher.start();
     started.await();
-    List<RecordingTransport> clients = new ArrayList<>();
+    List<RecordingOutbound> clients = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      RecordingTransport t = new RecordingTransport();
+      RecordingOutbound t = new RecordingOutbound();
       subscribe(hub, t, "t", null);
       clients.add(t);
     }
     publisher.join();
-    for (RecordingTransport t : clients) {
+    for (RecordingOutbound t : clients) {
       JsonNode snapshot = t.next("snapshot");
       long seq = snapshot.path("seq").asLong();
       assertThat(snapshot.path("data").path("n").asLong()).isEqualTo(seq);
@@ -142,20 +147,20 @@ class HubTest {
   @Test
   void resumeInsideTheHistoryWindowReplaysExactlyTheMissedUpdates() throws InterruptedException {
     hub(Topic.of("t", State.latest()).withHistory(100));
-    RecordingTransport first = new RecordingTransport();
+    RecordingOutbound first = new RecordingOutbound();
     subscribe(hub, first, "t", null);
     long epoch = first.next("snapshot").path("epoch").asLong();
     publishN(hub, "t", 1, 150);
     await().until(() -> hub.stats().updates() == 150);
 
-    RecordingTransport resumed = new RecordingTransport();
+    RecordingOutbound resumed = new RecordingOutbound();
     subscribe(hub, resumed, "t", "{\"epoch\":" + epoch + ",\"seq\":60}");
     for (int seq = 61; seq <= 150; seq++) {
       assertThat(resumed.next("update").path("seq").asLong()).isEqualTo(seq);
     }
     resumed.assertQuiet();
 
-    RecordingTransport upToDate = new RecordingTransport();
+    RecordingOutbound upToDate = new RecordingOutbound();
     subscribe(hub, upToDate, "t", "{\"epoch\":" + epoch + ",\"seq\":150}");
     upToDate.assertQuiet();
     hub.publish("t", Map.of("n", 151));
@@ -166,7 +171,7 @@ class HubTest {
   void resumeOutsideTheWindowOrFromAnotherEpochGetsASnapshotWithReset()
       throws InterruptedException {
     hub(Topic.of("t", State.latest()).withHistory(10));
-    RecordingTransport first = new RecordingTransport();
+    RecordingOutbound first = new RecordingOutbound();
     subscribe(hub, first, "t", null);
     long epoch = first.next("snapshot").path("epoch").asLong();
     publishN(hub, "t", 1, 50);
@@ -177,7 +182,7 @@ class HubTest {
             "{\"epoch\":" + epoch + ",\"seq\":39}",
             "{\"epoch\":" + (epoch - 1) + ",\"seq\":45}",
             "{\"epoch\":" + epoch + ",\"seq\":51}")) {
-      RecordingTransport t = new RecordingTransport();
+      RecordingOutbound t = new RecordingOutbound();
       subscribe(hub, t, "t", since);
       JsonNode snapshot = t.next("snapshot");
       assertThat(snapshot.path("reset").asBoolean()).as(since).isTrue();
@@ -185,7 +190,7 @@ class HubTest {
       assertThat(snapshot.path("data").path("n").asInt()).isEqualTo(50);
       t.assertQuiet();
     }
-    RecordingTransport edge = new RecordingTransport();
+    RecordingOutbound edge = new RecordingOutbound();
     subscribe(hub, edge, "t", "{\"epoch\":" + epoch + ",\"seq\":40}");
     for (int seq = 41; seq <= 50; seq++) {
       assertThat(edge.next("update").path("seq").asLong()).isEqualTo(seq);
@@ -196,14 +201,16 @@ class HubTest {
   void subscriberOverItsByteCapResyncsAndNeverGrowsPastTheCap() throws InterruptedException {
     hub(Topic.of("t", State.latest()));
     long cap = 4096;
-    RecordingTransport slow = new RecordingTransport().stall();
-    Connection c =
-        hub.openEnvelope(slow, new ConnectionLimits(cap, Duration.ofMinutes(5), Duration.ZERO));
-    c.onMessage("{\"type\":\"subscribe\",\"topic\":\"t\"}");
+    RecordingOutbound slow = new RecordingOutbound().stall();
+    Inbound c =
+        slow.openEnvelope(
+            hub, RecordingOutbound.options(cap, Duration.ofMinutes(5), Duration.ZERO));
+    c.onText("{\"type\":\"subscribe\",\"topic\":\"t\"}");
     // A healthy client with the same cap: frames that wait for a flush never count against it.
-    RecordingTransport healthy = new RecordingTransport();
-    hub.openEnvelope(healthy, new ConnectionLimits(cap, Duration.ofMinutes(5), Duration.ZERO))
-        .onMessage("{\"type\":\"subscribe\",\"topic\":\"t\"}");
+    RecordingOutbound healthy = new RecordingOutbound();
+    healthy
+        .openEnvelope(hub, RecordingOutbound.options(cap, Duration.ofMinutes(5), Duration.ZERO))
+        .onText("{\"type\":\"subscribe\",\"topic\":\"t\"}");
     healthy.next("hello");
     healthy.next("snapshot");
 
@@ -234,10 +241,10 @@ class HubTest {
   @Test
   void framesQueuedBehindAWriteInFlightShareTheNextWrite() throws InterruptedException {
     hub(Topic.of("t", State.latest()));
-    RecordingTransport t = new RecordingTransport();
+    RecordingOutbound t = new RecordingOutbound();
     subscribe(hub, t, "t", null);
     t.next("snapshot");
-    RecordingTransport witness = new RecordingTransport();
+    RecordingOutbound witness = new RecordingOutbound();
     subscribe(hub, witness, "t", null);
     witness.next("snapshot");
 
@@ -268,8 +275,8 @@ class HubTest {
     for (int i = 1; i <= 10; i++) {
       hub.publish("t", i);
     }
-    RecordingTransport joiner = new RecordingTransport();
-    Connection c = hub.openPlain("t", joiner, LIMITS);
+    RecordingOutbound joiner = new RecordingOutbound();
+    Inbound c = joiner.openPlain(hub, "t", LIMITS);
     for (Runnable r; (r = tasks.poll()) != null; ) {
       r.run();
     }
@@ -277,15 +284,15 @@ class HubTest {
     for (int n = 1; n <= 10; n++) {
       assertThat(joiner.nextText()).isEqualTo("" + n);
     }
-    c.onClose();
+    c.onClosed();
   }
 
   @Test
   void updatesWaitingForATopicReachEachClientInOneWrite() throws InterruptedException {
     ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     hub = Hub.builder().topic(Topic.of("t", State.latest())).executor(tasks::add).build();
-    RecordingTransport t = new RecordingTransport();
-    Connection c = hub.openPlain("t", t, LIMITS);
+    RecordingOutbound t = new RecordingOutbound();
+    Inbound c = t.openPlain(hub, "t", LIMITS);
     for (Runnable r; (r = tasks.poll()) != null; ) {
       r.run();
     }
@@ -300,7 +307,7 @@ class HubTest {
       assertThat(t.nextText()).isEqualTo("" + n);
     }
     assertThat(t.writes.get() - writes).isEqualTo(1);
-    c.onClose();
+    c.onClosed();
   }
 
   @Test
@@ -328,7 +335,7 @@ class HubTest {
           }
         };
     hub(Topic.of("t", picky));
-    RecordingTransport t = new RecordingTransport();
+    RecordingOutbound t = new RecordingOutbound();
     subscribe(hub, t, "t", null);
     t.next("snapshot");
     hub.publish("t", Map.of("n", 1));
@@ -368,7 +375,7 @@ class HubTest {
     hub = Hub.builder().topic(Topic.of("t", State.latest())).source(broken).source(working).build();
     await().until(() -> hub.stats().updates() == 1);
     assertThat(hub.stats().errors()).isEqualTo(1);
-    RecordingTransport t = new RecordingTransport();
+    RecordingOutbound t = new RecordingOutbound();
     subscribe(hub, t, "t", null);
     assertThat(t.next("snapshot").path("data").path("n").asInt()).isEqualTo(1);
   }
@@ -376,9 +383,9 @@ class HubTest {
   @Test
   void eachUpdateIsEncodedOnceHoweverManySubscribers() throws InterruptedException {
     hub(Topic.of("t", State.latest()));
-    List<RecordingTransport> clients = new ArrayList<>();
+    List<RecordingOutbound> clients = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      RecordingTransport t = new RecordingTransport();
+      RecordingOutbound t = new RecordingOutbound();
       subscribe(hub, t, "t", null);
       t.next("snapshot");
       clients.add(t);
@@ -386,7 +393,7 @@ class HubTest {
     long before = hub.stats().encodings();
     assertThat(before).as("one snapshot encoding shared by 200 subscribers").isEqualTo(1);
     publishN(hub, "t", 1, 50);
-    for (RecordingTransport t : clients) {
+    for (RecordingOutbound t : clients) {
       for (int seq = 1; seq <= 50; seq++) {
         assertThat(t.next("update").path("seq").asLong()).isEqualTo(seq);
       }
@@ -397,19 +404,19 @@ class HubTest {
   @Test
   void plainConnectionsGetTheDataAloneSnapshotFirst() throws InterruptedException {
     hub(Topic.of("t", State.latest()));
-    RecordingTransport early = new RecordingTransport();
-    hub.openPlain("t", early, LIMITS);
+    RecordingOutbound early = new RecordingOutbound();
+    early.openPlain(hub, "t", LIMITS);
     early.assertQuiet(); // no data yet: nothing a plain client could read
     hub.publish("t", Map.of("variable", 3));
     assertThat(early.nextText()).isEqualTo("{\"variable\":3}");
-    RecordingTransport late = new RecordingTransport();
-    Connection c = hub.openPlain("t", late, LIMITS);
+    RecordingOutbound late = new RecordingOutbound();
+    Inbound c = late.openPlain(hub, "t", LIMITS);
     assertThat(late.nextText()).isEqualTo("{\"variable\":3}");
-    c.onMessage("not json, and ignored");
+    c.onText("not json, and ignored");
     hub.publish("t", Map.of("variable", 9));
     assertThat(late.nextText()).isEqualTo("{\"variable\":9}");
     assertThat(early.nextText()).isEqualTo("{\"variable\":9}");
-    assertThatThrownBy(() -> hub.openPlain("nope", new RecordingTransport(), LIMITS))
+    assertThatThrownBy(() -> new RecordingOutbound().openPlain(hub, "nope", LIMITS))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("nope");
   }
@@ -417,27 +424,27 @@ class HubTest {
   @Test
   void badClientMessagesGetErrorFramesAndTheConnectionStaysUp() throws InterruptedException {
     hub(Topic.of("t", State.latest()));
-    RecordingTransport t = new RecordingTransport();
-    Connection c = hub.openEnvelope(t, LIMITS);
+    RecordingOutbound t = new RecordingOutbound();
+    Inbound c = t.openEnvelope(hub);
     t.next("hello");
-    c.onMessage("{not json");
+    c.onText("{not json");
     assertThat(t.next("error").path("code").asString()).isEqualTo("malformed");
-    c.onMessage("[1,2]");
+    c.onText("[1,2]");
     assertThat(t.next("error").path("code").asString()).isEqualTo("invalid");
-    c.onMessage("{\"type\":\"dance\"}");
+    c.onText("{\"type\":\"dance\"}");
     assertThat(t.next("error").path("code").asString()).isEqualTo("unknown-type");
-    c.onMessage("{\"type\":\"subscribe\"}");
+    c.onText("{\"type\":\"subscribe\"}");
     assertThat(t.next("error").path("code").asString()).isEqualTo("invalid");
-    c.onMessage("{\"type\":\"subscribe\",\"topic\":\"missing\"}");
+    c.onText("{\"type\":\"subscribe\",\"topic\":\"missing\"}");
     JsonNode unknown = t.next("error");
     assertThat(unknown.path("code").asString()).isEqualTo("unknown-topic");
     assertThat(unknown.path("topic").asString()).isEqualTo("missing");
-    c.onMessage("{\"type\":\"subscribe\",\"topic\":\"t\",\"since\":{\"epoch\":\"x\"}}");
+    c.onText("{\"type\":\"subscribe\",\"topic\":\"t\",\"since\":{\"epoch\":\"x\"}}");
     assertThat(t.next("error").path("code").asString()).isEqualTo("invalid");
-    c.onMessage("{\"type\":\"subscribe\",\"topic\":\"t\"}");
+    c.onText("{\"type\":\"subscribe\",\"topic\":\"t\"}");
     t.next("snapshot");
     assertThat(t.closeCode).isEqualTo(-1);
-    c.onMessage("{\"type\":\"unsubscribe\",\"topic\":\"t\"}");
+    c.onText("{\"type\":\"unsubscribe\",\"topic\":\"t\"}");
     hub.publish("t", 1);
     t.assertQuiet();
   }
@@ -445,14 +452,14 @@ class HubTest {
   @Test
   void repeatedInvalidMessagesCloseWithPolicyViolation() throws InterruptedException {
     hub(Topic.of("t", State.latest()));
-    RecordingTransport t = new RecordingTransport();
-    Connection c = hub.openEnvelope(t, LIMITS);
+    RecordingOutbound t = new RecordingOutbound();
+    Inbound c = t.openEnvelope(hub);
     for (int i = 0; i < 9; i++) {
-      c.onMessage("nope");
+      c.onText("nope");
     }
     assertThat(t.closeCode).isEqualTo(-1);
-    c.onMessage("nope");
-    assertThat(t.closeCode).isEqualTo(CloseCodes.POLICY_VIOLATION);
+    c.onText("nope");
+    assertThat(t.closeCode).isEqualTo(CloseCode.POLICY_VIOLATION.code());
     await().until(() -> hub.stats().connections() == 0);
   }
 
@@ -460,13 +467,13 @@ class HubTest {
   void aConnectionThatStopsReadingIsClosedAfterTheWriteTimeout() throws InterruptedException {
     ManualClock clock = new ManualClock();
     hub = Hub.builder().topic(Topic.of("t", State.latest())).clock(clock).build();
-    RecordingTransport stuck = new RecordingTransport().stall();
-    hub.openEnvelope(stuck, new ConnectionLimits(4096, Duration.ofSeconds(10), Duration.ZERO));
+    RecordingOutbound stuck = new RecordingOutbound().stall();
+    stuck.openEnvelope(hub, RecordingOutbound.options(4096, Duration.ofSeconds(10), Duration.ZERO));
     clock.advance(Duration.ofSeconds(9));
     stuck.assertQuiet();
     assertThat(stuck.closeCode).isEqualTo(-1);
     clock.advance(Duration.ofSeconds(2));
-    await().until(() -> stuck.closeCode == CloseCodes.SLOW_CONSUMER);
+    await().until(() -> stuck.closeCode == CloseCode.SLOW_CONSUMER.code());
     await().until(() -> stuck.aborted);
     assertThat(hub.stats().slowConsumerCloses()).isEqualTo(1);
     assertThat(hub.stats().connections()).isZero();
@@ -476,12 +483,12 @@ class HubTest {
   void idleConnectionsArePinged() throws InterruptedException {
     ManualClock clock = new ManualClock();
     hub = Hub.builder().topic(Topic.of("t", State.latest())).clock(clock).build();
-    ConnectionLimits limits =
-        new ConnectionLimits(4096, Duration.ofSeconds(10), Duration.ofSeconds(5));
-    RecordingTransport envelope = new RecordingTransport();
-    RecordingTransport plain = new RecordingTransport();
-    hub.openEnvelope(envelope, limits);
-    hub.openPlain("t", plain, limits);
+    TransportOptions limits =
+        RecordingOutbound.options(4096, Duration.ofSeconds(10), Duration.ofSeconds(5));
+    RecordingOutbound envelope = new RecordingOutbound();
+    RecordingOutbound plain = new RecordingOutbound();
+    envelope.openEnvelope(hub, limits);
+    plain.openPlain(hub, "t", limits);
     envelope.next("hello");
     clock.advance(Duration.ofSeconds(6));
     assertThat(envelope.next("ping").path("ts").asLong()).isEqualTo(clock.millis());
@@ -489,14 +496,37 @@ class HubTest {
   }
 
   @Test
-  void closingTheHubClosesConnectionsWithAReconnectHint() throws InterruptedException {
-    hub(Topic.of("t", State.latest()));
-    RecordingTransport t = new RecordingTransport();
-    hub.openEnvelope(t, LIMITS);
+  void closingTheHubClosesConnectionsWithAReconnectHintOnce() throws InterruptedException {
+    java.util.concurrent.atomic.AtomicInteger sourceCloses =
+        new java.util.concurrent.atomic.AtomicInteger();
+    hub =
+        Hub.builder()
+            .topic(Topic.of("t", State.latest()))
+            .source(
+                new UpdateSource() {
+                  @Override
+                  public void start(UpdateSink sink) {}
+
+                  @Override
+                  public void close() {
+                    sourceCloses.incrementAndGet();
+                  }
+                })
+            .build();
+    RecordingOutbound t = new RecordingOutbound();
+    t.openEnvelope(hub);
     hub.close();
     hub.close();
-    assertThat(t.closeCode).isEqualTo(CloseCodes.SERVICE_RESTART);
+    assertThat(t.closeCode).isEqualTo(CloseCode.SERVICE_RESTART.code());
     assertThat(t.closeReason).matches("restart, reconnect in \\d+ ms");
+    assertThat(t.closes).as("the second close does nothing").hasValue(1);
+    assertThat(sourceCloses).hasValue(1);
+    hub.publish("t", Map.of("n", 1));
+    assertThat(hub.stats().published()).as("a publish after close is ignored").isZero();
+
+    RecordingOutbound late = new RecordingOutbound();
+    late.openEnvelope(hub);
+    assertThat(late.closeCode).as("a connection after close").isEqualTo(1012);
   }
 
   @Test
@@ -510,7 +540,7 @@ class HubTest {
     assertThatThrownBy(
             () -> Hub.builder().topic(Topic.of("a", State.latest())).defaultTopic("b").build())
         .hasMessageContaining("\"b\"");
-    assertThatThrownBy(() -> new ConnectionLimits(10, Duration.ofSeconds(1), Duration.ZERO))
+    assertThatThrownBy(() -> RecordingOutbound.options(10, Duration.ofSeconds(1), Duration.ZERO))
         .hasMessage("maxQueuedBytes must be at least 1024, was 10");
     Hub h = hub(Topic.of("t", State.latest()));
     assertThatThrownBy(() -> h.publish("x", 1)).hasMessageContaining("unknown topic \"x\"");
@@ -586,7 +616,7 @@ class HubTest {
             .topic(Topic.of("other", State.latest()))
             .source(source)
             .build();
-    RecordingTransport screen = new RecordingTransport();
+    RecordingOutbound screen = new RecordingOutbound();
     subscribe(hub, screen, "orders", null);
     screen.next("snapshot");
 
@@ -620,12 +650,12 @@ class HubTest {
           }
         };
     hub = Hub.builder().topic(Topic.of("t", State.latest())).source(stuck).build();
-    RecordingTransport t = new RecordingTransport();
-    hub.openEnvelope(t, LIMITS);
+    RecordingOutbound t = new RecordingOutbound();
+    t.openEnvelope(hub);
     long start = System.nanoTime();
     hub.close();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
-    assertThat(t.closeCode).isEqualTo(CloseCodes.SERVICE_RESTART);
+    assertThat(t.closeCode).isEqualTo(CloseCode.SERVICE_RESTART.code());
     assertThat(hub.stats().errors()).as("the stuck source is counted").isEqualTo(1);
     never.countDown();
   }
@@ -638,11 +668,11 @@ class HubTest {
             .topic(Topic.of("t", State.latest()).withStaleAfter(Duration.ofSeconds(10)))
             .clock(clock)
             .build();
-    RecordingTransport t = new RecordingTransport();
-    Connection c = hub.openEnvelope(t, LIMITS);
+    RecordingOutbound t = new RecordingOutbound();
+    Inbound c = t.openEnvelope(hub);
     assertThat(t.next("hello").path("topics").get(0).path("staleAfterMs").asLong())
         .isEqualTo(10_000);
-    c.onMessage("{\"type\":\"subscribe\",\"topic\":\"t\"}");
+    c.onText("{\"type\":\"subscribe\",\"topic\":\"t\"}");
     t.next("snapshot");
     hub.publish("t", Map.of("n", 1));
     long publishedAt = t.next("update").path("ts").asLong();
@@ -654,7 +684,7 @@ class HubTest {
     assertThat(stale.has("error")).isFalse();
     assertThat(stale.path("ts").asLong()).isEqualTo(publishedAt);
 
-    RecordingTransport late = new RecordingTransport();
+    RecordingOutbound late = new RecordingOutbound();
     subscribe(hub, late, "t", null);
     late.next("snapshot");
     assertThat(late.next("status").path("stale").asBoolean()).isTrue();
@@ -669,7 +699,7 @@ class HubTest {
   @Test
   void aReportedErrorIsAnnouncedUntilDataFlowsAgain() throws InterruptedException {
     hub(Topic.of("t", State.latest()));
-    RecordingTransport t = new RecordingTransport();
+    RecordingOutbound t = new RecordingOutbound();
     subscribe(hub, t, "t", null);
     t.next("snapshot");
     hub.reportError("t", "database unreachable");
@@ -679,7 +709,7 @@ class HubTest {
     assertThat(error.path("stale").asBoolean()).isFalse();
     t.assertQuiet(); // the same error twice is announced once
 
-    RecordingTransport late = new RecordingTransport();
+    RecordingOutbound late = new RecordingOutbound();
     subscribe(hub, late, "t", null);
     late.next("snapshot");
     assertThat(late.next("status").path("error").asString()).isEqualTo("database unreachable");
@@ -694,30 +724,31 @@ class HubTest {
   void aTopicIsWatchedWhileItHasSubscribers() throws InterruptedException {
     hub(Topic.of("t", State.latest()));
     assertThat(hub.isWatched("t")).isFalse();
-    RecordingTransport t = new RecordingTransport();
-    Connection c = subscribe(hub, t, "t", null);
+    RecordingOutbound t = new RecordingOutbound();
+    Inbound c = subscribe(hub, t, "t", null);
     t.next("snapshot");
     assertThat(hub.isWatched("t")).isTrue();
-    c.onClose();
+    c.onClosed();
     await().until(() -> !hub.isWatched("t"));
   }
 
   @Test
   void replicatedPositionsKeepTheirSeqAndAGapStartsOverWithAReset() throws InterruptedException {
     hub(Topic.of("t", State.keyed()));
-    RecordingTransport t = new RecordingTransport();
+    Replica replica = Replica.of(hub);
+    RecordingOutbound t = new RecordingOutbound();
     subscribe(hub, t, "t", null);
     t.next("snapshot");
 
-    hub.applyReplicated("t", 77, 5, Map.of("a", 1), false);
+    replica.apply("t", 77, 5, "{\"a\":1}", false);
     JsonNode adopted = t.next("snapshot");
     assertThat(adopted.path("reset").asBoolean()).as("a position this node never saw").isTrue();
     assertThat(adopted.path("epoch").asLong()).isEqualTo(77);
     assertThat(adopted.path("seq").asLong()).isEqualTo(5);
 
-    hub.applyReplicated("t", 77, 6, Map.of("a", 2), false);
-    hub.applyReplicated("t", 77, 6, Map.of("a", 3), false); // a duplicate: ignored
-    hub.applyReplicated("t", 77, 7, Map.of("a", 2), false); // no change: still seq 7
+    replica.apply("t", 77, 6, "{\"a\":2}", false);
+    replica.apply("t", 77, 6, "{\"a\":3}", false); // a duplicate: ignored
+    replica.apply("t", 77, 7, "{\"a\":2}", false); // no change: still seq 7
     JsonNode six = t.next("update");
     assertThat(six.path("seq").asLong()).isEqualTo(6);
     assertThat(six.path("data").path("a").asInt()).isEqualTo(2);
@@ -725,16 +756,16 @@ class HubTest {
     assertThat(seven.path("seq").asLong()).isEqualTo(7);
     assertThat(seven.path("data").isNull()).isTrue();
 
-    hub.applyReplicated("t", 77, 9, Map.of("b", 1), false); // seq 8 never arrived
+    replica.apply("t", 77, 9, "{\"b\":1}", false); // seq 8 never arrived
     JsonNode gap = t.next("snapshot");
     assertThat(gap.path("reset").asBoolean()).isTrue();
     assertThat(gap.path("seq").asLong()).isEqualTo(9);
     assertThat(gap.path("data")).hasSize(2);
     t.assertQuiet();
 
-    RecordingTransport resumed = new RecordingTransport();
+    RecordingOutbound resumed = new RecordingOutbound();
     subscribe(hub, resumed, "t", "{\"epoch\":77,\"seq\":9}");
-    hub.applyReplicated("t", 77, 10, Map.of("b", 2), false);
+    replica.apply("t", 77, 10, "{\"b\":2}", false);
     assertThat(resumed.next("update").path("seq").asLong()).isEqualTo(10);
   }
 }

@@ -1,13 +1,12 @@
-package io.github.wsproducer.internal;
+package io.github.wsproducer;
 
-import io.github.wsproducer.State;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /** A JSON object merged from partial objects; a {@code null} field removes its key. */
-public final class KeyedState implements State {
+final class KeyedState implements State {
   private final ObjectNode entries = JsonNodeFactory.instance.objectNode();
 
   @Override

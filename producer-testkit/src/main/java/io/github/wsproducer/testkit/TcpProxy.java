@@ -1,4 +1,4 @@
-package io.github.wsproducer.testing;
+package io.github.wsproducer.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.github.wsproducer.jetty.internal;
 
-import io.github.wsproducer.spi.Transport;
+import io.github.wsproducer.spi.Outbound;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.eclipse.jetty.util.Callback;
@@ -11,14 +11,14 @@ import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 
 /**
- * A Jetty WebSocket session as a hub {@link Transport}; every call is asynchronous.
+ * A Jetty WebSocket session as the hub writes to it ({@link Outbound}); every call is asynchronous.
  *
  * <p>Frames go to Jetty's core session, which the API session wraps: it takes the hub's encoded
  * bytes as they are, where {@code Session.sendText} would encode the text again for every
  * connection. All frames of one send but the last are batched, so Jetty writes them together. Sends
  * come one at a time (the hub waits for each callback), so the fields need no lock.
  */
-final class JettyTransport implements Transport {
+final class JettyOutbound implements Outbound {
   private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
 
   private final Session session;
@@ -27,7 +27,7 @@ final class JettyTransport implements Transport {
   private SendCallback adapted;
   private Callback adapter;
 
-  JettyTransport(Session session) {
+  JettyOutbound(Session session) {
     this.session = session;
     this.core = ((WebSocketSession) session).getCoreSession();
   }

@@ -1,4 +1,4 @@
-package io.github.wsproducer.jetty;
+package io.github.wsproducer.internal;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +12,10 @@ import org.slf4j.LoggerFactory;
  * flood the log. What a client sent is quoted cut short and without control characters.
  */
 final class Rejections {
-  private static final Logger log = LoggerFactory.getLogger(HubWebSocket.class);
+  /** A logger name of its own, so that operators can route or silence these lines. */
+  static final String LOGGER = "io.github.wsproducer.handshake";
+
+  private static final Logger log = LoggerFactory.getLogger(LOGGER);
   private static final long WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
   private static final int MAX_CAUSES = 1024;
   private static final int MAX_QUOTED = 100;

@@ -1,16 +1,15 @@
-package io.github.wsproducer.internal;
+package io.github.wsproducer;
 
-import io.github.wsproducer.State;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /** The last {@code size} values, oldest first. */
-public final class WindowState implements State {
+final class WindowState implements State {
   private final int size;
   private final ArrayNode events = JsonNodeFactory.instance.arrayNode();
 
-  public WindowState(int size) {
+  WindowState(int size) {
     if (size < 1) {
       throw new IllegalArgumentException("window size must be at least 1, was " + size);
     }

@@ -1,11 +1,10 @@
-package io.github.wsproducer.internal;
+package io.github.wsproducer;
 
-import io.github.wsproducer.State;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.NullNode;
 
 /** The snapshot is the latest value. */
-public final class LatestState implements State {
+final class LatestState implements State {
   private JsonNode latest = NullNode.getInstance();
 
   @Override

@@ -1,13 +1,20 @@
-package io.github.wsproducer.testing;
+package io.github.wsproducer.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wsproducer.spi.Transport;
+import io.github.wsproducer.Hub;
+import io.github.wsproducer.spi.Endpoint;
+import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.Inbound;
+import io.github.wsproducer.spi.Outbound;
+import io.github.wsproducer.spi.TransportOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,11 +24,42 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A transport that records what the hub sends, for polling with a timeout. It can be stalled, like
- * a client that stops reading: sends then stay pending until {@link #release()}.
+ * A client connection without a network: the hub writes to it as to a socket ({@link Outbound}),
+ * and it records what arrives, for polling with a timeout. It can be stalled, like a client that
+ * stops reading: sends then stay pending until {@link #release()}. For testing a hub, a source or a
+ * replication module without a transport.
+ *
+ * <pre>{@code
+ * RecordingOutbound screen = new RecordingOutbound();
+ * screen.openEnvelope(hub);
+ * screen.next("hello");
+ * screen.send("{\"type\":\"subscribe\",\"topic\":\"orders\"}");
+ * JsonNode snapshot = screen.next("snapshot");
+ * }</pre>
  */
-public final class RecordingTransport implements Transport {
+public final class RecordingOutbound implements Outbound {
   private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** The defaults, but without pings, which would interleave with what a test waits for. */
+  public static final TransportOptions NO_PINGS =
+      options(1 << 20, Duration.ofSeconds(30), Duration.ZERO);
+
+  /** The default options but for these; {@link Duration#ZERO} turns pings off. */
+  public static TransportOptions options(
+      long maxQueuedBytes, Duration writeTimeout, Duration pingInterval) {
+    TransportOptions d = TransportOptions.DEFAULTS;
+    return new TransportOptions(
+        Set.of(),
+        d.maxMessageSize(),
+        d.idleTimeout(),
+        pingInterval,
+        maxQueuedBytes,
+        writeTimeout,
+        d.deflate());
+  }
+
+  /** The hub's side of this connection, once opened. */
+  public volatile Inbound inbound;
 
   private record Pending(List<String> texts, SendCallback callback) {}
 
@@ -31,13 +69,44 @@ public final class RecordingTransport implements Transport {
   /** Calls of {@link #send}, each of which may carry several frames. */
   public final AtomicInteger writes = new AtomicInteger();
 
+  /** Calls of {@link #close}. */
+  public final AtomicInteger closes = new AtomicInteger();
+
   public volatile int closeCode = -1;
   public volatile String closeReason;
   public volatile boolean aborted;
   private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
   private volatile boolean stalled;
 
-  public RecordingTransport stall() {
+  /** Opens this as an envelope connection with {@link #NO_PINGS}; the hub sends {@code hello}. */
+  public Inbound openEnvelope(Hub hub) {
+    return openEnvelope(hub, NO_PINGS);
+  }
+
+  /** Opens this as an envelope connection; the hub sends {@code hello}. */
+  public Inbound openEnvelope(Hub hub, TransportOptions options) {
+    return open(
+        hub,
+        options,
+        new Handshake.Accept(io.github.wsproducer.protocol.Protocol.SUBPROTOCOL, null));
+  }
+
+  /** Opens this as a plain connection on a topic; the hub sends its data. */
+  public Inbound openPlain(Hub hub, String topic, TransportOptions options) {
+    return open(hub, options, new Handshake.Accept(null, topic));
+  }
+
+  private Inbound open(Hub hub, TransportOptions options, Handshake.Accept accept) {
+    inbound = Endpoint.of(hub, options).open(accept, this);
+    return inbound;
+  }
+
+  /** A text message from the client to the hub. */
+  public void send(String text) {
+    inbound.onText(text);
+  }
+
+  public RecordingOutbound stall() {
     stalled = true;
     return this;
   }
@@ -75,6 +144,7 @@ public final class RecordingTransport implements Transport {
 
   @Override
   public void close(int code, String reason) {
+    closes.incrementAndGet();
     closeCode = code;
     closeReason = reason;
   }

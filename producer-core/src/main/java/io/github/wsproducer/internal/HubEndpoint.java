@@ -1,0 +1,97 @@
+package io.github.wsproducer.internal;
+
+import io.github.wsproducer.Topic;
+import io.github.wsproducer.protocol.Protocol;
+import io.github.wsproducer.spi.Endpoint;
+import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.Inbound;
+import io.github.wsproducer.spi.Outbound;
+import io.github.wsproducer.spi.TransportOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
+
+/** The {@link Endpoint} of a hub with one transport's options. */
+final class HubEndpoint implements Endpoint {
+  private static final int FORBIDDEN = 403;
+  private static final int NOT_FOUND = 404;
+
+  private final HubImpl hub;
+  private final TransportOptions options;
+  private final List<String> topics;
+  private final Rejections rejections = new Rejections();
+
+  HubEndpoint(HubImpl hub, TransportOptions options) {
+    this.hub = hub;
+    this.options = options;
+    this.topics = hub.topics().stream().map(Topic::name).toList();
+  }
+
+  @Override
+  public TransportOptions options() {
+    return options;
+  }
+
+  @Override
+  public Handshake.Decision decide(Handshake h) {
+    String origin = h.origin();
+    if (origin != null && !originAllowed(origin, h)) {
+      return refuse(
+          h,
+          FORBIDDEN,
+          "origin not allowed",
+          "origin " + Rejections.quote(origin) + " is not allowed");
+    }
+    if (h.subprotocols().contains(Protocol.SUBPROTOCOL)) {
+      if (!h.path().equals(Protocol.ENVELOPE_PATH)) {
+        return refuse(
+            h,
+            NOT_FOUND,
+            "the " + Protocol.SUBPROTOCOL + " form is served at " + Protocol.ENVELOPE_PATH,
+            "the " + Protocol.SUBPROTOCOL + " form asked at path " + Rejections.quote(h.path()));
+      }
+      return new Handshake.Accept(Protocol.SUBPROTOCOL, null);
+    }
+    String topic = Protocol.plainTopic(h.path(), hub.defaultTopic(), topics);
+    if (topic == null) {
+      return refuse(
+          h,
+          NOT_FOUND,
+          "no such topic",
+          "no topic " + Rejections.quote(h.path().substring(1)) + "; the hub has " + topics);
+    }
+    return new Handshake.Accept(null, topic);
+  }
+
+  private Handshake.Refuse refuse(Handshake h, int status, String answer, String cause) {
+    rejections.refused(status, cause, h.remote());
+    return new Handshake.Refuse(status, answer);
+  }
+
+  /** An allowed origin, or the server's own: the scheme, host and port it was addressed as. */
+  private boolean originAllowed(String origin, Handshake h) {
+    if (options.allowedOrigins().contains(origin)) {
+      return true;
+    }
+    String own = (h.secure() ? "https" : "http") + "://" + h.serverName() + ":" + h.serverPort();
+    return normalize(own).equals(normalize(origin));
+  }
+
+  /** {@code scheme://host:port} in lower case with the default port made explicit. */
+  private static String normalize(String origin) {
+    try {
+      URI uri = new URI(origin);
+      String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+      int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+      return scheme + "://" + String.valueOf(uri.getHost()).toLowerCase(Locale.ROOT) + ":" + port;
+    } catch (URISyntaxException e) {
+      return origin;
+    }
+  }
+
+  @Override
+  public Inbound open(Handshake.Accept accepted, Outbound outbound) {
+    return hub.open(outbound, options, accepted.topic());
+  }
+}

@@ -1,0 +1,85 @@
+package io.github.wsproducer.protocol;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A message from a client in the envelope form, parsed: a subscription change, or the reason it
+ * cannot be used.
+ */
+public sealed interface ClientMessage {
+
+  /**
+   * {@code {"type":"subscribe","topic":T}}, optionally with {@code "since":{"epoch":E,"seq":S}},
+   * the last update the client saw.
+   *
+   * @param since {@code null} for a snapshot
+   */
+  record Subscribe(String topic, Position since) implements ClientMessage {}
+
+  /** {@code {"type":"unsubscribe","topic":T}}. */
+  record Unsubscribe(String topic) implements ClientMessage {}
+
+  /**
+   * A message that cannot be used, and the {@code error} frame that answers it.
+   *
+   * @param topic the topic it named, or {@code null}
+   */
+  record Invalid(ErrorCode code, String message, String topic) implements ClientMessage {}
+
+  /** A position in a topic's stream of updates. */
+  record Position(long epoch, long seq) {}
+
+  /**
+   * Parses a client message. Never throws: whatever is wrong with the text is an {@link Invalid}.
+   * Whether a named topic exists is for the caller to decide.
+   */
+  static ClientMessage parse(String text, JsonMapper json) {
+    JsonNode message;
+    try {
+      message = json.readTree(text);
+    } catch (JacksonException e) {
+      return new Invalid(
+          ErrorCode.MALFORMED, "message is not valid JSON: " + e.getOriginalMessage(), null);
+    }
+    if (message == null || !message.isObject()) {
+      return new Invalid(ErrorCode.INVALID, "a message must be a JSON object", null);
+    }
+    String type = message.path("type").asString("");
+    if (!type.equals("subscribe") && !type.equals("unsubscribe")) {
+      return new Invalid(
+          ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + abbreviate(type) + "\"", null);
+    }
+    JsonNode topicField = message.get("topic");
+    if (topicField == null || !topicField.isString()) {
+      return new Invalid(ErrorCode.INVALID, type + " needs a \"topic\" string", null);
+    }
+    String topic = topicField.stringValue();
+    if (!Protocol.isTopicName(topic)) {
+      return new Invalid(ErrorCode.INVALID, "topic name must match [A-Za-z0-9._-]{1,128}", null);
+    }
+    if (type.equals("unsubscribe")) {
+      return new Unsubscribe(topic);
+    }
+    JsonNode since = message.get("since");
+    if (since == null || since.isNull()) {
+      return new Subscribe(topic, null);
+    }
+    JsonNode epoch = since.get("epoch");
+    JsonNode seq = since.get("seq");
+    if (!isLong(epoch) || !isLong(seq)) {
+      return new Invalid(
+          ErrorCode.INVALID, "\"since\" must be {\"epoch\": integer, \"seq\": integer}", topic);
+    }
+    return new Subscribe(topic, new Position(epoch.longValue(), seq.longValue()));
+  }
+
+  private static boolean isLong(JsonNode n) {
+    return n != null && n.canConvertToExactIntegral() && n.canConvertToLong();
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+  }
+}

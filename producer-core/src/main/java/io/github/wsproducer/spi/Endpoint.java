@@ -1,0 +1,57 @@
+package io.github.wsproducer.spi;
+
+import io.github.wsproducer.Hub;
+import io.github.wsproducer.internal.HubImpl;
+import java.util.Objects;
+
+/**
+ * A hub as a transport sees it: every protocol decision (which handshakes to accept, what a client
+ * message means, which close code to send) is made here, so that a transport does I/O only and
+ * every transport behaves the same.
+ *
+ * <p>A transport makes one endpoint per configuration with {@link #of}, then for each upgrade
+ * request calls {@link #decide} and, once the upgrade is done, {@link #open}. Thread-safe; no
+ * method blocks.
+ *
+ * <pre>{@code
+ * Endpoint endpoint = Endpoint.of(hub, options);
+ * // on an upgrade request:
+ * Handshake.Decision decision = endpoint.decide(handshake);
+ * if (decision instanceof Handshake.Refuse refuse) {
+ *   respond(refuse.status(), refuse.message());
+ * } else if (decision instanceof Handshake.Accept accept) {
+ *   upgrade(accept.subprotocol(), socket -> endpoint.open(accept, socket));
+ * }
+ * }</pre>
+ */
+public interface Endpoint {
+
+  /**
+   * The endpoint of a hub built by {@link Hub#builder()}, with a transport's options.
+   *
+   * @throws IllegalArgumentException if the hub is another implementation
+   */
+  static Endpoint of(Hub hub, TransportOptions options) {
+    Objects.requireNonNull(options, "options");
+    return HubImpl.from(hub).endpoint(options);
+  }
+
+  /** The options this endpoint was made with. */
+  TransportOptions options();
+
+  /**
+   * Decides a handshake: origin, path and form. A refusal is logged here (once per cause, then at
+   * most once a minute).
+   */
+  Handshake.Decision decide(Handshake handshake);
+
+  /**
+   * Registers an upgraded connection: an envelope connection is sent {@code hello}, a plain one is
+   * subscribed to its topic. The hub writes to {@code outbound}; the transport reports the client's
+   * messages to the returned {@link Inbound}.
+   *
+   * <p>If the hub is closed meanwhile, the connection is closed with 1012 and the returned inbound
+   * ignores what follows.
+   */
+  Inbound open(Handshake.Accept accepted, Outbound outbound);
+}

@@ -1,0 +1,52 @@
+package io.github.wsproducer.spi;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A WebSocket upgrade request as a transport received it, for {@link Endpoint#decide}.
+ *
+ * @param path the request's path within the transport's context, without the query
+ * @param subprotocols the subprotocols the client offered, in its order
+ * @param origin the {@code Origin} header, or {@code null} (a non-browser client)
+ * @param secure whether the request came over TLS
+ * @param serverName the host the request was addressed to (the {@code Host} header's name)
+ * @param serverPort the port it was addressed to
+ * @param remote the client's address, for logs
+ */
+public record Handshake(
+    String path,
+    List<String> subprotocols,
+    String origin,
+    boolean secure,
+    String serverName,
+    int serverPort,
+    String remote) {
+
+  /** Copies the list. */
+  public Handshake {
+    Objects.requireNonNull(path, "path");
+    subprotocols = List.copyOf(subprotocols);
+    Objects.requireNonNull(serverName, "serverName");
+    Objects.requireNonNull(remote, "remote");
+  }
+
+  /** What the transport does with a handshake. */
+  public sealed interface Decision {}
+
+  /**
+   * Upgrade the connection, then {@link Endpoint#open} it.
+   *
+   * @param subprotocol the subprotocol to accept, or {@code null} for the plain form
+   * @param topic the plain form's topic, or {@code null} for the envelope form
+   */
+  public record Accept(String subprotocol, String topic) implements Decision {}
+
+  /**
+   * Answer with an HTTP error instead of upgrading; the endpoint has logged why.
+   *
+   * @param status the HTTP status
+   * @param message a short text for the response body
+   */
+  public record Refuse(int status, String message) implements Decision {}
+}

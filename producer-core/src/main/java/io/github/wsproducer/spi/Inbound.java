@@ -1,0 +1,24 @@
+package io.github.wsproducer.spi;
+
+/**
+ * The hub's side of one client connection: a transport reports here what the client did.
+ * Implemented by the hub, returned by {@link Endpoint#open}.
+ *
+ * <p>Threads: a transport calls these from its I/O threads, one message at a time per connection.
+ * They never block and never throw; the hub answers on the connection's {@link Outbound}, possibly
+ * before returning.
+ */
+public interface Inbound {
+
+  /**
+   * A text message. In the envelope form it is a protocol message; a bad one is answered with an
+   * {@code error} frame, and too many close the connection. The plain form ignores messages.
+   */
+  void onText(String text);
+
+  /** A binary message, which the protocol does not have: the connection is closed with 1003. */
+  void onBinary();
+
+  /** The connection is gone, whatever the reason. Idempotent. */
+  void onClosed();
+}

@@ -1,0 +1,191 @@
+package io.github.wsproducer.spi;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The options every transport offers, with the same defaults and the same validation. A transport's
+ * builder extends {@link Builder}, so that its users set them with the same methods everywhere.
+ *
+ * @param allowedOrigins browser origins accepted besides the server's own, matched exactly
+ * @param maxMessageSize the largest client message in bytes; larger ones close with 1009
+ * @param idleTimeout a connection with no traffic either way for this long is closed
+ * @param pingInterval how often an idle connection is pinged; {@link Duration#ZERO} for never
+ * @param maxQueuedBytes byte cap of the frames queued per connection, the one being written
+ *     included; over it the connection skips ahead to a fresh snapshot
+ * @param writeTimeout a connection whose write does not finish within this is closed with 4001
+ * @param deflate whether permessage-deflate is negotiated when a client offers it
+ */
+public record TransportOptions(
+    Set<String> allowedOrigins,
+    long maxMessageSize,
+    Duration idleTimeout,
+    Duration pingInterval,
+    long maxQueuedBytes,
+    Duration writeTimeout,
+    boolean deflate) {
+
+  /** Same origin only, 64 KiB, 60 s, 15 s, 1 MiB, 30 s, no deflate. */
+  public static final TransportOptions DEFAULTS =
+      new TransportOptions(
+          Set.of(),
+          64 * 1024,
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(15),
+          1 << 20,
+          Duration.ofSeconds(30),
+          false);
+
+  /** Validates every component, naming it and its value. */
+  public TransportOptions {
+    allowedOrigins = Set.copyOf(allowedOrigins);
+    allowedOrigins.forEach(TransportOptions::requireOrigin);
+    atLeast1024("maxMessageSize", maxMessageSize);
+    positive("idleTimeout", idleTimeout);
+    Objects.requireNonNull(pingInterval, "pingInterval");
+    if (pingInterval.isNegative()) {
+      throw new IllegalArgumentException("pingInterval must not be negative, was " + pingInterval);
+    }
+    if (pingInterval.compareTo(idleTimeout) >= 0) {
+      throw new IllegalArgumentException(
+          "pingInterval ("
+              + pingInterval
+              + ") must be shorter than idleTimeout ("
+              + idleTimeout
+              + ")");
+    }
+    atLeast1024("maxQueuedBytes", maxQueuedBytes);
+    positive("writeTimeout", writeTimeout);
+  }
+
+  private static void requireOrigin(String origin) {
+    Objects.requireNonNull(origin, "origin");
+    if (!origin.equals("null") && !origin.matches("https?://[^/?#\\s]+")) {
+      throw new IllegalArgumentException(
+          "origin must be scheme://host[:port] or \"null\", was \"" + origin + "\"");
+    }
+  }
+
+  private static void atLeast1024(String name, long value) {
+    if (value < 1024) {
+      throw new IllegalArgumentException(name + " must be at least 1024, was " + value);
+    }
+  }
+
+  private static void positive(String name, Duration value) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
+  }
+
+  /**
+   * The options part of a transport's builder. Setters validate what they can alone; {@link
+   * #buildOptions()} validates the combination.
+   *
+   * @param <B> the transport's builder
+   */
+  public abstract static class Builder<B extends Builder<B>> {
+    private final Set<String> allowedOrigins = new LinkedHashSet<>();
+    private long maxMessageSize = DEFAULTS.maxMessageSize;
+    private Duration idleTimeout = DEFAULTS.idleTimeout;
+    private Duration pingInterval = DEFAULTS.pingInterval;
+    private long maxQueuedBytes = DEFAULTS.maxQueuedBytes;
+    private Duration writeTimeout = DEFAULTS.writeTimeout;
+    private boolean deflate = DEFAULTS.deflate;
+
+    /** For subclasses. */
+    protected Builder() {}
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+      return (B) this;
+    }
+
+    /**
+     * Also accepts browsers from this origin, matched exactly ({@code scheme://host[:port]}).
+     * {@code "null"} admits pages opened from disk and sandboxed frames. The server's own origin is
+     * always accepted.
+     */
+    public B allowOrigin(String origin) {
+      requireOrigin(origin);
+      allowedOrigins.add(origin);
+      return self();
+    }
+
+    /** The largest client message in bytes; larger ones close the connection with 1009. 64 KiB. */
+    public B maxMessageSize(long bytes) {
+      atLeast1024("maxMessageSize", bytes);
+      this.maxMessageSize = bytes;
+      return self();
+    }
+
+    /** A connection with no traffic either way for this long is closed. 60 s. */
+    public B idleTimeout(Duration idleTimeout) {
+      positive("idleTimeout", idleTimeout);
+      this.idleTimeout = idleTimeout;
+      return self();
+    }
+
+    /** How often an idle connection is pinged; shorter than the idle timeout. 15 s. */
+    public B pingInterval(Duration pingInterval) {
+      positive("pingInterval", pingInterval);
+      this.pingInterval = pingInterval;
+      return self();
+    }
+
+    /**
+     * Byte cap of the frames queued per connection; over it the connection skips ahead to a fresh
+     * snapshot instead of queuing more. 1 MiB.
+     */
+    public B maxQueuedBytes(long bytes) {
+      atLeast1024("maxQueuedBytes", bytes);
+      this.maxQueuedBytes = bytes;
+      return self();
+    }
+
+    /** A connection whose write does not finish within this is closed with 4001. 30 s. */
+    public B writeTimeout(Duration writeTimeout) {
+      positive("writeTimeout", writeTimeout);
+      this.writeTimeout = writeTimeout;
+      return self();
+    }
+
+    /** Negotiates permessage-deflate when a client offers it. Off. */
+    public B deflate(boolean deflate) {
+      this.deflate = deflate;
+      return self();
+    }
+
+    /** Sets every option at once, as in {@code options} (origins are added to those set). */
+    public B options(TransportOptions options) {
+      allowedOrigins.addAll(options.allowedOrigins);
+      this.maxMessageSize = options.maxMessageSize;
+      this.idleTimeout = options.idleTimeout;
+      this.pingInterval = options.pingInterval;
+      this.maxQueuedBytes = options.maxQueuedBytes;
+      this.writeTimeout = options.writeTimeout;
+      this.deflate = options.deflate;
+      return self();
+    }
+
+    /**
+     * The options set so far.
+     *
+     * @throws IllegalArgumentException if they do not fit together (a ping interval not shorter
+     *     than the idle timeout)
+     */
+    protected TransportOptions buildOptions() {
+      return new TransportOptions(
+          allowedOrigins,
+          maxMessageSize,
+          idleTimeout,
+          pingInterval,
+          maxQueuedBytes,
+          writeTimeout,
+          deflate);
+    }
+  }
+}

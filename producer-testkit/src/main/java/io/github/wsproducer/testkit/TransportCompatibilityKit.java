@@ -1,0 +1,419 @@
+package io.github.wsproducer.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.github.wsproducer.Hub;
+import io.github.wsproducer.State;
+import io.github.wsproducer.Topic;
+import io.github.wsproducer.protocol.CloseCode;
+import io.github.wsproducer.protocol.Protocol;
+import io.github.wsproducer.spi.TransportOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The protocol scenarios every transport must pass, against a real server of the transport on a
+ * free loopback port and real WebSocket clients. A transport's test extends this class and says how
+ * to serve a hub; JUnit runs every scenario.
+ *
+ * <pre>{@code
+ * class JettyTransportKitIT extends TransportCompatibilityKit {
+ *   protected Served serve(Hub hub, TransportOptions options) throws Exception {
+ *     Server server = new Server(new InetSocketAddress("127.0.0.1", 0));
+ *     HubWebSocket.builder(hub).options(options).build().mount(server);
+ *     server.start();
+ *     return Served.of(server.getURI(), server::stop);
+ *   }
+ * }
+ * }</pre>
+ */
+public abstract class TransportCompatibilityKit {
+
+  /** A running server of the transport under test. */
+  protected interface Served {
+    /** The server's root, {@code ws://host:port/}. */
+    URI root();
+
+    /** Stops the server as on shutdown, gracefully. */
+    void stop() throws Exception;
+
+    /** A served transport at {@code root} ({@code http} or {@code ws}) stopped by {@code stop}. */
+    static Served of(URI root, Stopper stop) {
+      URI ws = URI.create("ws://" + root.getHost() + ":" + root.getPort() + "/");
+      return new Served() {
+        @Override
+        public URI root() {
+          return ws;
+        }
+
+        @Override
+        public void stop() throws Exception {
+          stop.stop();
+        }
+      };
+    }
+  }
+
+  /** How to stop a server. */
+  @FunctionalInterface
+  protected interface Stopper {
+    void stop() throws Exception;
+  }
+
+  /**
+   * Starts the transport under test on a free loopback port, serving {@code hub} with exactly these
+   * options.
+   */
+  protected abstract Served serve(Hub hub, TransportOptions options) throws Exception;
+
+  private final List<Hub> hubs = new ArrayList<>();
+  private final List<Served> servers = new ArrayList<>();
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    for (Served s : servers) {
+      s.stop();
+    }
+    hubs.forEach(Hub::close);
+  }
+
+  /** The kit's options: the defaults but with pings off, so that they do not interleave. */
+  private static final TransportOptions QUIET = RecordingOutbound.NO_PINGS;
+
+  private Hub hub;
+  private URI root;
+
+  private void start(TransportOptions options, Topic... topics) throws Exception {
+    Hub.Builder builder = Hub.builder();
+    for (Topic t : topics) {
+      builder.topic(t);
+    }
+    hub = builder.build();
+    hubs.add(hub);
+    Served served = serve(hub, options);
+    servers.add(served);
+    root = served.root();
+  }
+
+  private URI at(String path) {
+    return root.resolve(path);
+  }
+
+  private WsTestClient envelope() throws Exception {
+    return WsTestClient.envelope(root);
+  }
+
+  private static String subscribe(String topic) {
+    return "{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}";
+  }
+
+  private static TransportOptions with(
+      TransportOptions base,
+      long maxMessageSize,
+      Duration idle,
+      Duration ping,
+      long cap,
+      Duration writeTimeout) {
+    return new TransportOptions(
+        base.allowedOrigins(), maxMessageSize, idle, ping, cap, writeTimeout, base.deflate());
+  }
+
+  @Test
+  void plainFormSendsTheCurrentValueFirstThenEachUpdate() throws Exception {
+    start(QUIET, Topic.of("random", State.latest()), Topic.of("other", State.latest()));
+    hub.publish("random", Map.of("variable", 3));
+    await().until(() -> hub.stats().updates() == 1);
+    WsTestClient page = WsTestClient.connect(root, null, null);
+    assertThat(page.nextText()).isEqualTo("{\"variable\":3}");
+    hub.publish("random", Map.of("variable", 7));
+    assertThat(page.nextText()).isEqualTo("{\"variable\":7}");
+
+    WsTestClient byPath = WsTestClient.connect(at("/other"), null, null);
+    hub.publish("other", Map.of("which", "other"));
+    assertThat(byPath.nextText()).isEqualTo("{\"which\":\"other\"}");
+  }
+
+  @Test
+  void envelopeFormSaysHelloThenSendsASnapshotThenUpdates() throws Exception {
+    start(QUIET, Topic.of("t", State.keyed()).withStaleAfter(Duration.ofMinutes(1)));
+    WsTestClient c = WsTestClient.connect(root, Protocol.SUBPROTOCOL, null);
+    JsonNode hello = c.next("hello");
+    assertThat(hello.path("server").asString()).startsWith("wsproducer/");
+    assertThat(hello.path("topics").get(0).path("name").asString()).isEqualTo("t");
+    assertThat(hello.path("topics").get(0).path("state").asString()).isEqualTo("keyed");
+    assertThat(hello.path("topics").get(0).path("staleAfterMs").asLong()).isEqualTo(60_000);
+    c.send(subscribe("t"));
+    JsonNode snapshot = c.next("snapshot");
+    assertThat(snapshot.path("seq").asLong()).isZero();
+    assertThat(snapshot.path("data").toString()).isEqualTo("{}");
+    hub.publish("t", Map.of("orders", 3));
+    JsonNode update = c.next("update");
+    assertThat(update.path("seq").asLong()).isEqualTo(1);
+    assertThat(update.path("epoch").asLong()).isEqualTo(snapshot.path("epoch").asLong());
+    assertThat(update.path("data").toString()).isEqualTo("{\"orders\":3}");
+  }
+
+  @Test
+  void aLateJoinerGetsTheCurrentStateThenOnlyNewUpdates() throws Exception {
+    start(QUIET, Topic.of("t", State.keyed()));
+    hub.publish("t", Map.of("orders", 3, "payments", 4));
+    hub.publish("t", Map.of("orders", 5));
+    await().until(() -> hub.stats().updates() == 2);
+    WsTestClient late = envelope();
+    late.send(subscribe("t"));
+    JsonNode snapshot = late.next("snapshot");
+    assertThat(snapshot.path("seq").asLong()).isEqualTo(2);
+    assertThat(snapshot.path("data"))
+        .isEqualTo(WsTestClient.JSON.readTree("{\"orders\":5,\"payments\":4}"));
+    hub.publish("t", Map.of("payments", 6));
+    JsonNode update = late.next("update");
+    assertThat(update.path("seq").asLong()).isEqualTo(3);
+    assertThat(update.path("data").toString()).isEqualTo("{\"payments\":6}");
+  }
+
+  @Test
+  void aResumeInsideTheHistoryReplaysExactlyTheMissedUpdatesAndOutsideItResets() throws Exception {
+    start(QUIET, Topic.of("t", State.latest()).withHistory(4));
+    WsTestClient first = envelope();
+    first.send(subscribe("t"));
+    long epoch = first.next("snapshot").path("epoch").asLong();
+    for (int n = 1; n <= 3; n++) {
+      hub.publish("t", Map.of("n", n));
+    }
+    for (int n = 1; n <= 3; n++) {
+      assertThat(first.next("update").path("seq").asLong()).isEqualTo(n);
+    }
+    first.close();
+
+    WsTestClient resumed = envelope();
+    resumed.send(
+        "{\"type\":\"subscribe\",\"topic\":\"t\",\"since\":{\"epoch\":" + epoch + ",\"seq\":1}}");
+    assertThat(resumed.next("update").path("seq").asLong()).isEqualTo(2);
+    assertThat(resumed.next("update").path("seq").asLong()).isEqualTo(3);
+    hub.publish("t", Map.of("n", 4));
+    assertThat(resumed.next("update").path("seq").asLong()).as("nothing in between").isEqualTo(4);
+
+    for (int n = 5; n <= 12; n++) {
+      hub.publish("t", Map.of("n", n));
+    }
+    await().until(() -> hub.stats().updates() == 12);
+    WsTestClient tooLate = envelope();
+    tooLate.send(
+        "{\"type\":\"subscribe\",\"topic\":\"t\",\"since\":{\"epoch\":" + epoch + ",\"seq\":1}}");
+    JsonNode reset = tooLate.next("snapshot");
+    assertThat(reset.path("reset").asBoolean()).isTrue();
+    assertThat(reset.path("seq").asLong()).isEqualTo(12);
+  }
+
+  @Test
+  void aThousandClientsEachReceiveEveryUpdateWithNoGapAndNoDuplicate() throws Exception {
+    start(QUIET, Topic.of("fast", State.latest()));
+    int clients = 1000;
+    int updates = 200;
+    List<CompletableFuture<WsTestClient>> connecting = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      connecting.add(WsTestClient.connectAsync(root, Protocol.SUBPROTOCOL, null));
+    }
+    List<WsTestClient> all = new ArrayList<>();
+    for (CompletableFuture<WsTestClient> c : connecting) {
+      all.add(c.get(60, TimeUnit.SECONDS));
+    }
+    for (WsTestClient c : all) {
+      c.next("hello");
+      c.send(subscribe("fast"));
+    }
+    Thread publisher =
+        new Thread(
+            () -> {
+              for (int i = 1; i <= updates; i++) {
+                hub.publish("fast", Map.of("n", i));
+              }
+            });
+    publisher.start();
+    for (WsTestClient c : all) {
+      long seq = c.next("snapshot").path("seq").asLong();
+      while (seq < updates) {
+        JsonNode update = c.next("update");
+        assertThat(update.path("seq").asLong()).isEqualTo(++seq);
+        assertThat(update.path("data").path("n").asLong()).isEqualTo(seq);
+      }
+    }
+    publisher.join();
+    assertThat(hub.stats().dropped()).isZero();
+    assertThat(hub.stats().connections()).isEqualTo(clients);
+  }
+
+  @Test
+  void aClientThatStopsReadingStaysUnderItsCapAndDelaysNoOne() throws Exception {
+    long cap = 64 * 1024;
+    start(
+        with(QUIET, 64 * 1024, Duration.ofSeconds(60), Duration.ZERO, cap, Duration.ofSeconds(3)),
+        Topic.of("big", State.latest()));
+    hub.publish("big", Map.of("n", 0));
+    await().until(() -> hub.stats().updates() == 1);
+    WsTestClient stalled = WsTestClient.connect(at("/big"), null, null);
+    assertThat(stalled.nextText()).contains("\"n\":0");
+    stalled.stall();
+    WsTestClient healthy = envelope();
+    healthy.send(subscribe("big"));
+    long seq = healthy.next("snapshot").path("seq").asLong();
+
+    String padding = "x".repeat(8 * 1024);
+    int published = 0;
+    // Publish until the stalled client's socket buffers are full and the hub drops frames for
+    // it; the healthy client must get every single update meanwhile.
+    while (hub.stats().dropped() == 0 && published < 20_000) {
+      for (int i = 0; i < 100; i++) {
+        hub.publish("big", Map.of("n", ++published, "pad", padding));
+      }
+      while (seq < published + 1) {
+        assertThat(healthy.next("update").path("seq").asLong()).isEqualTo(++seq);
+      }
+    }
+    assertThat(hub.stats().dropped()).as("frames dropped for the stalled client").isPositive();
+    assertThat(hub.stats().peakQueuedBytes()).isLessThanOrEqualTo(cap);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> hub.stats().slowConsumerCloses() == 1 && hub.stats().connections() == 1);
+    hub.publish("big", Map.of("n", ++published));
+    assertThat(healthy.next("update").path("seq").asLong()).isEqualTo(++seq);
+  }
+
+  @Test
+  void aForeignOriginGets403AndTheOwnAndAllowedOnesConnect() throws Exception {
+    start(
+        new TransportOptions(
+            Set.of("https://wall.example.com"),
+            QUIET.maxMessageSize(),
+            QUIET.idleTimeout(),
+            QUIET.pingInterval(),
+            QUIET.maxQueuedBytes(),
+            QUIET.writeTimeout(),
+            false),
+        Topic.of("t", State.latest()));
+    for (String foreign : new String[] {"http://evil.example", "null"}) {
+      assertThatThrownBy(() -> WsTestClient.connect(root, null, foreign))
+          .as(foreign)
+          .isInstanceOfSatisfying(
+              WsTestClient.Refused.class, e -> assertThat(e.status()).isEqualTo(403));
+    }
+    WsTestClient.connect(root, null, "https://wall.example.com");
+    WsTestClient.connect(root, null, "http://" + root.getHost() + ":" + root.getPort());
+    WsTestClient.connect(root, null, null);
+    await().until(() -> hub.stats().connections() == 3);
+  }
+
+  @Test
+  void anUnknownPlainTopicGets404AndTheEnvelopeFormOnlyServesTheRoot() throws Exception {
+    start(QUIET, Topic.of("t", State.latest()));
+    assertThatThrownBy(() -> WsTestClient.connect(at("/nope"), null, null))
+        .isInstanceOfSatisfying(
+            WsTestClient.Refused.class, e -> assertThat(e.status()).isEqualTo(404));
+    assertThatThrownBy(() -> WsTestClient.connect(at("/t"), Protocol.SUBPROTOCOL, null))
+        .isInstanceOfSatisfying(
+            WsTestClient.Refused.class, e -> assertThat(e.status()).isEqualTo(404));
+  }
+
+  @Test
+  void anOversizedMessageClosesThatClientWith1009AndOthersKeepReceiving() throws Exception {
+    start(
+        with(
+            QUIET,
+            1024,
+            QUIET.idleTimeout(),
+            Duration.ZERO,
+            QUIET.maxQueuedBytes(),
+            QUIET.writeTimeout()),
+        Topic.of("t", State.latest()));
+    WsTestClient offender = envelope();
+    WsTestClient bystander = envelope();
+    bystander.send(subscribe("t"));
+    bystander.next("snapshot");
+    offender.send(subscribe("x".repeat(2000)));
+    assertThat(offender.awaitClose().code()).isEqualTo(CloseCode.MESSAGE_TOO_BIG.code());
+    hub.publish("t", Map.of("n", 1));
+    assertThat(bystander.next("update").path("seq").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void aBinaryMessageClosesWith1003() throws Exception {
+    start(QUIET, Topic.of("t", State.latest()));
+    WsTestClient c = envelope();
+    c.sendBinary(new byte[] {1, 2, 3});
+    assertThat(c.awaitClose().code()).isEqualTo(CloseCode.UNSUPPORTED_DATA.code());
+  }
+
+  @Test
+  void malformedJsonGetsAnErrorFrameAndTheConnectionStaysUp() throws Exception {
+    start(QUIET, Topic.of("t", State.latest()));
+    WsTestClient c = envelope();
+    c.send("{\"type\":\"subscribe\",");
+    JsonNode error = c.next("error");
+    assertThat(error.path("code").asString()).isEqualTo("malformed");
+    assertThat(error.path("message").asString()).startsWith("message is not valid JSON");
+    c.send(subscribe("nope"));
+    JsonNode unknown = c.next("error");
+    assertThat(unknown.path("code").asString()).isEqualTo("unknown-topic");
+    assertThat(unknown.path("topic").asString()).isEqualTo("nope");
+    c.send(subscribe("t"));
+    assertThat(c.next("snapshot").path("seq").asLong()).isZero();
+  }
+
+  @Test
+  void repeatedInvalidMessagesCloseWith1008() throws Exception {
+    start(QUIET, Topic.of("t", State.latest()));
+    WsTestClient c = envelope();
+    for (int i = 0; i < 10; i++) {
+      c.send("nope");
+    }
+    for (int i = 0; i < 10; i++) {
+      assertThat(c.next("error").path("code").asString()).isEqualTo("malformed");
+    }
+    assertThat(c.awaitClose().code()).isEqualTo(CloseCode.POLICY_VIOLATION.code());
+  }
+
+  @Test
+  void stoppingTheServerClosesClientsWith1012AndAJitteredReconnectHint() throws Exception {
+    start(QUIET, Topic.of("t", State.latest()));
+    hub.publish("t", Map.of("n", 1));
+    await().until(() -> hub.stats().updates() == 1);
+    WsTestClient envelope = envelope();
+    WsTestClient plain = WsTestClient.connect(root, null, null);
+    plain.nextText();
+    servers.remove(servers.size() - 1).stop();
+    for (WsTestClient c : List.of(envelope, plain)) {
+      WsTestClient.Close close = c.awaitClose();
+      assertThat(close.code()).isEqualTo(CloseCode.SERVICE_RESTART.code());
+      assertThat(close.reason()).matches("restart, reconnect in \\d+ ms");
+    }
+  }
+
+  @Test
+  void anIdleConnectionIsPingedAndStaysOpen() throws Exception {
+    start(
+        with(
+            QUIET,
+            QUIET.maxMessageSize(),
+            Duration.ofSeconds(1),
+            Duration.ofMillis(300),
+            QUIET.maxQueuedBytes(),
+            QUIET.writeTimeout()),
+        Topic.of("t", State.latest()));
+    WsTestClient c = envelope();
+    for (int i = 0; i < 5; i++) {
+      c.next("ping");
+    }
+    assertThat(c.isClosed()).as("pings keep it past the 1 s idle timeout").isFalse();
+  }
+}
