@@ -10,10 +10,12 @@ import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.spi.Inbound;
+import io.github.wsproducer.testkit.ManualClock;
 import io.github.wsproducer.testkit.RecordingOutbound;
 import io.github.wsproducer.testkit.Services;
 import io.github.wsproducer.testkit.TcpProxy;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +57,9 @@ class RedisFanoutIT {
   /** A source the test drives: whichever node leads publishes through {@link #sink}. */
   final AtomicReference<UpdateSink> sink = new AtomicReference<>();
 
+  /** The clock of the nodes made next. */
+  Clock clock = Clock.systemUTC();
+
   /** The state of topic {@code t} on every node. */
   Supplier<State> state = State::latest;
 
@@ -86,6 +91,7 @@ class RedisFanoutIT {
             .prefix(prefix)
             .node(name)
             .leaseTtl(Duration.ofMillis(1500))
+            .clock(clock)
             .source(
                 "t",
                 () ->
@@ -252,6 +258,22 @@ class RedisFanoutIT {
     publish(6, 20);
     List<Long> seqs = readUntil(onB, seq, 20);
     assertThat(seqs).hasSize(15);
+  }
+
+  @Test
+  void aProducerCutOffFromRedisKeepsItsSourceUntilItsLeaseRunsOutByItsClock() throws Exception {
+    ManualClock manual = new ManualClock();
+    clock = manual;
+    TcpProxy link = proxy();
+    Node a = node("a", link.hostPort());
+    await().until(() -> a.fanout().isProducing("t"));
+    link.cut(); // renewals fail from now on
+    await()
+        .during(Duration.ofSeconds(2)) // longer than the 1,500 ms lease in real time
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> a.fanout().isProducing("t"));
+    manual.advance(Duration.ofMillis(1500));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !a.fanout().isProducing("t"));
   }
 
   @Test
