@@ -154,14 +154,15 @@ public interface Hub extends UpdateSink, AutoCloseable {
         throw new IllegalStateException(
             "default topic \"" + fallback + "\" is not one of " + topics.keySet());
       }
-      return HubImpl.start(
-          List.copyOf(topics.values()),
-          List.copyOf(sources),
-          fallback,
-          executor,
-          scheduler,
-          clock,
-          json);
+      return new HubImpl(
+              List.copyOf(topics.values()),
+              List.copyOf(sources),
+              fallback,
+              executor,
+              scheduler,
+              clock,
+              json)
+          .start();
     }
   }
 }

@@ -1,7 +1,9 @@
 package io.github.wsproducer.internal;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Exponential backoff with full jitter, for every retry loop of the library: after the n-th failure
@@ -31,6 +33,19 @@ public final class Backoff {
       bound = capNanos;
     }
     return Duration.ofNanos(ThreadLocalRandom.current().nextLong(bound + 1));
+  }
+
+  /**
+   * For a retry loop on a thread of its own: counts a failure and sleeps its wait, or less if
+   * {@code closed} opens meanwhile. An interrupt opens {@code closed}, which ends the loop.
+   */
+  public void pause(CountDownLatch closed) {
+    try {
+      closed.await(next().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed.countDown();
+    }
   }
 
   /** The failures in a row so far. */

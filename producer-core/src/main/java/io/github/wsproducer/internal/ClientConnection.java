@@ -116,7 +116,7 @@ final class ClientConnection implements Outbound.SendCallback {
         }
         String topic = frame.topic();
         if (topic != null && !behind.isEmpty() && behind.contains(topic)) {
-          hub.countDropped(1);
+          hub.counters().dropped.add(1);
           return false;
         }
         if (queuedBytes == 0 || queuedBytes + frame.bytes() <= maxQueuedBytes) {
@@ -126,7 +126,7 @@ final class ClientConnection implements Outbound.SendCallback {
           return !writing;
         }
         if (writing || flushed) { // the client really does not keep up
-          hub.countDropped(topic == null ? 1 : 1 + fallBehind(topic));
+          hub.counters().dropped.add(topic == null ? 1 : 1 + fallBehind(topic));
           return false;
         }
       }
@@ -265,7 +265,7 @@ final class ClientConnection implements Outbound.SendCallback {
           "{}: no write finished in {} ms, closing as a slow consumer",
           transport.describe(),
           writeTimeoutMillis);
-      hub.countSlowConsumerClose();
+      hub.counters().slowConsumerCloses.increment();
       closeWith(CloseCode.SLOW_CONSUMER);
       hub.abortLater(transport);
     } else if (ping) {

@@ -23,14 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAccumulator;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -43,9 +40,6 @@ public final class HubImpl implements Hub {
   /** How often connections are checked for write timeouts and pings, and topics for staleness. */
   private static final long TICK_MILLIS = 250;
 
-  /** How long {@link #close()} waits for the sources to close. */
-  private static final long SOURCE_CLOSE_MILLIS = 10_000;
-
   /** How long a slow consumer gets to take its close frame before the socket is dropped. */
   private static final long ABORT_GRACE_MILLIS = 1000;
 
@@ -54,7 +48,7 @@ public final class HubImpl implements Hub {
 
   private final List<Topic> topics;
   private final Map<String, TopicEngine> engines = new LinkedHashMap<>();
-  private final List<UpdateSource> sources;
+  private final Sources sources;
   private final String defaultTopic;
   private final Executor executor;
   private final ScheduledExecutorService scheduler;
@@ -67,15 +61,10 @@ public final class HubImpl implements Hub {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ScheduledFuture<?> ticker;
 
-  private final LongAdder published = new LongAdder();
-  private final LongAdder updates = new LongAdder();
-  private final LongAdder dropped = new LongAdder();
-  private final LongAdder resyncs = new LongAdder();
-  private final LongAdder slowConsumerCloses = new LongAdder();
-  private final LongAdder errors = new LongAdder();
-  private final LongAccumulator peakOfClosed = new LongAccumulator(Math::max, 0);
+  private final Counters counters = new Counters();
 
-  private HubImpl(
+  /** A hub with its sources not yet started; {@link Hub.Builder#build()} starts it. */
+  public HubImpl(
       List<Topic> topics,
       List<UpdateSource> sources,
       String defaultTopic,
@@ -85,7 +74,7 @@ public final class HubImpl implements Hub {
       JsonMapper json) {
     this.codec = new Codec(json);
     this.topics = topics;
-    this.sources = sources;
+    this.sources = new Sources(this, sources);
     this.defaultTopic = defaultTopic;
     this.clock = clock;
     this.ownedExecutor =
@@ -110,25 +99,10 @@ public final class HubImpl implements Hub {
             this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  /** Builds a hub and starts its sources; called by {@link Hub.Builder#build()}. */
-  public static Hub start(
-      List<Topic> topics,
-      List<UpdateSource> sources,
-      String defaultTopic,
-      Executor executor,
-      ScheduledExecutorService scheduler,
-      Clock clock,
-      JsonMapper json) {
-    HubImpl hub = new HubImpl(topics, sources, defaultTopic, executor, scheduler, clock, json);
-    for (UpdateSource source : sources) {
-      try {
-        source.start(new SourceSink(hub, source));
-      } catch (RuntimeException e) {
-        hub.countError();
-        log.error("source {} failed to start; the hub serves without it", source, e);
-      }
-    }
-    return hub;
+  /** Starts the sources; returns this hub. */
+  public Hub start() {
+    sources.start();
+    return this;
   }
 
   @Override
@@ -148,7 +122,7 @@ public final class HubImpl implements Hub {
       log.debug("topic {}: publish after close ignored", topic);
       return;
     }
-    published.increment();
+    counters.published.increment();
     engine.publish(tree, whole);
   }
 
@@ -178,7 +152,7 @@ public final class HubImpl implements Hub {
   private TopicEngine requireEngine(String topic) {
     TopicEngine engine = engines.get(Objects.requireNonNull(topic, "topic"));
     if (engine == null) {
-      countError();
+      counters.errors.increment();
       throw new IllegalArgumentException(
           "unknown topic \"" + topic + "\"; the hub has " + topicNames());
     }
@@ -211,23 +185,23 @@ public final class HubImpl implements Hub {
 
   /** See {@link Replica#of}. */
   public Replica replica() {
-    return new Replica() {
-      @Override
-      public String encode(String topic, Object value) {
-        requireEngine(topic);
-        return codec.toJson(topic, value);
-      }
+    return new HubReplica(this);
+  }
 
-      @Override
-      public void apply(String topic, long epoch, long seq, String json, boolean whole) {
-        TopicEngine engine = requireEngine(topic);
-        JsonNode tree = codec.parse(json);
-        if (!closed.get()) {
-          published.increment();
-          engine.applyAt(epoch, seq, tree, whole);
-        }
-      }
-    };
+  /** Applies a value at a replicated log's position; see {@link Replica#apply}. */
+  void applyAt(String topic, long epoch, long seq, String json, boolean whole) {
+    TopicEngine engine = requireEngine(topic);
+    JsonNode tree = codec.parse(json);
+    if (!closed.get()) {
+      counters.published.increment();
+      engine.applyAt(epoch, seq, tree, whole);
+    }
+  }
+
+  /** Serializes a value for a replicated log; see {@link Replica#encode}. */
+  String encode(String topic, Object value) {
+    requireEngine(topic);
+    return codec.toJson(topic, value);
   }
 
   /**
@@ -252,20 +226,7 @@ public final class HubImpl implements Hub {
 
   @Override
   public HubStats stats() {
-    long peak = peakOfClosed.get();
-    for (ClientConnection c : connections) {
-      peak = Math.max(peak, c.peakQueuedBytes());
-    }
-    return new HubStats(
-        published.sum(),
-        updates.sum(),
-        codec.encodings(),
-        connections.size(),
-        dropped.sum(),
-        resyncs.sum(),
-        slowConsumerCloses.sum(),
-        peak,
-        errors.sum());
+    return counters.stats(codec.encodings(), connections);
   }
 
   @Override
@@ -274,7 +235,7 @@ public final class HubImpl implements Hub {
       return;
     }
     ticker.cancel(false);
-    closeSources();
+    sources.close();
     for (ClientConnection c : connections) {
       c.closeWith(CloseCode.SERVICE_RESTART);
     }
@@ -284,48 +245,6 @@ public final class HubImpl implements Hub {
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
-  }
-
-  /**
-   * Closes the sources side by side and waits for them a bounded time: a source stuck in its close
-   * (a query that hangs) must not keep the hub from closing. Whatever such a source publishes later
-   * is ignored, the hub being closed.
-   */
-  private void closeSources() {
-    if (sources.isEmpty()) {
-      return;
-    }
-    ExecutorService closer = Executors.newCachedThreadPool(new NamedThreads("wsproducer-close"));
-    Map<UpdateSource, Future<?>> closing = new LinkedHashMap<>();
-    for (UpdateSource source : sources) {
-      closing.put(
-          source,
-          closer.submit(
-              () -> {
-                try {
-                  source.close();
-                } catch (RuntimeException e) {
-                  countError();
-                  log.error("source {} failed to close", source, e);
-                }
-              }));
-    }
-    closer.shutdown();
-    try {
-      closer.awaitTermination(SOURCE_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    closing.forEach(
-        (source, done) -> {
-          if (!done.isDone()) {
-            countError();
-            log.warn(
-                "source {} did not close within {} ms; the hub closes without waiting for it",
-                source,
-                SOURCE_CLOSE_MILLIS);
-          }
-        });
   }
 
   // ---- for the package ----
@@ -346,9 +265,13 @@ public final class HubImpl implements Hub {
     return executor;
   }
 
+  Counters counters() {
+    return counters;
+  }
+
   void detach(ClientConnection connection) {
     if (connections.remove(connection)) {
-      peakOfClosed.accumulate(connection.peakQueuedBytes());
+      counters.closed(connection);
     }
     for (String topic : connection.topics()) {
       engines.get(topic).unsubscribe(connection);
@@ -373,26 +296,6 @@ public final class HubImpl implements Hub {
         log.error("connection check failed", e);
       }
     }
-  }
-
-  void countUpdate() {
-    updates.increment();
-  }
-
-  void countDropped(int frames) {
-    dropped.add(frames);
-  }
-
-  void countResync() {
-    resyncs.increment();
-  }
-
-  void countSlowConsumerClose() {
-    slowConsumerCloses.increment();
-  }
-
-  void countError() {
-    errors.increment();
   }
 
   private static String readVersion() {

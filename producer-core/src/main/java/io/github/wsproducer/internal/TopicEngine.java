@@ -6,9 +6,7 @@ import io.github.wsproducer.protocol.ClientMessage.Position;
 import io.github.wsproducer.protocol.ErrorCode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -20,9 +18,6 @@ import tools.jackson.databind.node.NullNode;
  * to publishing.
  */
 final class TopicEngine {
-  /** Updates whose frames may wait in the connections' queues for one flush. */
-  private static final int MAX_UNFLUSHED = 16;
-
   private static final Logger log = LoggerFactory.getLogger(TopicEngine.class);
 
   private record Entry(long seq, Frame frame) {}
@@ -35,17 +30,13 @@ final class TopicEngine {
   private long epoch; // changes only when a replicated log starts a new epoch
 
   private final ArrayDeque<Entry> history = new ArrayDeque<>();
-  private final Set<ClientConnection> envelopeSubscribers = new LinkedHashSet<>();
-  private final Set<ClientConnection> plainSubscribers = new LinkedHashSet<>();
+  private final FanOut subscribers;
   private final long staleAfterMillis; // 0: never stale
   private long seq;
   private long ts;
   private long freshAt; // when the data was last known to be current
   private boolean stale;
   private String error;
-  private volatile int subscribers;
-  private int unflushed; // broadcasts whose frames are queued but not yet flushed
-  private boolean flushScheduled;
   // The state at the current seq, serialized on demand and shared by every joiner until the
   // next update; null when stale.
   private String snapshotData;
@@ -59,13 +50,14 @@ final class TopicEngine {
     this.hub = hub;
     this.epoch = epoch;
     this.serial = new SerialExecutor("topic " + name, hub.executor());
+    this.subscribers = new FanOut(serial);
     this.staleAfterMillis = topic.staleAfter() == null ? 0 : topic.staleAfter().toMillis();
     this.ts = hub.clock().millis();
     this.freshAt = ts;
   }
 
   boolean isWatched() {
-    return subscribers > 0;
+    return subscribers.count() > 0;
   }
 
   void heartbeat() {
@@ -109,10 +101,7 @@ final class TopicEngine {
   }
 
   private void broadcastStatus() {
-    if (!envelopeSubscribers.isEmpty()) {
-      Frame frame = status();
-      envelopeSubscribers.forEach(c -> c.offer(frame));
-    }
+    subscribers.offerEnvelope(this::status);
   }
 
   /** After a snapshot: the status too, unless all is well. */
@@ -120,10 +109,6 @@ final class TopicEngine {
     if (stale || error != null) {
       connection.offer(status());
     }
-  }
-
-  private void countSubscribers() {
-    subscribers = envelopeSubscribers.size() + plainSubscribers.size();
   }
 
   /** A value from a source: a change, or with {@code whole} the topic's whole new value. */
@@ -142,9 +127,7 @@ final class TopicEngine {
   void unsubscribe(ClientConnection connection) {
     serial.executeFirst(
         () -> {
-          envelopeSubscribers.remove(connection);
-          plainSubscribers.remove(connection);
-          countSubscribers();
+          subscribers.remove(connection);
           connection.flush(); // what a broadcast queued for it
         });
   }
@@ -153,11 +136,10 @@ final class TopicEngine {
   void resync(ClientConnection connection) {
     serial.execute(
         () -> {
-          boolean subscribed =
-              envelopeSubscribers.contains(connection) || plainSubscribers.contains(connection);
-          Frame snapshot = subscribed ? snapshot(connection.isEnvelope(), false) : null;
+          Frame snapshot =
+              subscribers.contains(connection) ? snapshot(connection.isEnvelope(), false) : null;
           if (snapshot != null) {
-            hub.countResync();
+            hub.counters().resyncs.increment();
           }
           connection.resynced(name, snapshot);
           if (snapshot != null && connection.isEnvelope()) {
@@ -179,7 +161,7 @@ final class TopicEngine {
       }
       data = hub.codec().data(update);
     } catch (RuntimeException e) {
-      hub.countError();
+      hub.counters().errors.increment();
       log.error(
           "topic {}: {} state failed to apply a value; the value is dropped",
           name,
@@ -204,7 +186,7 @@ final class TopicEngine {
             JsonNode update = fold(value, whole);
             data = hub.codec().data(update == null ? NullNode.getInstance() : update);
           } catch (RuntimeException e) {
-            hub.countError();
+            hub.counters().errors.increment();
             log.error(
                 "topic {}: {} state failed to apply the value at seq {}",
                 name,
@@ -223,14 +205,14 @@ final class TopicEngine {
           ts = hub.clock().millis();
           history.clear();
           clearSnapshot();
-          hub.countUpdate();
+          hub.counters().updates.increment();
           Frame reset = snapshot(true, true);
           Frame plain = snapshot(false, false);
           if (reset != null) {
-            envelopeSubscribers.forEach(c -> c.offer(reset));
+            subscribers.offerEnvelope(() -> reset);
           }
           if (plain != null) {
-            plainSubscribers.forEach(c -> c.offer(plain));
+            subscribers.offerPlain(plain);
           }
           fresh(ts);
         });
@@ -245,51 +227,9 @@ final class TopicEngine {
     if (history.size() > historySize) {
       history.removeFirst();
     }
-    hub.countUpdate();
-    // With no update waiting behind this one, send at once; otherwise leave it to one flush.
-    boolean defer = serial.hasQueued();
-    for (ClientConnection c : envelopeSubscribers) {
-      send(c, frame, defer);
-    }
-    if (!plainSubscribers.isEmpty() && !data.equals("null")) {
-      Frame plain = Codec.plain(name, data);
-      for (ClientConnection c : plainSubscribers) {
-        send(c, plain, defer);
-      }
-    }
-    if (!defer) {
-      unflushed = 0;
-    } else if (++unflushed >= MAX_UNFLUSHED) {
-      flush();
-    } else if (!flushScheduled) {
-      flushScheduled = true;
-      serial.execute(
-          () -> {
-            flushScheduled = false;
-            flush();
-          });
-    }
+    hub.counters().updates.increment();
+    subscribers.broadcast(frame, () -> data.equals("null") ? null : Codec.plain(name, data));
     fresh(ts);
-  }
-
-  private static void send(ClientConnection c, Frame frame, boolean defer) {
-    if (defer) {
-      c.enqueue(frame);
-    } else {
-      c.offer(frame);
-    }
-  }
-
-  /**
-   * Sends what broadcasts queued. When updates wait behind each other, a broadcast only queues its
-   * frames and a flush follows the updates already waiting: when updates come faster than they can
-   * be written, a connection thus gets several in one socket write, which costs far less than one
-   * write each.
-   */
-  private void flush() {
-    unflushed = 0;
-    envelopeSubscribers.forEach(ClientConnection::flush);
-    plainSubscribers.forEach(ClientConnection::flush);
   }
 
   private void clearSnapshot() {
@@ -303,8 +243,7 @@ final class TopicEngine {
       return;
     }
     if (!connection.isEnvelope()) {
-      plainSubscribers.add(connection);
-      countSubscribers();
+      subscribers.add(connection);
       Frame snapshot = snapshot(false, false);
       if (snapshot != null) {
         connection.offer(snapshot);
@@ -318,8 +257,7 @@ final class TopicEngine {
           hub.codec().error(ErrorCode.UNAVAILABLE, "the topic's state could not be read", name));
       return;
     }
-    envelopeSubscribers.add(connection);
-    countSubscribers();
+    subscribers.add(connection);
     if (missed != null) {
       missed.forEach(connection::offer);
     } else {
@@ -356,7 +294,7 @@ final class TopicEngine {
       try {
         snapshotData = hub.codec().data(state.snapshot());
       } catch (RuntimeException e) {
-        hub.countError();
+        hub.counters().errors.increment();
         log.error("topic {}: {} state failed to serialize a snapshot", name, state.kind(), e);
         return null;
       }

@@ -101,7 +101,7 @@ public final class PgNotifyListener implements AutoCloseable {
           log.warn("listening connection lost or refused; reconnecting: {}", e.toString());
         }
         listening = false;
-        await(backoff.next());
+        backoff.pause(closed);
       }
     }
     listening = false;
@@ -131,15 +131,6 @@ public final class PgNotifyListener implements AutoCloseable {
       handler.run();
     } catch (RuntimeException e) {
       log.error("a notification handler failed", e);
-    }
-  }
-
-  private void await(Duration d) {
-    try {
-      closed.await(d.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      closed.countDown();
     }
   }
 

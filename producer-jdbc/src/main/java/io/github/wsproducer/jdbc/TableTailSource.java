@@ -2,7 +2,6 @@ package io.github.wsproducer.jdbc;
 
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSink;
-import io.github.wsproducer.UpdateSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *     .build();
  * }</pre>
  */
-public final class TableTailSource implements UpdateSource {
+public final class TableTailSource extends PolledSource {
   private static final Logger log = LoggerFactory.getLogger(TableTailSource.class);
   private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?";
   private static final long UNKNOWN = Long.MIN_VALUE;
@@ -54,7 +51,6 @@ public final class TableTailSource implements UpdateSource {
   private record Row(long id, Object value) {}
 
   private final DataSource dataSource;
-  private final String topic;
   private final String idColumn;
   private final String select;
   private final String maxId;
@@ -63,8 +59,6 @@ public final class TableTailSource implements UpdateSource {
   private final int backfill;
   private final long gapTimeoutMillis;
   private final Clock clock;
-  private final int queryTimeoutSeconds;
-  private final Poller poller;
   private volatile long position;
 
   // Confined to the poll.
@@ -73,8 +67,8 @@ public final class TableTailSource implements UpdateSource {
   private long holeEnd;
 
   private TableTailSource(Builder b) {
+    super(b.topic, b);
     this.dataSource = b.dataSource;
-    this.topic = b.topic;
     this.idColumn = b.idColumn;
     this.select =
         "SELECT "
@@ -94,29 +88,12 @@ public final class TableTailSource implements UpdateSource {
     this.backfill = b.backfill;
     this.gapTimeoutMillis = b.gapTimeout.toMillis();
     this.clock = b.clock;
-    this.queryTimeoutSeconds = (int) Math.max(1, b.queryTimeout.toSeconds());
     this.position = b.startAfter;
-    this.poller = new Poller(topic, b.interval, b.maxBackoff, b.scheduler, this::poll);
   }
 
   /** A builder for a source publishing the new rows of {@code table} on {@code topic}. */
   public static Builder builder(DataSource dataSource, String topic, String table) {
     return new Builder(dataSource, topic, table);
-  }
-
-  @Override
-  public Set<String> topics() {
-    return Set.of(topic);
-  }
-
-  @Override
-  public void start(UpdateSink sink) {
-    poller.start(Objects.requireNonNull(sink, "sink"));
-  }
-
-  /** Polls as soon as possible instead of waiting for the interval. */
-  public void wakeUp() {
-    poller.wakeUp();
   }
 
   /**
@@ -127,7 +104,8 @@ public final class TableTailSource implements UpdateSource {
     return position;
   }
 
-  private Poller.Outcome poll(UpdateSink target) throws SQLException {
+  @Override
+  Poller.Outcome poll(UpdateSink target) throws SQLException {
     List<Row> rows = new ArrayList<>();
     try (Connection connection = dataSource.getConnection()) {
       if (position == UNKNOWN) {
@@ -201,16 +179,11 @@ public final class TableTailSource implements UpdateSource {
    */
   @Override
   public void close() {
-    poller.close();
-  }
-
-  @Override
-  public String toString() {
-    return "TableTailSource[" + topic + "]";
+    super.close();
   }
 
   /** Configures a {@link TableTailSource}. */
-  public static final class Builder {
+  public static final class Builder extends PolledSource.Builder<Builder> {
     private final DataSource dataSource;
     private final String topic;
     private final String table;
@@ -220,14 +193,11 @@ public final class TableTailSource implements UpdateSource {
     private long startAfter = UNKNOWN;
     private int backfill;
     private int batchSize = 500;
-    private Duration interval = Duration.ofSeconds(1);
     private Duration gapTimeout = Duration.ofSeconds(10);
-    private Duration maxBackoff = Duration.ofMinutes(1);
-    private Duration queryTimeout = Duration.ofSeconds(30);
-    private ScheduledExecutorService scheduler;
     private Clock clock = Clock.systemUTC();
 
     private Builder(DataSource dataSource, String topic, String table) {
+      super(Duration.ofSeconds(1));
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
       this.topic = Topic.requireValidName(topic);
       this.table = identifier("table", table);
@@ -292,33 +262,9 @@ public final class TableTailSource implements UpdateSource {
       return this;
     }
 
-    /** Time between polls while the database answers. Default 1 s. */
-    public Builder interval(Duration interval) {
-      this.interval = Durations.requirePositive("interval", interval);
-      return this;
-    }
-
     /** How long a missing id is waited for before it is skipped. Default 10 s. */
     public Builder gapTimeout(Duration gapTimeout) {
       this.gapTimeout = Durations.requirePositive("gapTimeout", gapTimeout);
-      return this;
-    }
-
-    /** The longest wait between polls while the database fails. Default 1 min. */
-    public Builder maxBackoff(Duration maxBackoff) {
-      this.maxBackoff = Durations.requirePositive("maxBackoff", maxBackoff);
-      return this;
-    }
-
-    /** A query running longer is cancelled and reported as too slow. Default 30 s. */
-    public Builder queryTimeout(Duration queryTimeout) {
-      this.queryTimeout = Durations.requirePositive("queryTimeout", queryTimeout);
-      return this;
-    }
-
-    /** Polls on this scheduler instead of a thread of the source's own; the caller owns it. */
-    public Builder scheduler(ScheduledExecutorService scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
 

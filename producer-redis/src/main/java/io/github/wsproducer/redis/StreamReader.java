@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +87,7 @@ final class StreamReader implements Runnable {
           log.warn("Redis unreachable; topics report it until it returns: {}", e.toString());
           keys.keySet().forEach(topic -> hub.reportError(topic, UNREACHABLE));
         }
-        await(backoff.next());
+        backoff.pause(closed);
       }
     }
   }
@@ -138,15 +137,6 @@ final class StreamReader implements Runnable {
       }
     } catch (RuntimeException e) {
       log.error("topic {}: entry {} of its stream could not be applied", topic, id, e);
-    }
-  }
-
-  private void await(Duration d) {
-    try {
-      closed.await(d.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      closed.countDown();
     }
   }
 }

@@ -1,0 +1,103 @@
+package io.github.wsproducer.jdbc;
+
+import io.github.wsproducer.UpdateSink;
+import io.github.wsproducer.UpdateSource;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** What the JDBC sources share: one topic, polled on a schedule by a {@link Poller}. */
+abstract class PolledSource implements UpdateSource {
+  final String topic;
+  private final Poller poller;
+
+  final int queryTimeoutSeconds;
+
+  PolledSource(String topic, Builder<?> b) {
+    this.topic = topic;
+    this.queryTimeoutSeconds = (int) Math.max(1, b.queryTimeout.toSeconds());
+    this.poller = new Poller(topic, b.interval, b.maxBackoff, b.scheduler, this::poll);
+  }
+
+  /** One poll, on the poller's thread, never two at once. */
+  abstract Poller.Outcome poll(UpdateSink sink) throws SQLException;
+
+  @Override
+  public Set<String> topics() {
+    return Set.of(topic);
+  }
+
+  @Override
+  public void start(UpdateSink sink) {
+    poller.start(Objects.requireNonNull(sink, "sink"));
+  }
+
+  /** Polls as soon as possible instead of waiting for the interval. */
+  public void wakeUp() {
+    poller.wakeUp();
+  }
+
+  /**
+   * Stops polling; nothing is published after it returns. A poll under way may finish first, for up
+   * to 5 s; one stuck longer (a hung connection) is left behind and publishes nothing.
+   */
+  @Override
+  public void close() {
+    poller.close();
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + topic + "]";
+  }
+
+  /**
+   * The settings every polled source has.
+   *
+   * @param <B> the source's builder
+   */
+  abstract static class Builder<B extends Builder<B>> {
+    private Duration interval;
+    private Duration maxBackoff = Duration.ofMinutes(1);
+    private Duration queryTimeout = Duration.ofSeconds(30);
+    private ScheduledExecutorService scheduler;
+
+    Builder(Duration interval) {
+      this.interval = interval;
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+      return (B) this;
+    }
+
+    /**
+     * Time between polls while the database answers. Default 2 s for a {@link QuerySource}, 1 s for
+     * a {@link TableTailSource}.
+     */
+    public B interval(Duration interval) {
+      this.interval = Durations.requirePositive("interval", interval);
+      return self();
+    }
+
+    /** The longest wait between polls while the database fails. Default 1 min. */
+    public B maxBackoff(Duration maxBackoff) {
+      this.maxBackoff = Durations.requirePositive("maxBackoff", maxBackoff);
+      return self();
+    }
+
+    /** A query running longer is cancelled and reported as too slow. Default 30 s. */
+    public B queryTimeout(Duration queryTimeout) {
+      this.queryTimeout = Durations.requirePositive("queryTimeout", queryTimeout);
+      return self();
+    }
+
+    /** Polls on this scheduler instead of a thread of the source's own; the caller owns it. */
+    public B scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return self();
+    }
+  }
+}
