@@ -73,7 +73,7 @@ public final class Bench {
                     "socketio",
                     "local-address",
                     "await-start"));
-        LoadClient.Result r =
+        LoadResult r =
             LoadClient.run(
                 new LoadClient.Options(
                     URI.create(o.getOrDefault("url", "ws://127.0.0.1:5050/load")),
@@ -87,7 +87,7 @@ public final class Bench {
         if (!o.containsKey("await-start")) {
           System.out.println(JSON.writeValueAsString(r));
         }
-        System.err.println(LoadClient.describe(r));
+        System.err.println(LoadResult.describe(r));
       }
       case "compare" ->
           Compare.run(

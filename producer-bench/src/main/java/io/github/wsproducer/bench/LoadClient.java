@@ -11,11 +11,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -25,10 +21,9 @@ import org.HdrHistogram.Histogram;
  * it carries (same host, monotonic clock), throughput, gaps in {@code n}, and how long each
  * connection waited for its first frame. Speaks the plain form, and Socket.IO's framing for that
  * peer. Several processes, each on its own 127.0.0.x source address, can share a run: {@link
- * Result#merge} adds up their results.
+ * LoadResult#merge} adds up their results.
  */
 final class LoadClient {
-  private static final long MAX_MICROS = 60_000_000L;
   private static final byte[] N = "\"n\":".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TS = "\"ts\":".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_PENDING_HANDSHAKES = 256;
@@ -44,94 +39,9 @@ final class LoadClient {
       String localAddress,
       boolean awaitStart) {}
 
-  /**
-   * What one run measured. The message figures cover the measured window, after the warm-up; the
-   * connect figures cover the connection phase. Histograms travel as compressed base64 so that
-   * results of several processes can be merged.
-   */
-  record Result(
-      int connections,
-      int connected,
-      long messages,
-      double seconds,
-      long gaps,
-      double cpuSeconds,
-      double connectSeconds,
-      String latencyMicros,
-      String firstFrameMicros) {
-
-    double framesPerSecond() {
-      return messages / seconds;
-    }
-
-    double p50Ms() {
-      return percentileMs(latencyMicros, 50);
-    }
-
-    double p99Ms() {
-      return percentileMs(latencyMicros, 99);
-    }
-
-    double p999Ms() {
-      return percentileMs(latencyMicros, 99.9);
-    }
-
-    /** Time from starting a connection to its first frame (a snapshot where the system has one). */
-    double firstFrameMs(double percentile) {
-      return percentileMs(firstFrameMicros, percentile);
-    }
-
-    /** How many connections received a first frame. */
-    long firstFrames() {
-      return decode(firstFrameMicros).getTotalCount();
-    }
-
-    /** The results of processes that shared one run, as one. */
-    static Result merge(List<Result> parts) {
-      if (parts.size() == 1) {
-        return parts.get(0);
-      }
-      Histogram latency = new Histogram(MAX_MICROS, 3);
-      Histogram first = new Histogram(MAX_MICROS, 3);
-      int connections = 0;
-      int connected = 0;
-      long messages = 0;
-      long gaps = 0;
-      double seconds = 0;
-      double cpu = 0;
-      double connect = 0;
-      for (Result r : parts) {
-        connections += r.connections;
-        connected += r.connected;
-        messages += r.messages;
-        gaps += r.gaps;
-        seconds = Math.max(seconds, r.seconds);
-        cpu += r.cpuSeconds;
-        connect = Math.max(connect, r.connectSeconds);
-        latency.add(decode(r.latencyMicros));
-        first.add(decode(r.firstFrameMicros));
-      }
-      return new Result(
-          connections,
-          connected,
-          messages,
-          seconds,
-          gaps,
-          cpu,
-          connect,
-          encode(latency),
-          encode(first));
-    }
-
-    private static double percentileMs(String histogram, double percentile) {
-      Histogram h = decode(histogram);
-      return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
-    }
-  }
-
   private final Options options;
-  private final Histogram latency = new Histogram(MAX_MICROS, 3);
-  private final Histogram firstFrame = new Histogram(MAX_MICROS, 3);
+  private final Histogram latency = new Histogram(LoadResult.MAX_MICROS, 3);
+  private final Histogram firstFrame = new Histogram(LoadResult.MAX_MICROS, 3);
   private final byte[] upgradeRequest;
   private final Selector selector;
   private long messages;
@@ -165,10 +75,10 @@ final class LoadClient {
    * standard input after connecting, and after measuring prints the result and stays connected
    * until standard input has another line or ends.
    */
-  static Result run(Options options) throws Exception {
+  static LoadResult run(Options options) throws Exception {
     LoadClient client = new LoadClient(options);
     try {
-      Result result = client.run();
+      LoadResult result = client.run();
       if (options.awaitStart()) {
         // Stay connected until the orchestrator has read the server's memory.
         say(Bench.JSON.writeValueAsString(result));
@@ -183,7 +93,7 @@ final class LoadClient {
     }
   }
 
-  private Result run() throws Exception {
+  private LoadResult run() throws Exception {
     InetSocketAddress remote =
         new InetSocketAddress(options.url().getHost(), options.url().getPort());
     say("connecting");
@@ -211,7 +121,7 @@ final class LoadClient {
     measuring = false;
     double elapsed = (System.nanoTime() - start) / 1e9;
     double cpu = (cpuNanos() - cpu0) / 1e9;
-    return new Result(
+    return new LoadResult(
         options.connections(),
         connected,
         messages,
@@ -219,8 +129,8 @@ final class LoadClient {
         gaps,
         cpu,
         connectSeconds,
-        encode(latency),
-        encode(firstFrame));
+        LoadResult.encode(latency),
+        LoadResult.encode(firstFrame));
   }
 
   private void open(InetSocketAddress remote, boolean stalled) throws IOException {
@@ -398,7 +308,7 @@ final class LoadClient {
       }
       if (!gotFirst) {
         gotFirst = true;
-        firstFrame.recordValue(Math.min((now - startedAt) / 1000, MAX_MICROS));
+        firstFrame.recordValue(Math.min((now - startedAt) / 1000, LoadResult.MAX_MICROS));
         if (stalled) {
           channel.keyFor(selector).interestOps(0); // a frozen browser: never reads again
           return;
@@ -410,7 +320,7 @@ final class LoadClient {
       last = n;
       if (measuring) {
         messages++;
-        latency.recordValue(Math.max(0, Math.min((now - ts) / 1000, MAX_MICROS)));
+        latency.recordValue(Math.max(0, Math.min((now - ts) / 1000, LoadResult.MAX_MICROS)));
       }
     }
 
@@ -483,36 +393,5 @@ final class LoadClient {
   private static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
-  }
-
-  static String encode(Histogram h) {
-    ByteBuffer b = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
-    int n = h.encodeIntoCompressedByteBuffer(b);
-    return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(b.array(), n));
-  }
-
-  static Histogram decode(String base64) {
-    try {
-      return Histogram.decodeFromCompressedByteBuffer(
-          ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
-    } catch (DataFormatException e) {
-      throw new IllegalArgumentException("not an encoded histogram", e);
-    }
-  }
-
-  static String describe(Result r) {
-    return String.format(
-        Locale.ROOT,
-        "%d/%d connected in %.2f s, first frame p50 %.1f ms and p99 %.1f ms, %.0f frames/s,"
-            + " p50 %.2f ms, p99 %.2f ms, p999 %.2f ms",
-        r.connected(),
-        r.connections(),
-        r.connectSeconds(),
-        r.firstFrameMs(50),
-        r.firstFrameMs(99),
-        r.framesPerSecond(),
-        r.p50Ms(),
-        r.p99Ms(),
-        r.p999Ms());
   }
 }

@@ -17,21 +17,21 @@ class BenchSmokeIT {
   void theLoadClientReceivesEveryUpdateOfTheBenchServer(String system) throws Exception {
     BenchServer server = BenchServer.start(system, "127.0.0.1", 0, 100, 200);
     try {
-      LoadClient.Result result =
+      LoadResult result =
           LoadClient.run(new LoadClient.Options(url(server), 20, 0, 0.5, 1.0, false, null, false));
       assertThat(result.connected()).isEqualTo(20);
       assertThat(result.messages()).isPositive();
       assertThat(result.gaps()).isZero();
       assertThat(result.p50Ms()).isPositive();
 
-      LoadClient.Result stalled =
+      LoadResult stalled =
           LoadClient.run(
               new LoadClient.Options(url(server), 20, 5, 0.5, 1.0, false, "127.0.0.2", false));
       assertThat(stalled.connected()).as("from another source address").isEqualTo(20);
       assertThat(stalled.messages()).as("the 15 reading clients").isPositive();
       assertThat(stalled.gaps()).isZero();
 
-      LoadClient.Result both = LoadClient.Result.merge(java.util.List.of(result, stalled));
+      LoadResult both = LoadResult.merge(java.util.List.of(result, stalled));
       assertThat(both.connected()).isEqualTo(40);
       assertThat(both.messages()).isEqualTo(result.messages() + stalled.messages());
       assertThat(both.p50Ms()).isPositive();
@@ -45,7 +45,7 @@ class BenchSmokeIT {
   void aNewClientGetsTheLatestUpdateAtOnce(String system) throws Exception {
     BenchServer server = BenchServer.start(system, "127.0.0.1", 0, 1, 200); // one update a second
     try {
-      LoadClient.Result result =
+      LoadResult result =
           LoadClient.run(new LoadClient.Options(url(server), 20, 0, 0, 0.1, false, null, false));
       assertThat(result.connected()).isEqualTo(20);
       assertThat(result.firstFrames())

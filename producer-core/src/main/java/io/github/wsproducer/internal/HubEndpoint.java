@@ -20,12 +20,13 @@ final class HubEndpoint implements Endpoint {
   private final HubImpl hub;
   private final TransportOptions options;
   private final List<String> topics;
-  private final Rejections rejections = new Rejections();
+  private final Rejections rejections;
 
   HubEndpoint(HubImpl hub, TransportOptions options) {
     this.hub = hub;
     this.options = options;
     this.topics = hub.topics().stream().map(Topic::name).toList();
+    this.rejections = new Rejections(hub.clock());
   }
 
   @Override

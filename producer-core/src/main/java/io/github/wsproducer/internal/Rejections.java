@@ -1,8 +1,8 @@
 package io.github.wsproducer.internal;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,17 +16,23 @@ final class Rejections {
   static final String LOGGER = "io.github.wsproducer.handshake";
 
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
-  private static final long WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
+  private static final long WINDOW_MILLIS = 60_000;
   private static final int MAX_CAUSES = 1024;
   private static final int MAX_QUOTED = 100;
 
   /** When a cause was last logged, and how many were refused since without a line. */
   private static final class Window {
+    boolean logged;
     long loggedAt;
     int since;
   }
 
   private final Map<String, Window> causes = new ConcurrentHashMap<>();
+  private final Clock clock;
+
+  Rejections(Clock clock) {
+    this.clock = clock;
+  }
 
   /**
    * Records one refusal.
@@ -36,18 +42,19 @@ final class Rejections {
    * @param remote the client's address
    */
   void refused(int status, String cause, String remote) {
-    long now = System.nanoTime();
+    long now = clock.millis();
     if (causes.size() >= MAX_CAUSES && !causes.containsKey(cause)) {
       causes.clear(); // many distinct causes: forget the old ones rather than grow
     }
     Window w = causes.computeIfAbsent(cause, c -> new Window());
     int before;
     synchronized (w) {
-      if (w.loggedAt != 0 && now - w.loggedAt < WINDOW_NANOS) {
+      if (w.logged && now - w.loggedAt < WINDOW_MILLIS) {
         w.since++;
         return;
       }
       before = w.since;
+      w.logged = true;
       w.loggedAt = now;
       w.since = 0;
     }

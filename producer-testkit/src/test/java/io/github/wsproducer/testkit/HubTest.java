@@ -10,6 +10,9 @@ import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.protocol.CloseCode;
+import io.github.wsproducer.protocol.Protocol;
+import io.github.wsproducer.spi.Endpoint;
+import io.github.wsproducer.spi.Handshake;
 import io.github.wsproducer.spi.Inbound;
 import io.github.wsproducer.spi.Replica;
 import io.github.wsproducer.spi.TransportOptions;
@@ -590,6 +593,56 @@ class HubTest {
     public String toString() {
       return "TopicSource" + declared;
     }
+  }
+
+  @Test
+  void theEndpointDecidesHandshakesAndLogsRefusalsOncePerCauseThenOnceAMinute() {
+    ManualClock clock = new ManualClock();
+    hub = Hub.builder().topic(Topic.of("orders", State.latest())).clock(clock).build();
+    Endpoint endpoint = Endpoint.of(hub, TransportOptions.DEFAULTS);
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger("io.github.wsproducer.handshake");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      Handshake foreign = handshake("/", List.of(), "http://evil.example");
+      for (int i = 0; i < 5; i++) {
+        assertThat(endpoint.decide(foreign))
+            .isEqualTo(new Handshake.Refuse(403, "origin not allowed"));
+      }
+      assertThat(lines.list).hasSize(1);
+      clock.advance(Duration.ofSeconds(61));
+      endpoint.decide(foreign);
+      assertThat(lines.list).hasSize(2);
+      assertThat(lines.list.get(1).getFormattedMessage())
+          .isEqualTo(
+              "refused a WebSocket handshake from 127.0.0.1:40000 with 403: origin"
+                  + " \"http://evil.example\" is not allowed (4 more since the last line)");
+
+      assertThat(endpoint.decide(handshake("/", List.of(), "http://127.0.0.1:5000")))
+          .as("the server's own origin")
+          .isEqualTo(new Handshake.Accept(null, "orders"));
+      assertThat(endpoint.decide(handshake("/orders", List.of(), null)))
+          .isEqualTo(new Handshake.Accept(null, "orders"));
+      assertThat(endpoint.decide(handshake("/ordrs", List.of(), null)))
+          .isEqualTo(new Handshake.Refuse(404, "no such topic"));
+      assertThat(lines.list.get(2).getFormattedMessage())
+          .endsWith("with 404: no topic \"ordrs\"; the hub has [orders]");
+      List<String> envelope = List.of("other", Protocol.SUBPROTOCOL);
+      assertThat(endpoint.decide(handshake("/", envelope, null)))
+          .isEqualTo(new Handshake.Accept(Protocol.SUBPROTOCOL, null));
+      assertThat(endpoint.decide(handshake("/orders", envelope, null)))
+          .isInstanceOf(Handshake.Refuse.class);
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
+  private static Handshake handshake(String path, List<String> subprotocols, String origin) {
+    return new Handshake(path, subprotocols, origin, false, "127.0.0.1", 5000, "127.0.0.1:40000");
   }
 
   @Test

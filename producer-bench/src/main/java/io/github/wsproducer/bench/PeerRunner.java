@@ -1,0 +1,268 @@
+package io.github.wsproducer.bench;
+
+import io.github.wsproducer.bench.Compare.Peer;
+import io.github.wsproducer.bench.Compare.Run;
+import io.github.wsproducer.bench.Compare.Workload;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs one system under test: its server process pinned to CPU 0, the load client processes on CPU
+ * 1, and the figures read from {@code /proc} (CPU time, RSS) and the server (heap).
+ */
+final class PeerRunner {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+  static final int CONNECTIONS_PER_PROCESS = 5_000;
+
+  private PeerRunner() {}
+
+  /**
+   * Starts the peer's server once for workloads of the same rate and payload, and runs the load
+   * client once per workload against it.
+   */
+  static List<Run> run(Peer peer, List<Workload> sameServer) throws Exception {
+    Workload first = sameServer.get(0);
+    int port = freePort();
+    List<String> serverCommand = new ArrayList<>(List.of("taskset", "-c", "0"));
+    serverCommand.addAll(peer.command());
+    if (peer.command().get(0).equals("java")) {
+      serverCommand.addAll(
+          List.of(
+              "--port",
+              "" + port,
+              "--rate",
+              "" + first.rate(),
+              "--payload-bytes",
+              "" + first.payload()));
+    } else {
+      serverCommand.addAll(List.of("" + port, "" + first.rate(), "" + first.payload()));
+    }
+    Process server = new ProcessBuilder(serverCommand).redirectErrorStream(true).start();
+    try {
+      Server s = new Server(peer, server);
+      for (String line; (line = s.out.readLine()) != null && !line.startsWith("listening"); ) {
+        // startup output
+      }
+      Thread drain = new Thread(s::readHeapReplies);
+      drain.setDaemon(true);
+      drain.start();
+      List<Run> runs = new ArrayList<>();
+      for (Workload w : sameServer) {
+        runs.add(runClients(s, w, port));
+      }
+      return runs;
+    } finally {
+      server.destroy();
+      if (!server.waitFor(10, TimeUnit.SECONDS)) {
+        server.destroyForcibly();
+      }
+    }
+  }
+
+  /** A running peer server: its process, and its answers to "heap". */
+  private static final class Server {
+    final Peer peer;
+    final Process process;
+    final BufferedReader out;
+    final BlockingQueue<Double> heapReplies = new LinkedBlockingQueue<>();
+
+    Server(Peer peer, Process process) {
+      this.peer = peer;
+      this.process = process;
+      this.out = reader(process.getInputStream());
+    }
+
+    void readHeapReplies() {
+      try {
+        for (String line; (line = out.readLine()) != null; ) {
+          if (line.startsWith("heap ")) {
+            heapReplies.add(Double.parseDouble(line.substring(5)));
+          }
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+    }
+
+    /** Used heap after a full GC in KB, or NaN. */
+    double heapKb() throws IOException, InterruptedException {
+      if (!peer.heap()) {
+        return Double.NaN;
+      }
+      process.getOutputStream().write("heap\n".getBytes(StandardCharsets.US_ASCII));
+      process.getOutputStream().flush();
+      Double kb = heapReplies.poll(30, TimeUnit.SECONDS);
+      return kb == null ? Double.NaN : kb;
+    }
+
+    double cpuSeconds() throws IOException {
+      return PeerRunner.cpuSeconds(process.pid(), true);
+    }
+
+    double kernelSeconds() throws IOException {
+      return PeerRunner.cpuSeconds(process.pid(), false);
+    }
+
+    long rssKb() throws IOException {
+      return PeerRunner.rssKb(process.pid());
+    }
+  }
+
+  /**
+   * Runs a workload's load clients: one process per {@value #CONNECTIONS_PER_PROCESS} connections,
+   * each from its own 127.0.0.x address, all on CPU 1. They connect, then start their warm-up
+   * together, and stay connected until the server's memory has been read.
+   */
+  private static Run runClients(Server server, Workload w, int port) throws Exception {
+    long rssBefore = server.rssKb();
+    double heapBefore = server.heapKb();
+    List<Process> clients = new ArrayList<>();
+    int processes = w.processes();
+    for (int i = 0; i < processes; i++) {
+      int connections = w.clients() / processes + (i < w.clients() % processes ? 1 : 0);
+      clients.add(startClient(server.peer, w, port, i, connections, i == 0 ? w.stalled() : 0));
+    }
+    try {
+      List<BufferedReader> outs = clients.stream().map(p -> reader(p.getInputStream())).toList();
+      double connectingCpu = Double.NaN;
+      for (BufferedReader out : outs) {
+        expect(out, "connecting");
+        if (Double.isNaN(connectingCpu)) {
+          connectingCpu = server.cpuSeconds();
+        }
+        expect(out, "connected");
+      }
+      double connectCpu = server.cpuSeconds() - connectingCpu;
+      for (Process p : clients) {
+        p.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
+        p.getOutputStream().flush();
+      }
+      double cpuStart = Double.NaN;
+      double kernelStart = Double.NaN;
+      for (BufferedReader out : outs) {
+        expect(out, "measuring");
+        if (Double.isNaN(cpuStart)) {
+          cpuStart = server.cpuSeconds();
+          kernelStart = server.kernelSeconds();
+        }
+      }
+      List<LoadResult> results = new ArrayList<>();
+      for (BufferedReader out : outs) {
+        results.add(JSON.readValue(expect(out, "{"), LoadResult.class));
+      }
+      double cpu = server.cpuSeconds() - cpuStart;
+      double kernel = server.kernelSeconds() - kernelStart;
+      long rss = server.rssKb();
+      double heap = server.heapKb();
+      return new Run(
+          server.peer.name(),
+          w,
+          LoadResult.merge(results),
+          cpu,
+          kernel,
+          connectCpu,
+          rss,
+          rssBefore,
+          heap,
+          heapBefore);
+    } finally {
+      for (Process p : clients) {
+        p.getOutputStream().close(); // the clients disconnect and exit
+      }
+      for (Process p : clients) {
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  private static Process startClient(
+      Peer peer, Workload w, int port, int index, int connections, int stalled) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "taskset",
+                "-c",
+                "1",
+                "java",
+                "-Xms1g",
+                "-Xmx1g",
+                "-jar",
+                ownJar(),
+                "client",
+                "--url",
+                "ws://127.0.0.1:" + port + peer.path(),
+                "--connections",
+                "" + connections,
+                "--warmup",
+                "" + w.warmup(),
+                "--seconds",
+                "" + w.seconds(),
+                "--stalled",
+                "" + stalled,
+                "--local-address",
+                "127.0.0." + (index + 1),
+                "--await-start"));
+    if (peer.socketIo()) {
+      command.add("--socketio");
+    }
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  /** Reads up to the first line that starts with {@code prefix} and returns it. */
+  private static String expect(BufferedReader out, String prefix) throws IOException {
+    for (String line; (line = out.readLine()) != null; ) {
+      if (line.startsWith(prefix)) {
+        return line;
+      }
+    }
+    throw new IllegalStateException("a load client ended before \"" + prefix + "\"");
+  }
+
+  /** The path of this benchmark jar, which the servers and clients run from. */
+  static String ownJar() throws Exception {
+    return Path.of(PeerRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .toString();
+  }
+
+  private static BufferedReader reader(InputStream in) {
+    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A process's CPU time so far: user and kernel, or kernel alone. */
+  static double cpuSeconds(long pid, boolean withUser) throws IOException {
+    String stat = Files.readString(Path.of("/proc", "" + pid, "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long kernel = Long.parseLong(fields[12]);
+    return (kernel + (withUser ? Long.parseLong(fields[11]) : 0)) / (double) CLOCK_TICKS_PER_SECOND;
+  }
+
+  static long rssKb(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", "" + pid, "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+}
