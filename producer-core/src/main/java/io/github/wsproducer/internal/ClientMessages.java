@@ -9,18 +9,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a client sends on one connection, as the protocol says to handle it: in the envelope form,
- * subscription changes, and {@code error} answers to bad messages, closing the connection once
- * there are too many; binary messages close it in either form.
+ * subscription changes, and {@code error} answers to bad messages; binary messages close it in
+ * either form.
+ *
+ * <p>Abuse is limited by rate, not by runs: more than {@value #MAX_INVALID} invalid messages, or
+ * more than {@value #MAX_SUBSCRIPTION_CHANGES} subscribes and unsubscribes, within {@value
+ * #WINDOW_MILLIS} ms close the connection with 1008, however many valid messages come between.
  */
 final class ClientMessages implements Inbound {
   private static final Logger log = LoggerFactory.getLogger(ClientMessages.class);
 
-  /** Invalid messages in a row that close the connection with a policy violation. */
-  static final int MAX_CONSECUTIVE_ERRORS = 10;
+  /** The window of the limits below. */
+  static final long WINDOW_MILLIS = 60_000;
+
+  /** Invalid messages a connection may send per window. */
+  static final int MAX_INVALID = 10;
+
+  /** Subscribes and unsubscribes a connection may send per window. */
+  static final int MAX_SUBSCRIPTION_CHANGES = 100;
 
   private final HubImpl hub;
   private final ClientConnection connection;
-  private int consecutiveErrors; // guarded by this
+  private final RateLimit invalid = new RateLimit(MAX_INVALID, WINDOW_MILLIS); // guarded by this
+  private final RateLimit changes = // guarded by this
+      new RateLimit(MAX_SUBSCRIPTION_CHANGES, WINDOW_MILLIS);
 
   ClientMessages(HubImpl hub, ClientConnection connection) {
     this.hub = hub;
@@ -35,19 +47,19 @@ final class ClientMessages implements Inbound {
     ClientMessage message = hub.codec().parseClientMessage(text);
     if (message instanceof ClientMessage.Invalid invalid) {
       reject(invalid.code(), invalid.message(), invalid.topic());
+    } else if (!withinLimit(changes, "subscribes and unsubscribes")) {
+      return;
     } else if (message instanceof ClientMessage.Subscribe s) {
       TopicEngine engine = engine(s.topic());
       if (engine != null) {
         connection.subscribed(s.topic());
         engine.subscribe(connection, s.since());
-        accepted();
       }
     } else if (message instanceof ClientMessage.Unsubscribe u) {
       TopicEngine engine = engine(u.topic());
       if (engine != null) {
         connection.unsubscribed(u.topic());
         engine.unsubscribe(connection);
-        accepted();
       }
     }
   }
@@ -71,22 +83,22 @@ final class ClientMessages implements Inbound {
     connection.shutdown();
   }
 
-  private synchronized void accepted() {
-    consecutiveErrors = 0;
+  private void reject(ErrorCode code, String message, String topic) {
+    if (withinLimit(invalid, "invalid messages")) {
+      connection.offer(hub.codec().error(code, message, topic));
+    }
   }
 
-  private void reject(ErrorCode code, String message, String topic) {
-    boolean abusive;
+  /** Counts a message against a limit; over it, closes the connection with 1008. */
+  private boolean withinLimit(RateLimit limit, String what) {
+    boolean allowed;
     synchronized (this) {
-      abusive = ++consecutiveErrors >= MAX_CONSECUTIVE_ERRORS;
+      allowed = limit.allow(hub.clock().millis());
     }
-    connection.offer(hub.codec().error(code, message, topic));
-    if (abusive) {
-      log.info(
-          "{}: {} invalid messages in a row, closing",
-          connection.describe(),
-          MAX_CONSECUTIVE_ERRORS);
+    if (!allowed) {
+      log.info("{}: too many {} within {} ms, closing", connection.describe(), what, WINDOW_MILLIS);
       connection.closeWith(CloseCode.POLICY_VIOLATION);
     }
+    return allowed;
   }
 }

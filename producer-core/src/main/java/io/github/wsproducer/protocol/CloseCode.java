@@ -7,8 +7,8 @@ package io.github.wsproducer.protocol;
 public enum CloseCode {
   /** The client sent a binary frame; the protocol has only text. */
   UNSUPPORTED_DATA(1003, "binary messages are not supported"),
-  /** Too many invalid messages. */
-  POLICY_VIOLATION(1008, "too many invalid messages"),
+  /** Too many invalid messages, or subscribes and unsubscribes, within a minute. */
+  POLICY_VIOLATION(1008, "too many invalid messages or subscription changes"),
   /** A client message larger than the server accepts. */
   MESSAGE_TOO_BIG(1009, "message too big"),
   /**

@@ -453,17 +453,48 @@ class HubTest {
   }
 
   @Test
-  void repeatedInvalidMessagesCloseWithPolicyViolation() throws InterruptedException {
-    hub(Topic.of("t", State.latest()));
+  void invalidMessagesAreLimitedByRateNotByRuns() throws InterruptedException {
+    ManualClock clock = new ManualClock();
+    hub = Hub.builder().topic(Topic.of("t", State.latest())).clock(clock).build();
     RecordingOutbound t = new RecordingOutbound();
     Inbound c = t.openEnvelope(hub);
-    for (int i = 0; i < 9; i++) {
+    t.next("hello");
+    String valid = "{\"type\":\"subscribe\",\"topic\":\"t\"}";
+    for (int i = 0; i < 10; i++) {
       c.onText("nope");
+      c.onText(valid); // valid messages in between do not reset the count
     }
+    clock.advance(Duration.ofSeconds(59));
     assertThat(t.closeCode).isEqualTo(-1);
     c.onText("nope");
     assertThat(t.closeCode).isEqualTo(CloseCode.POLICY_VIOLATION.code());
     await().until(() -> hub.stats().connections() == 0);
+
+    RecordingOutbound patient = new RecordingOutbound();
+    Inbound p = patient.openEnvelope(hub);
+    for (int minute = 0; minute < 3; minute++) {
+      for (int i = 0; i < 10; i++) {
+        p.onText("nope");
+      }
+      clock.advance(Duration.ofSeconds(60));
+    }
+    assertThat(patient.closeCode).as("ten a minute is within the limit").isEqualTo(-1);
+  }
+
+  @Test
+  void subscribesAreLimitedByRate() throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    RecordingOutbound t = new RecordingOutbound();
+    Inbound c = t.openEnvelope(hub);
+    for (int i = 0; i < 100; i++) {
+      c.onText(
+          i % 2 == 0
+              ? "{\"type\":\"subscribe\",\"topic\":\"t\"}"
+              : "{\"type\":\"unsubscribe\",\"topic\":\"t\"}");
+    }
+    assertThat(t.closeCode).isEqualTo(-1);
+    c.onText("{\"type\":\"subscribe\",\"topic\":\"t\"}");
+    assertThat(t.closeCode).isEqualTo(CloseCode.POLICY_VIOLATION.code());
   }
 
   @Test
