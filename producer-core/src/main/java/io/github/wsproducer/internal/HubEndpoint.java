@@ -7,10 +7,13 @@ import io.github.wsproducer.spi.Handshake;
 import io.github.wsproducer.spi.Inbound;
 import io.github.wsproducer.spi.Outbound;
 import io.github.wsproducer.spi.TransportOptions;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** The {@link Endpoint} of a hub with one transport's options. */
 final class HubEndpoint implements Endpoint {
@@ -36,6 +39,13 @@ final class HubEndpoint implements Endpoint {
 
   @Override
   public Handshake.Decision decide(Handshake h) {
+    if (!hostAllowed(h.serverName())) {
+      return refuse(
+          h,
+          FORBIDDEN,
+          "host not allowed",
+          "host " + Rejections.quote(h.serverName()) + " is not one this server answers to");
+    }
     String origin = h.origin();
     if (origin != null && !originAllowed(origin, h)) {
       return refuse(
@@ -68,6 +78,39 @@ final class HubEndpoint implements Endpoint {
   private Handshake.Refuse refuse(Handshake h, int status, String answer, String cause) {
     rejections.refused(status, cause, h.remote());
     return new Handshake.Refuse(status, answer);
+  }
+
+  /**
+   * Whether a request addressed to {@code host} is for this server. IP addresses and localhost are:
+   * no page on another origin can be addressed so. A name is only if configured or this machine's
+   * own: a DNS-rebinding page resolves its own name to this server, and would otherwise pass the
+   * same-origin check below.
+   */
+  private boolean hostAllowed(String host) {
+    String name = host.toLowerCase(Locale.ROOT);
+    if (name.startsWith("[") || name.contains(":") || name.matches("[0-9.]+")) {
+      return true; // an IP address
+    }
+    return name.equals("localhost")
+        || options.allowedHosts().contains(name)
+        || OwnNames.NAMES.contains(name);
+  }
+
+  /** This machine's names, looked up once and only if a request needs them. */
+  private static final class OwnNames {
+    static final Set<String> NAMES = lookUp();
+
+    private static Set<String> lookUp() {
+      try {
+        InetAddress local = InetAddress.getLocalHost();
+        return Set.copyOf( // the two are often the same
+            List.of(
+                local.getHostName().toLowerCase(Locale.ROOT),
+                local.getCanonicalHostName().toLowerCase(Locale.ROOT)));
+      } catch (IOException | RuntimeException e) {
+        return Set.of();
+      }
+    }
   }
 
   /** An allowed origin, or the server's own: the scheme, host and port it was addressed as. */

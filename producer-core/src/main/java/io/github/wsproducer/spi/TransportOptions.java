@@ -9,6 +9,9 @@ import java.util.Set;
  * The options every transport offers, with the same defaults and the same validation. A transport's
  * builder extends {@link Builder}, so that its users set them with the same methods everywhere.
  *
+ * @param allowedHosts host names a request may be addressed to ({@code Host}) besides localhost, IP
+ *     addresses and this machine's own name; others are refused, so that a DNS-rebinding page
+ *     cannot pass for the server's own origin
  * @param allowedOrigins browser origins accepted besides the server's own, matched exactly
  * @param maxMessageSize the largest client message in bytes; larger ones close with 1009
  * @param idleTimeout a connection with no traffic either way for this long is closed
@@ -19,6 +22,7 @@ import java.util.Set;
  * @param deflate whether permessage-deflate is negotiated when a client offers it
  */
 public record TransportOptions(
+    Set<String> allowedHosts,
     Set<String> allowedOrigins,
     long maxMessageSize,
     Duration idleTimeout,
@@ -27,9 +31,12 @@ public record TransportOptions(
     Duration writeTimeout,
     boolean deflate) {
 
-  /** Same origin only, 64 KiB, 60 s, 15 s, 1 MiB, 30 s, no deflate. */
+  /**
+   * Own host names and addresses, same origin only, 64 KiB, 60 s, 15 s, 1 MiB, 30 s, no deflate.
+   */
   public static final TransportOptions DEFAULTS =
       new TransportOptions(
+          Set.of(),
           Set.of(),
           64 * 1024,
           Duration.ofSeconds(60),
@@ -40,6 +47,10 @@ public record TransportOptions(
 
   /** Validates every component, naming it and its value. */
   public TransportOptions {
+    allowedHosts =
+        allowedHosts.stream()
+            .map(TransportOptions::requireHost)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     allowedOrigins = Set.copyOf(allowedOrigins);
     allowedOrigins.forEach(TransportOptions::requireOrigin);
     atLeast1024("maxMessageSize", maxMessageSize);
@@ -58,6 +69,18 @@ public record TransportOptions(
     }
     atLeast1024("maxQueuedBytes", maxQueuedBytes);
     positive("writeTimeout", writeTimeout);
+  }
+
+  /** A host name in lower case, as requests are compared with it. */
+  private static String requireHost(String host) {
+    Objects.requireNonNull(host, "host");
+    if (!host.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")) {
+      throw new IllegalArgumentException(
+          "host must be a DNS name such as wall.example.com, without scheme or port, was \""
+              + host
+              + "\"");
+    }
+    return host.toLowerCase(java.util.Locale.ROOT);
   }
 
   private static void requireOrigin(String origin) {
@@ -88,6 +111,7 @@ public record TransportOptions(
    * @param <B> the transport's builder
    */
   public abstract static class Builder<B extends Builder<B>> {
+    private final Set<String> allowedHosts = new LinkedHashSet<>();
     private final Set<String> allowedOrigins = new LinkedHashSet<>();
     private long maxMessageSize = DEFAULTS.maxMessageSize;
     private Duration idleTimeout = DEFAULTS.idleTimeout;
@@ -102,6 +126,17 @@ public record TransportOptions(
     @SuppressWarnings("unchecked")
     private B self() {
       return (B) this;
+    }
+
+    /**
+     * Also answers requests addressed to this host name ({@code wall.example.com}), as behind a
+     * reverse proxy or under a DNS name. Without it, only localhost, IP addresses and this
+     * machine's own name are answered: a page on another name that resolves to this server (DNS
+     * rebinding) is refused.
+     */
+    public B allowHost(String host) {
+      allowedHosts.add(requireHost(host));
+      return self();
     }
 
     /**
@@ -161,6 +196,7 @@ public record TransportOptions(
 
     /** Sets every option at once, as in {@code options} (origins are added to those set). */
     public B options(TransportOptions options) {
+      allowedHosts.addAll(options.allowedHosts);
       allowedOrigins.addAll(options.allowedOrigins);
       this.maxMessageSize = options.maxMessageSize;
       this.idleTimeout = options.idleTimeout;
@@ -179,6 +215,7 @@ public record TransportOptions(
      */
     protected TransportOptions buildOptions() {
       return new TransportOptions(
+          allowedHosts,
           allowedOrigins,
           maxMessageSize,
           idleTimeout,

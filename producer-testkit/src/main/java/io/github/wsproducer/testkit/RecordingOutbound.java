@@ -50,6 +50,7 @@ public final class RecordingOutbound implements Outbound {
     TransportOptions d = TransportOptions.DEFAULTS;
     return new TransportOptions(
         Set.of(),
+        Set.of(),
         d.maxMessageSize(),
         d.idleTimeout(),
         pingInterval,

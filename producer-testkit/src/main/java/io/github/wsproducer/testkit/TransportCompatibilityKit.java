@@ -126,7 +126,14 @@ public abstract class TransportCompatibilityKit {
       long cap,
       Duration writeTimeout) {
     return new TransportOptions(
-        base.allowedOrigins(), maxMessageSize, idle, ping, cap, writeTimeout, base.deflate());
+        base.allowedHosts(),
+        base.allowedOrigins(),
+        maxMessageSize,
+        idle,
+        ping,
+        cap,
+        writeTimeout,
+        base.deflate());
   }
 
   @Test
@@ -294,6 +301,7 @@ public abstract class TransportCompatibilityKit {
   void aForeignOriginGets403AndTheOwnAndAllowedOnesConnect() throws Exception {
     start(
         new TransportOptions(
+            Set.of(),
             Set.of("https://wall.example.com"),
             QUIET.maxMessageSize(),
             QUIET.idleTimeout(),
@@ -312,6 +320,39 @@ public abstract class TransportCompatibilityKit {
     WsTestClient.connect(root, null, "http://" + root.getHost() + ":" + root.getPort());
     WsTestClient.connect(root, null, null);
     await().until(() -> hub.stats().connections() == 3);
+  }
+
+  @Test
+  void aRequestForAnotherHostIsRefusedSoDnsRebindingFails() throws Exception {
+    start(QUIET, Topic.of("t", State.latest()));
+    int port = root.getPort();
+    assertThat(upgradeStatus("evil.example:" + port, "http://evil.example:" + port))
+        .as("a page on a name that resolves to this server")
+        .isEqualTo(403);
+    assertThat(upgradeStatus("localhost:" + port, "http://localhost:" + port)).isEqualTo(101);
+  }
+
+  /** The status a raw upgrade request with these headers gets; the JDK client cannot set Host. */
+  private int upgradeStatus(String host, String origin) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket(root.getHost(), root.getPort())) {
+      socket.setSoTimeout(10_000);
+      String request =
+          "GET / HTTP/1.1\r\nHost: "
+              + host
+              + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+              + "Origin: "
+              + origin
+              + "\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String status =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+              .readLine();
+      assertThat(status).as("the status line").startsWith("HTTP/1.1 ");
+      return Integer.parseInt(status.substring(9, 12));
+    }
   }
 
   @Test

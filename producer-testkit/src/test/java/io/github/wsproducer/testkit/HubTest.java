@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
@@ -662,6 +663,48 @@ class HubTest {
           .isEqualTo(new Handshake.Refuse(404, "no such topic"));
       assertThat(lines.list.get(2).getFormattedMessage())
           .endsWith("with 404: no topic \"ordrs\"; the hub has [orders]");
+      Handshake rebinding =
+          new Handshake(
+              "/",
+              List.of(),
+              "http://evil.example:5000",
+              false,
+              "evil.example",
+              5000,
+              "10.0.0.9:1");
+      assertThat(endpoint.decide(rebinding))
+          .as("a DNS-rebinding page: its origin matches its Host, which is not ours")
+          .isEqualTo(new Handshake.Refuse(403, "host not allowed"));
+      for (String ours : List.of("localhost", "127.0.0.1", "[::1]", "LOCALHOST")) {
+        assertThat(endpoint.decide(new Handshake("/", List.of(), null, false, ours, 5000, "x")))
+            .as(ours)
+            .isInstanceOf(Handshake.Accept.class);
+      }
+      Endpoint proxied =
+          Endpoint.of(
+              hub,
+              new TransportOptions(
+                  Set.of("wall.example.com"),
+                  Set.of(),
+                  65536,
+                  Duration.ofSeconds(60),
+                  Duration.ZERO,
+                  1 << 20,
+                  Duration.ofSeconds(30),
+                  false));
+      assertThat(
+              proxied.decide(
+                  new Handshake(
+                      "/",
+                      List.of(),
+                      "HTTPS://Wall.Example.com",
+                      true,
+                      "WALL.example.com",
+                      443,
+                      "x")))
+          .as("an allowed host, compared without regard to case, and its own origin")
+          .isInstanceOf(Handshake.Accept.class);
+
       List<String> envelope = List.of("other", Protocol.SUBPROTOCOL);
       assertThat(endpoint.decide(handshake("/", envelope, null)))
           .isEqualTo(new Handshake.Accept(Protocol.SUBPROTOCOL, null));

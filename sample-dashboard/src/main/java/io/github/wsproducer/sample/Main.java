@@ -62,6 +62,13 @@ public final class Main {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "wsproducer-sample-shutdown"));
+    if (SampleServer.acceptsPagesFromDisk(options)) {
+      System.out.println(
+          "pages opened from disk (Origin: null) may connect"
+              + (options.allowedOrigins().contains("null")
+                  ? ""
+                  : ": the server listens on loopback only"));
+    }
     // Jetty's threads keep the process running.
     System.out.println("listening on http://" + options.hostInUrl() + ":" + server.port() + "/");
   }

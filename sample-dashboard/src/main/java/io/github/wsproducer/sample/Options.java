@@ -10,7 +10,9 @@ import java.util.List;
  *
  * @param host interface to bind
  * @param port TCP port, 0 for any free one
- * @param allowedOrigins browser origins accepted besides the server's own and {@code null}
+ * @param allowedOrigins browser origins accepted besides the server's own (and {@code null} on
+ *     loopback)
+ * @param allowedHosts host names the server answers to besides its own and localhost
  * @param jdbcUrl the database, or {@code null} for the embedded H2
  * @param jdbcUser its user, or {@code null}
  * @param jdbcPassword its password, or {@code null}
@@ -21,6 +23,7 @@ record Options(
     String host,
     int port,
     List<String> allowedOrigins,
+    List<String> allowedHosts,
     String jdbcUrl,
     String jdbcUser,
     String jdbcPassword,
@@ -35,7 +38,11 @@ record Options(
         --host HOST          interface to bind (default localhost; 0.0.0.0 for every interface)
         --allow-origin URL   also accept browser pages from this origin, e.g.
                              https://wall.example.com (repeatable); pages opened from
-                             disk (origin "null") are always accepted by the sample
+                             disk (origin "null") are accepted while the sample listens
+                             on loopback only, otherwise only with --allow-origin null
+        --allow-host NAME    also answer requests addressed to this name, e.g. behind a
+                             proxy (repeatable); by default only localhost, IP addresses
+                             and this machine's name, so that DNS rebinding fails
         --jdbc-url URL       use this database instead of the embedded H2, e.g.
                              jdbc:postgresql://127.0.0.1:5432/test; the schema is
                              created if missing
@@ -62,6 +69,7 @@ record Options(
     String host = "localhost";
     int port = 5000;
     List<String> origins = new ArrayList<>();
+    List<String> hosts = new ArrayList<>();
     String jdbcUrl = null;
     String jdbcUser = null;
     String jdbcPassword = System.getenv("WSPRODUCER_JDBC_PASSWORD");
@@ -94,6 +102,7 @@ record Options(
         case "--host" -> host = host(value);
         case "--port" -> port = port(value);
         case "--allow-origin" -> origins.add(value);
+        case "--allow-host" -> hosts.add(value);
         case "--jdbc-url" -> jdbcUrl = jdbcUrl(value);
         case "--jdbc-user" -> {
           jdbcUser = value;
@@ -110,7 +119,15 @@ record Options(
       throw new UsageException(jdbcFlag + " needs --jdbc-url (the embedded H2 takes no user)");
     }
     return new Options(
-        host, port, List.copyOf(origins), jdbcUrl, jdbcUser, jdbcPassword, redisUrl, help);
+        host,
+        port,
+        List.copyOf(origins),
+        List.copyOf(hosts),
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        redisUrl,
+        help);
   }
 
   private static final List<String> FLAGS =
@@ -118,6 +135,7 @@ record Options(
           "--host",
           "--port",
           "--allow-origin",
+          "--allow-host",
           "--jdbc-url",
           "--jdbc-user",
           "--jdbc-password",

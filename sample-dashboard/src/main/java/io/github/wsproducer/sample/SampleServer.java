@@ -69,9 +69,14 @@ final class SampleServer implements AutoCloseable {
       pages.setWelcomeFiles("index.html");
       server.setHandler(pages);
 
-      // The original example's page is opened from disk, so its origin is "null".
-      HubWebSocket.Builder ws = HubWebSocket.builder(hub).allowOrigin("null");
+      HubWebSocket.Builder ws = HubWebSocket.builder(hub);
+      // The original example's page is opened from disk, so its origin is "null". Any page in
+      // a sandboxed frame sends it too, so it is safe only while no other machine can connect.
+      if (acceptsPagesFromDisk(options)) {
+        ws.allowOrigin("null");
+      }
       options.allowedOrigins().forEach(ws::allowOrigin);
+      options.allowedHosts().forEach(ws::allowHost);
       ws.build().mount(server);
       server.start();
       data.startSimulation();
@@ -85,6 +90,12 @@ final class SampleServer implements AutoCloseable {
       data.close();
       throw e;
     }
+  }
+
+  /** Whether pages opened from disk may connect: only while listening on loopback alone. */
+  static boolean acceptsPagesFromDisk(Options options) throws java.net.UnknownHostException {
+    return java.net.InetAddress.getByName(options.host()).isLoopbackAddress()
+        || options.allowedOrigins().contains("null");
   }
 
   int port() {

@@ -26,7 +26,7 @@ class DashboardBrowserIT {
   private SampleServer start(int port) throws Exception {
     server =
         SampleServer.start(
-            new Options("localhost", port, List.of(), null, null, null, null, false));
+            new Options("localhost", port, List.of(), List.of(), null, null, null, null, false));
     return server;
   }
 
@@ -139,6 +139,7 @@ class DashboardBrowserIT {
               new Options(
                   "localhost",
                   0,
+                  List.of(),
                   List.of(),
                   "jdbc:postgresql://" + proxy.hostPort() + "/test",
                   "postgres",

@@ -213,6 +213,19 @@ class SampleIT {
   }
 
   @Test
+  void pagesFromDiskAreRefusedOnceOtherMachinesCanConnect() throws Exception {
+    try (SampleServer open =
+        SampleServer.start(
+            new Options("0.0.0.0", 0, List.of(), List.of(), null, null, null, null, false))) {
+      assertThatThrownBy(() -> connect(open.port(), "/", "null"))
+          .as("Origin: null, as sandboxed frames on any site send it")
+          .isInstanceOfSatisfying(
+              UpgradeException.class, e -> assertThat(e.getResponseStatusCode()).isEqualTo(403));
+      assertThat(connect(open.port(), "/", null).next().has("variable")).isTrue();
+    }
+  }
+
+  @Test
   void aBadFlagPrintsTheProblemAndTheUsageAndExitsWith2() throws Exception {
     Process sample = launch("--bogus");
     assertThat(sample.waitFor(30, TimeUnit.SECONDS)).isTrue();
