@@ -12,6 +12,8 @@ package io.github.wsproducer;
  * @param resyncs snapshots sent to connections that had fallen behind
  * @param slowConsumerCloses connections closed with 4001 ({@link
  *     io.github.wsproducer.protocol.CloseCode#SLOW_CONSUMER})
+ * @param unresponsiveCloses connections closed with 4002 ({@link
+ *     io.github.wsproducer.protocol.CloseCode#UNRESPONSIVE}): no pong within the pong timeout
  * @param peakQueuedBytes the most bytes ever queued for one connection, the frame being written
  *     included
  * @param errors failures the hub logged and survived: calls naming a topic it lacks, values a state
@@ -27,5 +29,6 @@ public record HubStats(
     long dropped,
     long resyncs,
     long slowConsumerCloses,
+    long unresponsiveCloses,
     long peakQueuedBytes,
     long errors) {}

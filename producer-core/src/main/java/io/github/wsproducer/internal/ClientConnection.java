@@ -33,6 +33,7 @@ final class ClientConnection implements Outbound.SendCallback {
   private final long maxQueuedBytes;
   private final long writeTimeoutMillis;
   private final long pingMillis;
+  private final long pongTimeoutMillis;
   private final Set<String> topics = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean detached = new AtomicBoolean();
 
@@ -49,6 +50,8 @@ final class ClientConnection implements Outbound.SendCallback {
   private boolean completed; // of the write in flight
   private long writeStartedAt;
   private long lastSentAt;
+  private long lastPingAt;
+  private long unansweredPingAt = -1; // the first ping since the last pong, or -1
   private boolean open = true;
 
   ClientConnection(HubImpl hub, Outbound transport, TransportOptions options, boolean envelope) {
@@ -58,7 +61,9 @@ final class ClientConnection implements Outbound.SendCallback {
     this.maxQueuedBytes = options.maxQueuedBytes();
     this.writeTimeoutMillis = options.writeTimeout().toMillis();
     this.pingMillis = options.pingInterval().toMillis();
+    this.pongTimeoutMillis = options.pongTimeout().toMillis();
     this.lastSentAt = hub.clock().millis();
+    this.lastPingAt = lastSentAt;
   }
 
   boolean isEnvelope() {
@@ -247,33 +252,56 @@ final class ClientConnection implements Outbound.SendCallback {
 
   /** Called by the hub's timer: closes a slow consumer, pings an idle connection. */
   void tick(long now) {
-    boolean slow = false;
+    CloseCode close = null;
     boolean ping = false;
+    boolean idle = false;
     synchronized (lock) {
       if (!open) {
         return;
       }
       if (writing && now - writeStartedAt >= writeTimeoutMillis) {
-        slow = true;
-      } else if (pingMillis > 0 && !writing && now - lastSentAt >= pingMillis) {
+        close = CloseCode.SLOW_CONSUMER;
+      } else if (unansweredPingAt >= 0 && now - unansweredPingAt >= pongTimeoutMillis) {
+        close = CloseCode.UNRESPONSIVE;
+      } else if (pingMillis > 0 && now - lastPingAt >= pingMillis) {
         ping = true;
-        lastSentAt = now;
+        lastPingAt = now;
+        if (unansweredPingAt < 0) {
+          unansweredPingAt = now;
+        }
+        idle = !writing && now - lastSentAt >= pingMillis;
+        if (idle) {
+          lastSentAt = now;
+        }
       }
     }
-    if (slow) {
+    if (close != null) {
       log.info(
-          "{}: no write finished in {} ms, closing as a slow consumer",
+          "{}: {}, closing",
           transport.describe(),
-          writeTimeoutMillis);
-      hub.counters().slowConsumerCloses.increment();
-      closeWith(CloseCode.SLOW_CONSUMER);
+          close == CloseCode.SLOW_CONSUMER
+              ? "no write finished in " + writeTimeoutMillis + " ms"
+              : "no pong within " + pongTimeoutMillis + " ms");
+      (close == CloseCode.SLOW_CONSUMER
+              ? hub.counters().slowConsumerCloses
+              : hub.counters().unresponsiveCloses)
+          .increment();
+      closeWith(close);
       hub.abortLater(transport);
     } else if (ping) {
-      if (envelope) {
+      // Pings go out whatever the traffic, so that a client that stopped reading is found; an
+      // idle envelope client also gets a ping message, which its watchdog sees.
+      transport.ping();
+      if (envelope && idle) {
         offer(Codec.ping(now));
-      } else {
-        transport.ping();
       }
+    }
+  }
+
+  /** The client answered a ping. */
+  void ponged() {
+    synchronized (lock) {
+      unansweredPingAt = -1;
     }
   }
 

@@ -79,6 +79,11 @@ final class ClientMessages implements Inbound {
   }
 
   @Override
+  public void onPong() {
+    connection.ponged();
+  }
+
+  @Override
   public void onClosed() {
     connection.shutdown();
   }

@@ -12,6 +12,7 @@ final class Counters {
   final LongAdder dropped = new LongAdder();
   final LongAdder resyncs = new LongAdder();
   final LongAdder slowConsumerCloses = new LongAdder();
+  final LongAdder unresponsiveCloses = new LongAdder();
   final LongAdder errors = new LongAdder();
   private final LongAccumulator peakOfClosed = new LongAccumulator(Math::max, 0);
 
@@ -33,6 +34,7 @@ final class Counters {
         dropped.sum(),
         resyncs.sum(),
         slowConsumerCloses.sum(),
+        unresponsiveCloses.sum(),
         peak,
         errors.sum());
   }

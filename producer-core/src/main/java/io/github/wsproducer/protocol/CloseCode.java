@@ -17,7 +17,9 @@ public enum CloseCode {
    */
   SERVICE_RESTART(1012, "restart"),
   /** The client did not read its frames within the write timeout. */
-  SLOW_CONSUMER(4001, "slow consumer");
+  SLOW_CONSUMER(4001, "slow consumer"),
+  /** The client did not answer a ping within the pong timeout. */
+  UNRESPONSIVE(4002, "no pong");
 
   private final int code;
   private final String reason;

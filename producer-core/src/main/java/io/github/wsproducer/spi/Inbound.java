@@ -19,6 +19,9 @@ public interface Inbound {
   /** A binary message, which the protocol does not have: the connection is closed with 1003. */
   void onBinary();
 
+  /** A pong, the answer to {@link Outbound#ping()}: the client still reads. */
+  void onPong();
+
   /** The connection is gone, whatever the reason. Idempotent. */
   void onClosed();
 }

@@ -32,7 +32,10 @@ public interface Outbound {
    */
   void send(List<ByteBuffer> frames, SendCallback callback);
 
-  /** Sends a protocol-level ping; the hub pings plain connections this way. */
+  /**
+   * Sends a protocol-level ping; the client's pong goes to {@link Inbound#onPong()}. Browsers
+   * answer it by themselves.
+   */
   void ping();
 
   /** Starts a graceful close with a WebSocket close code and a short reason. */

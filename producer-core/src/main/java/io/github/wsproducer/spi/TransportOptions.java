@@ -15,7 +15,10 @@ import java.util.Set;
  * @param allowedOrigins browser origins accepted besides the server's own, matched exactly
  * @param maxMessageSize the largest client message in bytes; larger ones close with 1009
  * @param idleTimeout a connection with no traffic either way for this long is closed
- * @param pingInterval how often an idle connection is pinged; {@link Duration#ZERO} for never
+ * @param pingInterval how often every connection is pinged (a protocol ping; an idle envelope
+ *     connection also gets a {@code ping} message); {@link Duration#ZERO} for never
+ * @param pongTimeout a connection that does not answer a ping within this is closed with 4002: a
+ *     client that stopped reading or vanished is found at any data rate
  * @param maxQueuedBytes byte cap of the frames queued per connection, the one being written
  *     included; over it the connection skips ahead to a fresh snapshot
  * @param writeTimeout a connection whose write does not finish within this is closed with 4001
@@ -27,6 +30,7 @@ public record TransportOptions(
     long maxMessageSize,
     Duration idleTimeout,
     Duration pingInterval,
+    Duration pongTimeout,
     long maxQueuedBytes,
     Duration writeTimeout,
     boolean deflate) {
@@ -41,6 +45,7 @@ public record TransportOptions(
           64 * 1024,
           Duration.ofSeconds(60),
           Duration.ofSeconds(15),
+          Duration.ofSeconds(30),
           1 << 20,
           Duration.ofSeconds(30),
           false);
@@ -67,6 +72,7 @@ public record TransportOptions(
               + idleTimeout
               + ")");
     }
+    positive("pongTimeout", pongTimeout);
     atLeast1024("maxQueuedBytes", maxQueuedBytes);
     positive("writeTimeout", writeTimeout);
   }
@@ -116,6 +122,7 @@ public record TransportOptions(
     private long maxMessageSize = DEFAULTS.maxMessageSize;
     private Duration idleTimeout = DEFAULTS.idleTimeout;
     private Duration pingInterval = DEFAULTS.pingInterval;
+    private Duration pongTimeout = DEFAULTS.pongTimeout;
     private long maxQueuedBytes = DEFAULTS.maxQueuedBytes;
     private Duration writeTimeout = DEFAULTS.writeTimeout;
     private boolean deflate = DEFAULTS.deflate;
@@ -164,10 +171,17 @@ public record TransportOptions(
       return self();
     }
 
-    /** How often an idle connection is pinged; shorter than the idle timeout. 15 s. */
+    /** How often every connection is pinged; shorter than the idle timeout. 15 s. */
     public B pingInterval(Duration pingInterval) {
       positive("pingInterval", pingInterval);
       this.pingInterval = pingInterval;
+      return self();
+    }
+
+    /** A connection that does not answer a ping within this is closed with 4002. 30 s. */
+    public B pongTimeout(Duration pongTimeout) {
+      positive("pongTimeout", pongTimeout);
+      this.pongTimeout = pongTimeout;
       return self();
     }
 
@@ -201,6 +215,7 @@ public record TransportOptions(
       this.maxMessageSize = options.maxMessageSize;
       this.idleTimeout = options.idleTimeout;
       this.pingInterval = options.pingInterval;
+      this.pongTimeout = options.pongTimeout;
       this.maxQueuedBytes = options.maxQueuedBytes;
       this.writeTimeout = options.writeTimeout;
       this.deflate = options.deflate;
@@ -220,6 +235,7 @@ public record TransportOptions(
           maxMessageSize,
           idleTimeout,
           pingInterval,
+          pongTimeout,
           maxQueuedBytes,
           writeTimeout,
           deflate);

@@ -54,6 +54,7 @@ public final class RecordingOutbound implements Outbound {
         d.maxMessageSize(),
         d.idleTimeout(),
         pingInterval,
+        d.pongTimeout(),
         maxQueuedBytes,
         writeTimeout,
         d.deflate());

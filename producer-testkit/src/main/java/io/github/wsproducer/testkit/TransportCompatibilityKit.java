@@ -123,6 +123,7 @@ public abstract class TransportCompatibilityKit {
       long maxMessageSize,
       Duration idle,
       Duration ping,
+      Duration pong,
       long cap,
       Duration writeTimeout) {
     return new TransportOptions(
@@ -131,6 +132,7 @@ public abstract class TransportCompatibilityKit {
         maxMessageSize,
         idle,
         ping,
+        pong,
         cap,
         writeTimeout,
         base.deflate());
@@ -265,7 +267,14 @@ public abstract class TransportCompatibilityKit {
   void aClientThatStopsReadingStaysUnderItsCapAndDelaysNoOne() throws Exception {
     long cap = 64 * 1024;
     start(
-        with(QUIET, 64 * 1024, Duration.ofSeconds(60), Duration.ZERO, cap, Duration.ofSeconds(3)),
+        with(
+            QUIET,
+            64 * 1024,
+            Duration.ofSeconds(60),
+            Duration.ZERO,
+            QUIET.pongTimeout(),
+            cap,
+            Duration.ofSeconds(3)),
         Topic.of("big", State.latest()));
     hub.publish("big", Map.of("n", 0));
     await().until(() -> hub.stats().updates() == 1);
@@ -306,6 +315,7 @@ public abstract class TransportCompatibilityKit {
             QUIET.maxMessageSize(),
             QUIET.idleTimeout(),
             QUIET.pingInterval(),
+            QUIET.pongTimeout(),
             QUIET.maxQueuedBytes(),
             QUIET.writeTimeout(),
             false),
@@ -374,6 +384,7 @@ public abstract class TransportCompatibilityKit {
             1024,
             QUIET.idleTimeout(),
             Duration.ZERO,
+            QUIET.pongTimeout(),
             QUIET.maxQueuedBytes(),
             QUIET.writeTimeout()),
         Topic.of("t", State.latest()));
@@ -453,6 +464,7 @@ public abstract class TransportCompatibilityKit {
             QUIET.maxMessageSize(),
             Duration.ofSeconds(1),
             Duration.ofMillis(300),
+            Duration.ofSeconds(1),
             QUIET.maxQueuedBytes(),
             QUIET.writeTimeout()),
         Topic.of("t", State.latest()));
@@ -461,5 +473,47 @@ public abstract class TransportCompatibilityKit {
       c.next("ping");
     }
     assertThat(c.isClosed()).as("pings keep it past the 1 s idle timeout").isFalse();
+  }
+
+  @Test
+  void aClientThatNeverAnswersPingsIsClosedWithinTheDeadlineWhileOthersStay() throws Exception {
+    start(
+        with(
+            QUIET,
+            QUIET.maxMessageSize(),
+            Duration.ofSeconds(30),
+            Duration.ofMillis(200),
+            Duration.ofMillis(600),
+            QUIET.maxQueuedBytes(),
+            QUIET.writeTimeout()),
+        Topic.of("t", State.latest()));
+    WsTestClient answering = envelope(); // the JDK client answers pings by itself
+    java.net.Socket silent = upgraded();
+    try {
+      await().until(() -> hub.stats().connections() == 2);
+      // Server pings and the occasional ping message count as traffic, so an idle timeout of
+      // 30 s would never fire; the pong deadline does.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> hub.stats().unresponsiveCloses() == 1 && hub.stats().connections() == 1);
+      assertThat(answering.isClosed()).isFalse();
+    } finally {
+      silent.close();
+    }
+  }
+
+  /** A plain connection that is upgraded and then never reads nor answers anything. */
+  private java.net.Socket upgraded() throws Exception {
+    java.net.Socket socket = new java.net.Socket(root.getHost(), root.getPort());
+    socket.setSoTimeout(10_000);
+    String request =
+        "GET / HTTP/1.1\r\nHost: "
+            + root.getHost()
+            + ":"
+            + root.getPort()
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return socket;
   }
 }

@@ -515,6 +515,30 @@ class HubTest {
   }
 
   @Test
+  void aConnectionThatDoesNotAnswerPingsIsClosedAtAnyDataRate() throws InterruptedException {
+    ManualClock clock = new ManualClock();
+    hub = Hub.builder().topic(Topic.of("t", State.latest())).clock(clock).build();
+    TransportOptions options =
+        RecordingOutbound.options(1 << 20, Duration.ofSeconds(30), Duration.ofSeconds(5));
+    RecordingOutbound silent = new RecordingOutbound();
+    RecordingOutbound answering = new RecordingOutbound();
+    silent.openPlain(hub, "t", options);
+    Inbound a = answering.openPlain(hub, "t", options);
+    for (int second = 1; second <= 40; second++) {
+      hub.publish("t", Map.of("n", second)); // data flows all along: pings go out anyway
+      clock.advance(Duration.ofSeconds(1));
+      await().until(() -> answering.frames.size() > 0);
+      answering.frames.clear();
+      if (answering.pings.get() > 0) {
+        a.onPong();
+      }
+    }
+    await().until(() -> silent.closeCode == CloseCode.UNRESPONSIVE.code());
+    assertThat(hub.stats().unresponsiveCloses()).isEqualTo(1);
+    assertThat(answering.closeCode).as("it answers its pings").isEqualTo(-1);
+  }
+
+  @Test
   void idleConnectionsArePinged() throws InterruptedException {
     ManualClock clock = new ManualClock();
     hub = Hub.builder().topic(Topic.of("t", State.latest())).clock(clock).build();
@@ -689,6 +713,7 @@ class HubTest {
                   65536,
                   Duration.ofSeconds(60),
                   Duration.ZERO,
+                  Duration.ofSeconds(30),
                   1 << 20,
                   Duration.ofSeconds(30),
                   false));

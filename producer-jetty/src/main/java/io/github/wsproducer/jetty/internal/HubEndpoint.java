@@ -50,6 +50,11 @@ public final class HubEndpoint implements Session.Listener.AutoDemanding {
   }
 
   @Override
+  public void onWebSocketPong(ByteBuffer payload) {
+    inbound.onPong();
+  }
+
+  @Override
   public void onWebSocketClose(int statusCode, String reason, Callback callback) {
     closed();
     callback.succeed();
