@@ -56,7 +56,12 @@ final class BenchServer {
     switch (system) {
       case "wsproducer" -> {
         Hub h = Hub.builder().topic(Topic.of("load", State.latest())).build();
-        HubWebSocket.builder(h).build().mount(server);
+        // Load clients open up to 5,000 connections from each 127.0.0.x address.
+        HubWebSocket.builder(h)
+            .maxConnections(100_000)
+            .maxConnectionsPerAddress(100_000)
+            .build()
+            .mount(server);
         hub = h;
         publish = text -> h.publish("load", JSON.readTree(text));
       }

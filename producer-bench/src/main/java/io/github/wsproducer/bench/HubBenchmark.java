@@ -47,7 +47,7 @@ public class HubBenchmark {
   public void setUp() {
     hub = Hub.builder().topic(Topic.of("load", io.github.wsproducer.State.latest())).build();
     Endpoint endpoint = Endpoint.of(hub, TransportOptions.DEFAULTS);
-    Handshake.Accept plain = new Handshake.Accept(null, "load");
+    Handshake.Accept plain = new Handshake.Accept(null, "load", "benchmark");
     for (int i = 0; i < subscribers; i++) {
       endpoint.open(
           plain,

@@ -29,6 +29,7 @@ final class ClientConnection implements Outbound.SendCallback {
 
   private final HubImpl hub;
   private final Outbound transport;
+  private final String address;
   private final boolean envelope;
   private final long maxQueuedBytes;
   private final long writeTimeoutMillis;
@@ -54,8 +55,10 @@ final class ClientConnection implements Outbound.SendCallback {
   private long unansweredPingAt = -1; // the first ping since the last pong, or -1
   private boolean open = true;
 
-  ClientConnection(HubImpl hub, Outbound transport, TransportOptions options, boolean envelope) {
+  ClientConnection(
+      HubImpl hub, Outbound transport, TransportOptions options, boolean envelope, String address) {
     this.hub = hub;
+    this.address = address;
     this.transport = transport;
     this.envelope = envelope;
     this.maxQueuedBytes = options.maxQueuedBytes();
@@ -92,6 +95,10 @@ final class ClientConnection implements Outbound.SendCallback {
 
   void unsubscribed(String topic) {
     topics.remove(topic);
+  }
+
+  String address() {
+    return address;
   }
 
   String describe() {

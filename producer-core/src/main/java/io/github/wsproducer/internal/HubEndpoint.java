@@ -11,14 +11,17 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** The {@link Endpoint} of a hub with one transport's options. */
 final class HubEndpoint implements Endpoint {
   private static final int FORBIDDEN = 403;
   private static final int NOT_FOUND = 404;
+  private static final int UNAVAILABLE = 503;
 
   private final HubImpl hub;
   private final TransportOptions options;
@@ -54,6 +57,18 @@ final class HubEndpoint implements Endpoint {
           "origin not allowed",
           "origin " + Rejections.quote(origin) + " is not allowed");
     }
+    if (hub.connectionCount() >= options.maxConnections()) {
+      return busy(h, "the server has " + options.maxConnections() + " connections");
+    }
+    if (hub.connectionsFrom(h.address()) >= options.maxConnectionsPerAddress()) {
+      return busy(
+          h,
+          "address "
+              + Rejections.quote(h.address())
+              + " has "
+              + options.maxConnectionsPerAddress()
+              + " connections");
+    }
     if (h.subprotocols().contains(Protocol.SUBPROTOCOL)) {
       if (!h.path().equals(Protocol.ENVELOPE_PATH)) {
         return refuse(
@@ -62,7 +77,7 @@ final class HubEndpoint implements Endpoint {
             "the " + Protocol.SUBPROTOCOL + " form is served at " + Protocol.ENVELOPE_PATH,
             "the " + Protocol.SUBPROTOCOL + " form asked at path " + Rejections.quote(h.path()));
       }
-      return new Handshake.Accept(Protocol.SUBPROTOCOL, null);
+      return new Handshake.Accept(Protocol.SUBPROTOCOL, null, h.address());
     }
     String topic = Protocol.plainTopic(h.path(), hub.defaultTopic(), topics);
     if (topic == null) {
@@ -72,12 +87,21 @@ final class HubEndpoint implements Endpoint {
           "no such topic",
           "no topic " + Rejections.quote(h.path().substring(1)) + "; the hub has " + topics);
     }
-    return new Handshake.Accept(null, topic);
+    return new Handshake.Accept(null, topic, h.address());
   }
 
   private Handshake.Refuse refuse(Handshake h, int status, String answer, String cause) {
     rejections.refused(status, cause, h.remote());
-    return new Handshake.Refuse(status, answer);
+    return new Handshake.Refuse(status, answer, null);
+  }
+
+  /** 503 with a jittered {@code Retry-After}, so that refused screens do not return together. */
+  private Handshake.Refuse busy(Handshake h, String cause) {
+    rejections.refused(UNAVAILABLE, cause, h.remote());
+    return new Handshake.Refuse(
+        UNAVAILABLE,
+        "too many connections",
+        Duration.ofSeconds(ThreadLocalRandom.current().nextInt(10, 31)));
   }
 
   /**
@@ -136,6 +160,6 @@ final class HubEndpoint implements Endpoint {
 
   @Override
   public Inbound open(Handshake.Accept accepted, Outbound outbound) {
-    return hub.open(outbound, options, accepted.topic());
+    return hub.open(outbound, options, accepted.topic(), accepted.address());
   }
 }

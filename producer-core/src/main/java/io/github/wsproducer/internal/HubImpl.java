@@ -58,6 +58,7 @@ public final class HubImpl implements Hub {
   private final Codec codec;
   private final Frame hello;
   private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
+  private final Map<String, Integer> byAddress = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ScheduledFuture<?> ticker;
 
@@ -208,11 +209,13 @@ public final class HubImpl implements Hub {
    * Registers a connection: an envelope one is sent {@code hello}, a plain one subscribed to its
    * topic (which the caller checked exists). After close, the connection is closed with 1012.
    */
-  Inbound open(Outbound outbound, TransportOptions options, String plainTopic) {
+  Inbound open(Outbound outbound, TransportOptions options, String plainTopic, String address) {
     Objects.requireNonNull(outbound, "outbound");
     TopicEngine plain = plainTopic == null ? null : requireEngine(plainTopic);
-    ClientConnection connection = new ClientConnection(this, outbound, options, plainTopic == null);
+    ClientConnection connection =
+        new ClientConnection(this, outbound, options, plainTopic == null, address);
     connections.add(connection);
+    byAddress.merge(address, 1, Integer::sum);
     if (closed.get()) { // closed while this client connected: close() may have missed it
       connection.closeWith(CloseCode.SERVICE_RESTART);
     } else if (plain == null) {
@@ -249,6 +252,14 @@ public final class HubImpl implements Hub {
 
   // ---- for the package ----
 
+  int connectionCount() {
+    return connections.size();
+  }
+
+  int connectionsFrom(String address) {
+    return byAddress.getOrDefault(address, 0);
+  }
+
   TopicEngine engine(String topic) {
     return engines.get(topic);
   }
@@ -272,6 +283,7 @@ public final class HubImpl implements Hub {
   void detach(ClientConnection connection) {
     if (connections.remove(connection)) {
       counters.closed(connection);
+      byAddress.computeIfPresent(connection.address(), (a, n) -> n == 1 ? null : n - 1);
     }
     for (String topic : connection.topics()) {
       engines.get(topic).unsubscribe(connection);

@@ -1,5 +1,6 @@
 package io.github.wsproducer.spi;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,7 +13,8 @@ import java.util.Objects;
  * @param secure whether the request came over TLS
  * @param serverName the host the request was addressed to (the {@code Host} header's name)
  * @param serverPort the port it was addressed to
- * @param remote the client's address, for logs
+ * @param address the client's IP address, for limits per address
+ * @param remote the client's address and port, for logs
  */
 public record Handshake(
     String path,
@@ -21,6 +23,7 @@ public record Handshake(
     boolean secure,
     String serverName,
     int serverPort,
+    String address,
     String remote) {
 
   /** Copies the list. */
@@ -28,6 +31,7 @@ public record Handshake(
     Objects.requireNonNull(path, "path");
     subprotocols = List.copyOf(subprotocols);
     Objects.requireNonNull(serverName, "serverName");
+    Objects.requireNonNull(address, "address");
     Objects.requireNonNull(remote, "remote");
   }
 
@@ -39,14 +43,16 @@ public record Handshake(
    *
    * @param subprotocol the subprotocol to accept, or {@code null} for the plain form
    * @param topic the plain form's topic, or {@code null} for the envelope form
+   * @param address the client's IP address, counted against the limits per address
    */
-  public record Accept(String subprotocol, String topic) implements Decision {}
+  public record Accept(String subprotocol, String topic, String address) implements Decision {}
 
   /**
    * Answer with an HTTP error instead of upgrading; the endpoint has logged why.
    *
    * @param status the HTTP status
    * @param message a short text for the response body
+   * @param retryAfter the {@code Retry-After} to send, or {@code null} for none
    */
-  public record Refuse(int status, String message) implements Decision {}
+  public record Refuse(int status, String message, Duration retryAfter) implements Decision {}
 }

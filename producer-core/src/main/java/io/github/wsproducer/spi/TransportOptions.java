@@ -23,6 +23,9 @@ import java.util.Set;
  *     included; over it the connection skips ahead to a fresh snapshot
  * @param writeTimeout a connection whose write does not finish within this is closed with 4001
  * @param deflate whether permessage-deflate is negotiated when a client offers it
+ * @param maxConnections open connections beyond which handshakes get 503 with {@code Retry-After}
+ * @param maxConnectionsPerAddress the same for one client address (behind a proxy or a NAT, many
+ *     screens share one)
  */
 public record TransportOptions(
     Set<String> allowedHosts,
@@ -33,7 +36,9 @@ public record TransportOptions(
     Duration pongTimeout,
     long maxQueuedBytes,
     Duration writeTimeout,
-    boolean deflate) {
+    boolean deflate,
+    int maxConnections,
+    int maxConnectionsPerAddress) {
 
   /**
    * Own host names and addresses, same origin only, 64 KiB, 60 s, 15 s, 1 MiB, 30 s, no deflate.
@@ -48,7 +53,9 @@ public record TransportOptions(
           Duration.ofSeconds(30),
           1 << 20,
           Duration.ofSeconds(30),
-          false);
+          false,
+          10_000,
+          1_000);
 
   /** Validates every component, naming it and its value. */
   public TransportOptions {
@@ -75,6 +82,14 @@ public record TransportOptions(
     positive("pongTimeout", pongTimeout);
     atLeast1024("maxQueuedBytes", maxQueuedBytes);
     positive("writeTimeout", writeTimeout);
+    atLeast1("maxConnections", maxConnections);
+    atLeast1("maxConnectionsPerAddress", maxConnectionsPerAddress);
+  }
+
+  private static void atLeast1(String name, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, was " + value);
+    }
   }
 
   /** A host name in lower case, as requests are compared with it. */
@@ -126,6 +141,8 @@ public record TransportOptions(
     private long maxQueuedBytes = DEFAULTS.maxQueuedBytes;
     private Duration writeTimeout = DEFAULTS.writeTimeout;
     private boolean deflate = DEFAULTS.deflate;
+    private int maxConnections = DEFAULTS.maxConnections;
+    private int maxConnectionsPerAddress = DEFAULTS.maxConnectionsPerAddress;
 
     /** For subclasses. */
     protected Builder() {}
@@ -208,6 +225,23 @@ public record TransportOptions(
       return self();
     }
 
+    /** Open connections beyond which handshakes get 503 with {@code Retry-After}. 10,000. */
+    public B maxConnections(int connections) {
+      atLeast1("maxConnections", connections);
+      this.maxConnections = connections;
+      return self();
+    }
+
+    /**
+     * Open connections from one client address beyond which its handshakes get 503. 1,000: behind a
+     * proxy or a NAT, many screens share one address.
+     */
+    public B maxConnectionsPerAddress(int connections) {
+      atLeast1("maxConnectionsPerAddress", connections);
+      this.maxConnectionsPerAddress = connections;
+      return self();
+    }
+
     /** Sets every option at once, as in {@code options} (origins are added to those set). */
     public B options(TransportOptions options) {
       allowedHosts.addAll(options.allowedHosts);
@@ -219,6 +253,8 @@ public record TransportOptions(
       this.maxQueuedBytes = options.maxQueuedBytes;
       this.writeTimeout = options.writeTimeout;
       this.deflate = options.deflate;
+      this.maxConnections = options.maxConnections;
+      this.maxConnectionsPerAddress = options.maxConnectionsPerAddress;
       return self();
     }
 
@@ -238,7 +274,9 @@ public record TransportOptions(
           pongTimeout,
           maxQueuedBytes,
           writeTimeout,
-          deflate);
+          deflate,
+          maxConnections,
+          maxConnectionsPerAddress);
     }
   }
 }

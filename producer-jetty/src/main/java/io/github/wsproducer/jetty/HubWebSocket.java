@@ -128,9 +128,15 @@ public final class HubWebSocket {
             request.isSecure(),
             Request.getServerName(request),
             Request.getServerPort(request),
+            Request.getRemoteAddr(request),
             Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request));
     Handshake.Decision decision = endpoint.decide(handshake);
     if (decision instanceof Handshake.Refuse refuse) {
+      if (refuse.retryAfter() != null) {
+        response
+            .getHeaders()
+            .put(HttpHeader.RETRY_AFTER, Long.toString(refuse.retryAfter().toSeconds()));
+      }
       Response.writeError(request, response, callback, refuse.status(), refuse.message());
       return null;
     }

@@ -122,7 +122,7 @@ public final class RedisSizing {
         };
     Endpoint.of(
             readerHub, RecordingOutbound.options(64 << 20, Duration.ofMinutes(1), Duration.ZERO))
-        .open(new Handshake.Accept(null, "load"), counter);
+        .open(new Handshake.Accept(null, "load", "sizing"), counter);
     while (sink.get() == null) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // until this node holds the lease
     }

@@ -57,7 +57,9 @@ public final class RecordingOutbound implements Outbound {
         d.pongTimeout(),
         maxQueuedBytes,
         writeTimeout,
-        d.deflate());
+        d.deflate(),
+        d.maxConnections(),
+        d.maxConnectionsPerAddress());
   }
 
   /** The hub's side of this connection, once opened. */
@@ -90,12 +92,13 @@ public final class RecordingOutbound implements Outbound {
     return open(
         hub,
         options,
-        new Handshake.Accept(io.github.wsproducer.protocol.Protocol.SUBPROTOCOL, null));
+        new Handshake.Accept(
+            io.github.wsproducer.protocol.Protocol.SUBPROTOCOL, null, "recording"));
   }
 
   /** Opens this as a plain connection on a topic; the hub sends its data. */
   public Inbound openPlain(Hub hub, String topic, TransportOptions options) {
-    return open(hub, options, new Handshake.Accept(null, topic));
+    return open(hub, options, new Handshake.Accept(null, topic, "recording"));
   }
 
   private Inbound open(Hub hub, TransportOptions options, Handshake.Accept accept) {

@@ -135,7 +135,9 @@ public abstract class TransportCompatibilityKit {
         pong,
         cap,
         writeTimeout,
-        base.deflate());
+        base.deflate(),
+        base.maxConnections(),
+        base.maxConnectionsPerAddress());
   }
 
   @Test
@@ -318,7 +320,9 @@ public abstract class TransportCompatibilityKit {
             QUIET.pongTimeout(),
             QUIET.maxQueuedBytes(),
             QUIET.writeTimeout(),
-            false),
+            false,
+            QUIET.maxConnections(),
+            QUIET.maxConnectionsPerAddress()),
         Topic.of("t", State.latest()));
     for (String foreign : new String[] {"http://evil.example", "null"}) {
       assertThatThrownBy(() -> WsTestClient.connect(root, null, foreign))
@@ -362,6 +366,39 @@ public abstract class TransportCompatibilityKit {
               .readLine();
       assertThat(status).as("the status line").startsWith("HTTP/1.1 ");
       return Integer.parseInt(status.substring(9, 12));
+    }
+  }
+
+  @Test
+  void connectionsOverTheLimitsGet503WithARetryAfter() throws Exception {
+    for (int[] limits : new int[][] {{2, 100}, {100, 2}}) { // in total; from one address
+      start(
+          new TransportOptions(
+              Set.of(),
+              Set.of(),
+              QUIET.maxMessageSize(),
+              QUIET.idleTimeout(),
+              QUIET.pingInterval(),
+              QUIET.pongTimeout(),
+              QUIET.maxQueuedBytes(),
+              QUIET.writeTimeout(),
+              false,
+              limits[0],
+              limits[1]),
+          Topic.of("t", State.latest()));
+      WsTestClient first = envelope();
+      envelope();
+      assertThatThrownBy(() -> WsTestClient.connect(root, null, null))
+          .isInstanceOfSatisfying(
+              WsTestClient.Refused.class,
+              e -> {
+                assertThat(e.status()).isEqualTo(503);
+                assertThat(Integer.parseInt(e.retryAfter())).isBetween(10, 30);
+              });
+      first.close();
+      Hub h = hub;
+      await().until(() -> h.stats().connections() == 1);
+      envelope(); // room again
     }
   }
 

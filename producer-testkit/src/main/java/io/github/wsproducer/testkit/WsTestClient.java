@@ -42,15 +42,22 @@ public final class WsTestClient implements WebSocket.Listener {
   public static final class Refused extends Exception {
     private static final long serialVersionUID = 1L;
     private final int status;
+    private final String retryAfter;
 
-    Refused(int status) {
+    Refused(int status, String retryAfter) {
       super("the server refused the upgrade with HTTP " + status);
       this.status = status;
+      this.retryAfter = retryAfter;
     }
 
     /** The HTTP status of the refusal. */
     public int status() {
       return status;
+    }
+
+    /** The {@code Retry-After} header, or {@code null}. */
+    public String retryAfter() {
+      return retryAfter;
     }
   }
 
@@ -85,7 +92,10 @@ public final class WsTestClient implements WebSocket.Listener {
                         ? failure.getCause()
                         : failure;
                 if (cause instanceof WebSocketHandshakeException refused) {
-                  throw new CompletionException(new Refused(refused.getResponse().statusCode()));
+                  throw new CompletionException(
+                      new Refused(
+                          refused.getResponse().statusCode(),
+                          refused.getResponse().headers().firstValue("Retry-After").orElse(null)));
                 }
                 throw new CompletionException(cause);
               }

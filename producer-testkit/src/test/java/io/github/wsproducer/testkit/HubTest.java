@@ -667,7 +667,7 @@ class HubTest {
       Handshake foreign = handshake("/", List.of(), "http://evil.example");
       for (int i = 0; i < 5; i++) {
         assertThat(endpoint.decide(foreign))
-            .isEqualTo(new Handshake.Refuse(403, "origin not allowed"));
+            .isEqualTo(new Handshake.Refuse(403, "origin not allowed", null));
       }
       assertThat(lines.list).hasSize(1);
       clock.advance(Duration.ofSeconds(61));
@@ -680,11 +680,11 @@ class HubTest {
 
       assertThat(endpoint.decide(handshake("/", List.of(), "http://127.0.0.1:5000")))
           .as("the server's own origin")
-          .isEqualTo(new Handshake.Accept(null, "orders"));
+          .isEqualTo(new Handshake.Accept(null, "orders", "127.0.0.1"));
       assertThat(endpoint.decide(handshake("/orders", List.of(), null)))
-          .isEqualTo(new Handshake.Accept(null, "orders"));
+          .isEqualTo(new Handshake.Accept(null, "orders", "127.0.0.1"));
       assertThat(endpoint.decide(handshake("/ordrs", List.of(), null)))
-          .isEqualTo(new Handshake.Refuse(404, "no such topic"));
+          .isEqualTo(new Handshake.Refuse(404, "no such topic", null));
       assertThat(lines.list.get(2).getFormattedMessage())
           .endsWith("with 404: no topic \"ordrs\"; the hub has [orders]");
       Handshake rebinding =
@@ -695,12 +695,15 @@ class HubTest {
               false,
               "evil.example",
               5000,
+              "10.0.0.9",
               "10.0.0.9:1");
       assertThat(endpoint.decide(rebinding))
           .as("a DNS-rebinding page: its origin matches its Host, which is not ours")
-          .isEqualTo(new Handshake.Refuse(403, "host not allowed"));
+          .isEqualTo(new Handshake.Refuse(403, "host not allowed", null));
       for (String ours : List.of("localhost", "127.0.0.1", "[::1]", "LOCALHOST")) {
-        assertThat(endpoint.decide(new Handshake("/", List.of(), null, false, ours, 5000, "x")))
+        assertThat(
+                endpoint.decide(
+                    new Handshake("/", List.of(), null, false, ours, 5000, "127.0.0.1", "x")))
             .as(ours)
             .isInstanceOf(Handshake.Accept.class);
       }
@@ -716,7 +719,9 @@ class HubTest {
                   Duration.ofSeconds(30),
                   1 << 20,
                   Duration.ofSeconds(30),
-                  false));
+                  false,
+                  10_000,
+                  1_000));
       assertThat(
               proxied.decide(
                   new Handshake(
@@ -726,13 +731,14 @@ class HubTest {
                       true,
                       "WALL.example.com",
                       443,
+                      "10.0.0.9",
                       "x")))
           .as("an allowed host, compared without regard to case, and its own origin")
           .isInstanceOf(Handshake.Accept.class);
 
       List<String> envelope = List.of("other", Protocol.SUBPROTOCOL);
       assertThat(endpoint.decide(handshake("/", envelope, null)))
-          .isEqualTo(new Handshake.Accept(Protocol.SUBPROTOCOL, null));
+          .isEqualTo(new Handshake.Accept(Protocol.SUBPROTOCOL, null, "127.0.0.1"));
       assertThat(endpoint.decide(handshake("/orders", envelope, null)))
           .isInstanceOf(Handshake.Refuse.class);
     } finally {
@@ -741,7 +747,8 @@ class HubTest {
   }
 
   private static Handshake handshake(String path, List<String> subprotocols, String origin) {
-    return new Handshake(path, subprotocols, origin, false, "127.0.0.1", 5000, "127.0.0.1:40000");
+    return new Handshake(
+        path, subprotocols, origin, false, "127.0.0.1", 5000, "127.0.0.1", "127.0.0.1:40000");
   }
 
   @Test
