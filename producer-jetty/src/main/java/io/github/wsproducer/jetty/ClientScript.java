@@ -21,6 +21,7 @@ final class ClientScript {
   private ClientScript() {}
 
   static void serve(Request request, Response response, Callback callback) {
+    SecurityHeaders.addTo(response);
     response.getHeaders().put(HttpHeader.ETAG, ETAG);
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
     if (ETAG.equals(request.getHeaders().get(HttpHeader.IF_NONE_MATCH))) {

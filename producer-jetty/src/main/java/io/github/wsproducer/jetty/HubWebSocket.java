@@ -132,12 +132,7 @@ public final class HubWebSocket {
             Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request));
     Handshake.Decision decision = endpoint.decide(handshake);
     if (decision instanceof Handshake.Refuse refuse) {
-      if (refuse.retryAfter() != null) {
-        response
-            .getHeaders()
-            .put(HttpHeader.RETRY_AFTER, Long.toString(refuse.retryAfter().toSeconds()));
-      }
-      Response.writeError(request, response, callback, refuse.status(), refuse.message());
+      refuse(response, callback, refuse);
       return null;
     }
     Handshake.Accept accept = (Handshake.Accept) decision;
@@ -148,6 +143,26 @@ public final class HubWebSocket {
       response.setExtensions(List.of());
     }
     return new HubEndpoint(endpoint, accept, sessions);
+  }
+
+  /**
+   * Answers a refused handshake in a few words of plain text: not the server's error page, which
+   * would name the server.
+   */
+  private static void refuse(Response response, Callback callback, Handshake.Refuse refuse) {
+    response.setStatus(refuse.status());
+    SecurityHeaders.addTo(response);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+    if (refuse.retryAfter() != null) {
+      response
+          .getHeaders()
+          .put(HttpHeader.RETRY_AFTER, Long.toString(refuse.retryAfter().toSeconds()));
+    }
+    response.write(
+        true,
+        java.nio.ByteBuffer.wrap(
+            (refuse.message() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        callback);
   }
 
   /** The upgrade handler, which also serves the browser client at {@code /wsproducer.js}. */

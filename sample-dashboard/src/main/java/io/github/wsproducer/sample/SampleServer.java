@@ -6,8 +6,11 @@ import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.jetty.HubWebSocket;
+import io.github.wsproducer.jetty.SecurityHeaders;
 import io.github.wsproducer.redis.RedisFanout;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ResourceHandler;
@@ -54,7 +57,9 @@ final class SampleServer implements AutoCloseable {
         // A cluster node: the random walk runs on one node at a time, every node serves it.
         cluster = RedisFanout.builder(options.redisUrl(), hub).source("random", random).build();
       }
-      ServerConnector connector = new ServerConnector(server);
+      HttpConfiguration http = new HttpConfiguration();
+      http.setSendServerVersion(false); // no server name or version in any response
+      ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
       connector.setHost(options.host());
       connector.setPort(options.port());
       server.addConnector(connector);
@@ -67,7 +72,8 @@ final class SampleServer implements AutoCloseable {
               resources.newClassLoaderResource("static/"),
               resources.newClassLoaderResource("META-INF/resources/")));
       pages.setWelcomeFiles("index.html");
-      server.setHandler(pages);
+      pages.setDirAllowed(false);
+      server.setHandler(new SecurityHeaders(pages));
 
       HubWebSocket.Builder ws = HubWebSocket.builder(hub);
       // The original example's page is opened from disk, so its origin is "null". Any page in

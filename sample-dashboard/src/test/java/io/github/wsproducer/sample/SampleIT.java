@@ -226,6 +226,46 @@ class SampleIT {
   }
 
   @Test
+  void everyResponseCarriesSecurityHeadersAndNoServerNameAndNothingIsListed() throws Exception {
+    try (SampleServer sample =
+        SampleServer.start(
+            new Options("127.0.0.1", 0, List.of(), List.of(), null, null, null, null, false))) {
+      HttpClient http = HttpClient.newHttpClient();
+      for (String path : List.of("/", "/dashboard.js", "/wsproducer.js", "/webjars/", "/nope")) {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sample.port() + path))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.headers().firstValue("Content-Security-Policy"))
+            .as(path)
+            .hasValueSatisfying(csp -> assertThat(csp).contains("frame-ancestors 'none'"));
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+        assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+        assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
+        assertThat(r.headers().firstValue("Server")).as(path).isEmpty();
+        assertThat(r.body()).as(path).doesNotContainIgnoringCase("jetty");
+        if (path.equals("/webjars/") || path.equals("/nope")) {
+          assertThat(r.statusCode()).as("no listing at " + path).isIn(403, 404);
+        }
+      }
+      // A refused handshake is a few words, not the server's error page.
+      try (java.net.Socket raw = new java.net.Socket("127.0.0.1", sample.port())) {
+        raw.getOutputStream()
+            .write(
+                ("GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        raw.setSoTimeout(10_000);
+        String response = new String(raw.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(response).startsWith("HTTP/1.1 404").contains("no such topic");
+        assertThat(response).doesNotContainIgnoringCase("jetty").doesNotContain("Server:");
+      }
+    }
+  }
+
+  @Test
   void aBadFlagPrintsTheProblemAndTheUsageAndExitsWith2() throws Exception {
     Process sample = launch("--bogus");
     assertThat(sample.waitFor(30, TimeUnit.SECONDS)).isTrue();
