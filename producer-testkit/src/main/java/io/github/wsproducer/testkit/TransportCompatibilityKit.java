@@ -348,17 +348,7 @@ public abstract class TransportCompatibilityKit {
 
   /** The status a raw upgrade request with these headers gets; the JDK client cannot set Host. */
   private int upgradeStatus(String host, String origin) throws Exception {
-    try (java.net.Socket socket = new java.net.Socket(root.getHost(), root.getPort())) {
-      socket.setSoTimeout(10_000);
-      String request =
-          "GET / HTTP/1.1\r\nHost: "
-              + host
-              + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-              + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-              + "Origin: "
-              + origin
-              + "\r\n\r\n";
-      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    try (java.net.Socket socket = rawUpgrade(host, origin)) {
       String status =
           new java.io.BufferedReader(
                   new java.io.InputStreamReader(
@@ -367,6 +357,24 @@ public abstract class TransportCompatibilityKit {
       assertThat(status).as("the status line").startsWith("HTTP/1.1 ");
       return Integer.parseInt(status.substring(9, 12));
     }
+  }
+
+  /**
+   * A socket that sent a plain-form upgrade request with this {@code Host} and {@code Origin}
+   * ({@code null} for none), and has read nothing since.
+   */
+  private java.net.Socket rawUpgrade(String host, String origin) throws Exception {
+    java.net.Socket socket = new java.net.Socket(root.getHost(), root.getPort());
+    socket.setSoTimeout(10_000);
+    String request =
+        "GET / HTTP/1.1\r\nHost: "
+            + host
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + (origin == null ? "" : "Origin: " + origin + "\r\n")
+            + "\r\n";
+    socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return socket;
   }
 
   @Test
@@ -525,7 +533,8 @@ public abstract class TransportCompatibilityKit {
             QUIET.writeTimeout()),
         Topic.of("t", State.latest()));
     WsTestClient answering = envelope(); // the JDK client answers pings by itself
-    java.net.Socket silent = upgraded();
+    // Upgraded, then it never reads nor answers anything.
+    java.net.Socket silent = rawUpgrade(root.getHost() + ":" + root.getPort(), null);
     try {
       await().until(() -> hub.stats().connections() == 2);
       // Server pings and the occasional ping message count as traffic, so an idle timeout of
@@ -537,20 +546,5 @@ public abstract class TransportCompatibilityKit {
     } finally {
       silent.close();
     }
-  }
-
-  /** A plain connection that is upgraded and then never reads nor answers anything. */
-  private java.net.Socket upgraded() throws Exception {
-    java.net.Socket socket = new java.net.Socket(root.getHost(), root.getPort());
-    socket.setSoTimeout(10_000);
-    String request =
-        "GET / HTTP/1.1\r\nHost: "
-            + root.getHost()
-            + ":"
-            + root.getPort()
-            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-    socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    return socket;
   }
 }
