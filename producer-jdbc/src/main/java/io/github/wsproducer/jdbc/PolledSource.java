@@ -18,7 +18,28 @@ abstract class PolledSource implements UpdateSource {
   PolledSource(String topic, Builder<?> b) {
     this.topic = topic;
     this.queryTimeoutSeconds = (int) Math.max(1, b.queryTimeout.toSeconds());
-    this.poller = new Poller(topic, b.interval, b.maxBackoff, b.scheduler, this::poll);
+    String errorMessage = b.errorMessage;
+    boolean databaseMessages = b.databaseMessages;
+    this.poller =
+        new Poller(
+            topic,
+            b.interval,
+            b.maxBackoff,
+            b.scheduler,
+            this::poll,
+            e -> {
+              String category = Poller.category(e);
+              if (errorMessage != null) {
+                return category + ": " + errorMessage;
+              }
+              if (databaseMessages && e instanceof SQLException) {
+                String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                return category
+                    + ": "
+                    + (first.length() > 200 ? first.substring(0, 200) + "..." : first);
+              }
+              return category;
+            });
   }
 
   /** One poll, on the poller's thread, never two at once. */
@@ -63,6 +84,8 @@ abstract class PolledSource implements UpdateSource {
     private Duration maxBackoff = Duration.ofMinutes(1);
     private Duration queryTimeout = Duration.ofSeconds(30);
     private ScheduledExecutorService scheduler;
+    private String errorMessage;
+    private boolean databaseMessages;
 
     Builder(Duration interval) {
       this.interval = interval;
@@ -91,6 +114,31 @@ abstract class PolledSource implements UpdateSource {
     /** A query running longer is cancelled and reported as too slow. Default 30 s. */
     public B queryTimeout(Duration queryTimeout) {
       this.queryTimeout = Durations.requirePositive("queryTimeout", queryTimeout);
+      return self();
+    }
+
+    /**
+     * A short message of your own that screens show after the failure's category, such as {@code
+     * "database error: ask the data team, ext. 4711"}. By default they show the category alone
+     * ({@code database unreachable}, {@code database too slow}, {@code database error}, {@code
+     * source error}); the exception itself goes to the log with the topic.
+     */
+    public B errorMessage(String message) {
+      Objects.requireNonNull(message, "message");
+      if (message.isBlank() || message.length() > 200) {
+        throw new IllegalArgumentException(
+            "errorMessage must be 1 to 200 characters, was \"" + message + "\"");
+      }
+      this.errorMessage = message;
+      return self();
+    }
+
+    /**
+     * Shows the first line of the database's own error message after the category, for walls that
+     * only your own people see. Off: such text may name hosts, users and tables.
+     */
+    public B showDatabaseMessages(boolean show) {
+      this.databaseMessages = show;
       return self();
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,7 @@ final class Poller implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final Task task;
+  private final Function<Exception, String> describe;
 
   private final Object lock = new Object();
   private UpdateSink sink; // guarded by lock
@@ -69,7 +71,8 @@ final class Poller implements AutoCloseable {
       Duration interval,
       Duration maxBackoff,
       ScheduledExecutorService scheduler,
-      Task task) {
+      Task task,
+      Function<Exception, String> describe) {
     this.topic = topic;
     this.interval = interval;
     this.ownsScheduler = scheduler == null;
@@ -82,6 +85,7 @@ final class Poller implements AutoCloseable {
     this.backoff =
         new Backoff(interval.compareTo(FIRST_RETRY) < 0 ? interval : FIRST_RETRY, maxBackoff);
     this.task = task;
+    this.describe = describe;
   }
 
   void start(UpdateSink sink) {
@@ -166,7 +170,7 @@ final class Poller implements AutoCloseable {
         return 0;
       }
       long delay = backoff.next().toNanos();
-      String message = describe(e);
+      String message = describe.apply(e);
       if (backoff.failures() == 1) {
         log.warn("topic {}: {}; retrying with backoff", topic, message, e);
       } else {
@@ -189,15 +193,16 @@ final class Poller implements AutoCloseable {
   }
 
   /**
-   * Words for the people watching the wall, not a stack trace. A failure that is not the database's
-   * (a mapper that throws, a topic the hub lacks) is the source's own.
+   * The category of a failure, in words for the people watching the wall: never the exception's own
+   * text, which may name hosts, users or tables. A failure that is not the database's (a mapper
+   * that throws, a topic the hub lacks) is the source's own.
    */
-  static String describe(Exception e) {
+  static String category(Exception e) {
     if (!(e instanceof SQLException)) {
       return SOURCE_ERROR;
     }
     if (e instanceof SQLTimeoutException) {
-      return "database too slow: the query timed out";
+      return "database too slow";
     }
     if (e instanceof SQLTransientConnectionException
         || e instanceof SQLNonTransientConnectionException
@@ -206,9 +211,7 @@ final class Poller implements AutoCloseable {
             && s.getSQLState().startsWith("08"))) {
       return "database unreachable";
     }
-    String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-    return "database error: "
-        + (message.length() > 200 ? message.substring(0, 200) + "..." : message);
+    return "database error";
   }
 
   /**

@@ -32,7 +32,8 @@ class PollerTest {
               }
               target.publish("t", 1);
               return Poller.Outcome.MORE; // would poll again at once, if not closed
-            });
+            },
+            Poller::category);
     poller.start(sink);
     assertThat(polling.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -75,7 +76,8 @@ class PollerTest {
                 refused.complete(e);
               }
               return Poller.Outcome.DONE;
-            });
+            },
+            Poller::category);
     poller.start(sink);
     assertThat(polling.await(10, TimeUnit.SECONDS)).isTrue();
 

@@ -156,11 +156,27 @@ abstract class QuerySourceContract {
                 .mapper(ResultMapper.firstRow()));
     assertThat(sink.next().path("lag_ms").asInt()).isEqualTo(5);
     db.execute("ALTER TABLE " + table + " RENAME TO " + table + "_away");
-    assertThat(sink.nextError()).startsWith("database error:");
+    assertThat(sink.nextError()).isEqualTo("database error");
     db.execute("ALTER TABLE " + table + "_away RENAME TO " + table);
     int before = sink.heartbeats.get();
     await().until(() -> sink.heartbeats.get() > before);
     assertThat(sink.published).as("the unchanged result is not published again").isEmpty();
+  }
+
+  @Test
+  void screensSeeTheCategoryAndTheOwnersMessageNotTheDatabasesText() throws Exception {
+    String missing = table + "_missing";
+    RecordingSink plain = start(query("SELECT * FROM " + missing));
+    assertThat(plain.nextError()).isEqualTo("database error");
+    source.close();
+
+    RecordingSink owned =
+        start(query("SELECT * FROM " + missing).errorMessage("ask the data team"));
+    assertThat(owned.nextError()).isEqualTo("database error: ask the data team");
+    source.close();
+
+    RecordingSink internal = start(query("SELECT * FROM " + missing).showDatabaseMessages(true));
+    assertThat(internal.nextError()).startsWith("database error: ").containsIgnoringCase(missing);
   }
 
   @Test

@@ -222,7 +222,7 @@ abstract class TableTailContract {
             .maxBackoff(Duration.ofMillis(100))
             .build(),
         sink);
-    assertThat(sink.nextError()).startsWith("database error:");
+    assertThat(sink.nextError()).isEqualTo("database error");
     db.execute(
         "CREATE TABLE "
             + later
