@@ -24,10 +24,6 @@ final class Codec {
     this.mapper = mapper.rebuild().enable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
   }
 
-  JsonMapper mapper() {
-    return mapper;
-  }
-
   long encodings() {
     return encodings.sum();
   }

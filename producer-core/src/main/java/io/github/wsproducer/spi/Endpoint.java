@@ -40,8 +40,8 @@ public interface Endpoint {
   TransportOptions options();
 
   /**
-   * Decides a handshake: origin, path and form. A refusal is logged here (once per cause, then at
-   * most once a minute).
+   * Decides a handshake: host, origin, connection limits, path and form. A refusal is logged here
+   * (once per cause, then at most once a minute).
    */
   Handshake.Decision decide(Handshake handshake);
 

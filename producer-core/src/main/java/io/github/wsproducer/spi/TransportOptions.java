@@ -67,10 +67,7 @@ public record TransportOptions(
     allowedOrigins.forEach(TransportOptions::requireOrigin);
     atLeast1024("maxMessageSize", maxMessageSize);
     positive("idleTimeout", idleTimeout);
-    Objects.requireNonNull(pingInterval, "pingInterval");
-    if (pingInterval.isNegative()) {
-      throw new IllegalArgumentException("pingInterval must not be negative, was " + pingInterval);
-    }
+    notNegative("pingInterval", pingInterval);
     if (pingInterval.compareTo(idleTimeout) >= 0) {
       throw new IllegalArgumentException(
           "pingInterval ("
@@ -118,10 +115,36 @@ public record TransportOptions(
     }
   }
 
+  private static void notNegative(String name, Duration value) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative, was " + value);
+    }
+  }
+
   private static void positive(String name, Duration value) {
     Objects.requireNonNull(value, name);
     if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
+  }
+
+  /** A builder of options alone, for tests and integrations that hand them to a transport. */
+  public static Standalone builder() {
+    return new Standalone();
+  }
+
+  /** Options built on their own; see {@link #builder()}. */
+  public static final class Standalone extends Builder<Standalone> {
+    private Standalone() {}
+
+    /**
+     * The options.
+     *
+     * @throws IllegalArgumentException if they do not fit together
+     */
+    public TransportOptions build() {
+      return buildOptions();
     }
   }
 
@@ -188,9 +211,12 @@ public record TransportOptions(
       return self();
     }
 
-    /** How often every connection is pinged; shorter than the idle timeout. 15 s. */
+    /**
+     * How often every connection is pinged; shorter than the idle timeout, {@link Duration#ZERO}
+     * for never. 15 s.
+     */
     public B pingInterval(Duration pingInterval) {
-      positive("pingInterval", pingInterval);
+      notNegative("pingInterval", pingInterval);
       this.pingInterval = pingInterval;
       return self();
     }

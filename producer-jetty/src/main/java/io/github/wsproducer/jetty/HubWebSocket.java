@@ -37,12 +37,13 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * <p>It also serves the dependency-free browser client at {@code /wsproducer.js} ({@code
  * docs/client.md}).
  *
- * <p>Upgrade requests from a browser are accepted only from the allowed origins (by default the
+ * <p>Upgrade requests are answered only when addressed to localhost, an IP address, this machine's
+ * name or an allowed host, and from a browser only from the allowed origins (by default the
  * server's own origin); others get HTTP 403. Requests without an {@code Origin} header come from
- * non-browser clients and are accepted. Refused handshakes are logged at WARN on the logger {@code
- * io.github.wsproducer.handshake}, with the client's address and the origin or topic, once per
- * cause and then at most once a minute. Requests that are not WebSocket upgrades pass through to
- * the next handler.
+ * non-browser clients and are accepted. Over the connection limits, requests get 503. Refused
+ * handshakes are logged at WARN on the logger {@code io.github.wsproducer.handshake}, with the
+ * client's address and the origin or topic, once per cause and then at most once a minute. Requests
+ * that are not WebSocket upgrades pass through to the next handler.
  *
  * <p>The protocol (which handshakes to accept, what client messages mean, close codes) is decided
  * by the hub's {@link Endpoint}; this class does Jetty's I/O. Options and defaults are those of

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -47,19 +46,11 @@ public final class RecordingOutbound implements Outbound {
   /** The default options but for these; {@link Duration#ZERO} turns pings off. */
   public static TransportOptions options(
       long maxQueuedBytes, Duration writeTimeout, Duration pingInterval) {
-    TransportOptions d = TransportOptions.DEFAULTS;
-    return new TransportOptions(
-        Set.of(),
-        Set.of(),
-        d.maxMessageSize(),
-        d.idleTimeout(),
-        pingInterval,
-        d.pongTimeout(),
-        maxQueuedBytes,
-        writeTimeout,
-        d.deflate(),
-        d.maxConnections(),
-        d.maxConnectionsPerAddress());
+    return TransportOptions.builder()
+        .maxQueuedBytes(maxQueuedBytes)
+        .writeTimeout(writeTimeout)
+        .pingInterval(pingInterval)
+        .build();
   }
 
   /** The hub's side of this connection, once opened. */

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -91,6 +90,11 @@ public abstract class TransportCompatibilityKit {
   /** The kit's options: the defaults but with pings off, so that they do not interleave. */
   private static final TransportOptions QUIET = RecordingOutbound.NO_PINGS;
 
+  /** {@link #QUIET} but for what the scenario changes. */
+  private static TransportOptions.Standalone quiet() {
+    return TransportOptions.builder().options(QUIET);
+  }
+
   private Hub hub;
   private URI root;
 
@@ -116,28 +120,6 @@ public abstract class TransportCompatibilityKit {
 
   private static String subscribe(String topic) {
     return "{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}";
-  }
-
-  private static TransportOptions with(
-      TransportOptions base,
-      long maxMessageSize,
-      Duration idle,
-      Duration ping,
-      Duration pong,
-      long cap,
-      Duration writeTimeout) {
-    return new TransportOptions(
-        base.allowedHosts(),
-        base.allowedOrigins(),
-        maxMessageSize,
-        idle,
-        ping,
-        pong,
-        cap,
-        writeTimeout,
-        base.deflate(),
-        base.maxConnections(),
-        base.maxConnectionsPerAddress());
   }
 
   @Test
@@ -269,14 +251,7 @@ public abstract class TransportCompatibilityKit {
   void aClientThatStopsReadingStaysUnderItsCapAndDelaysNoOne() throws Exception {
     long cap = 64 * 1024;
     start(
-        with(
-            QUIET,
-            64 * 1024,
-            Duration.ofSeconds(60),
-            Duration.ZERO,
-            QUIET.pongTimeout(),
-            cap,
-            Duration.ofSeconds(3)),
+        quiet().maxQueuedBytes(cap).writeTimeout(Duration.ofSeconds(3)).build(),
         Topic.of("big", State.latest()));
     hub.publish("big", Map.of("n", 0));
     await().until(() -> hub.stats().updates() == 1);
@@ -310,20 +285,7 @@ public abstract class TransportCompatibilityKit {
 
   @Test
   void aForeignOriginGets403AndTheOwnAndAllowedOnesConnect() throws Exception {
-    start(
-        new TransportOptions(
-            Set.of(),
-            Set.of("https://wall.example.com"),
-            QUIET.maxMessageSize(),
-            QUIET.idleTimeout(),
-            QUIET.pingInterval(),
-            QUIET.pongTimeout(),
-            QUIET.maxQueuedBytes(),
-            QUIET.writeTimeout(),
-            false,
-            QUIET.maxConnections(),
-            QUIET.maxConnectionsPerAddress()),
-        Topic.of("t", State.latest()));
+    start(quiet().allowOrigin("https://wall.example.com").build(), Topic.of("t", State.latest()));
     for (String foreign : new String[] {"http://evil.example", "null"}) {
       assertThatThrownBy(() -> WsTestClient.connect(root, null, foreign))
           .as(foreign)
@@ -381,18 +343,7 @@ public abstract class TransportCompatibilityKit {
   void connectionsOverTheLimitsGet503WithARetryAfter() throws Exception {
     for (int[] limits : new int[][] {{2, 100}, {100, 2}}) { // in total; from one address
       start(
-          new TransportOptions(
-              Set.of(),
-              Set.of(),
-              QUIET.maxMessageSize(),
-              QUIET.idleTimeout(),
-              QUIET.pingInterval(),
-              QUIET.pongTimeout(),
-              QUIET.maxQueuedBytes(),
-              QUIET.writeTimeout(),
-              false,
-              limits[0],
-              limits[1]),
+          quiet().maxConnections(limits[0]).maxConnectionsPerAddress(limits[1]).build(),
           Topic.of("t", State.latest()));
       WsTestClient first = envelope();
       envelope();
@@ -423,16 +374,7 @@ public abstract class TransportCompatibilityKit {
 
   @Test
   void anOversizedMessageClosesThatClientWith1009AndOthersKeepReceiving() throws Exception {
-    start(
-        with(
-            QUIET,
-            1024,
-            QUIET.idleTimeout(),
-            Duration.ZERO,
-            QUIET.pongTimeout(),
-            QUIET.maxQueuedBytes(),
-            QUIET.writeTimeout()),
-        Topic.of("t", State.latest()));
+    start(quiet().maxMessageSize(1024).build(), Topic.of("t", State.latest()));
     WsTestClient offender = envelope();
     WsTestClient bystander = envelope();
     bystander.send(subscribe("t"));
@@ -504,14 +446,11 @@ public abstract class TransportCompatibilityKit {
   @Test
   void anIdleConnectionIsPingedAndStaysOpen() throws Exception {
     start(
-        with(
-            QUIET,
-            QUIET.maxMessageSize(),
-            Duration.ofSeconds(1),
-            Duration.ofMillis(300),
-            Duration.ofSeconds(1),
-            QUIET.maxQueuedBytes(),
-            QUIET.writeTimeout()),
+        quiet()
+            .idleTimeout(Duration.ofSeconds(1))
+            .pingInterval(Duration.ofMillis(300))
+            .pongTimeout(Duration.ofSeconds(1))
+            .build(),
         Topic.of("t", State.latest()));
     WsTestClient c = envelope();
     for (int i = 0; i < 5; i++) {
@@ -523,14 +462,11 @@ public abstract class TransportCompatibilityKit {
   @Test
   void aClientThatNeverAnswersPingsIsClosedWithinTheDeadlineWhileOthersStay() throws Exception {
     start(
-        with(
-            QUIET,
-            QUIET.maxMessageSize(),
-            Duration.ofSeconds(30),
-            Duration.ofMillis(200),
-            Duration.ofMillis(600),
-            QUIET.maxQueuedBytes(),
-            QUIET.writeTimeout()),
+        quiet()
+            .idleTimeout(Duration.ofSeconds(30))
+            .pingInterval(Duration.ofMillis(200))
+            .pongTimeout(Duration.ofMillis(600))
+            .build(),
         Topic.of("t", State.latest()));
     WsTestClient answering = envelope(); // the JDK client answers pings by itself
     // Upgraded, then it never reads nor answers anything.

@@ -21,7 +21,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
@@ -708,20 +707,8 @@ class HubTest {
             .isInstanceOf(Handshake.Accept.class);
       }
       Endpoint proxied =
-          Endpoint.of(
-              hub,
-              new TransportOptions(
-                  Set.of("wall.example.com"),
-                  Set.of(),
-                  65536,
-                  Duration.ofSeconds(60),
-                  Duration.ZERO,
-                  Duration.ofSeconds(30),
-                  1 << 20,
-                  Duration.ofSeconds(30),
-                  false,
-                  10_000,
-                  1_000));
+          Endpoint.of(hub, TransportOptions.builder().allowHost("wall.example.com").build());
+      ;
       assertThat(
               proxied.decide(
                   new Handshake(
