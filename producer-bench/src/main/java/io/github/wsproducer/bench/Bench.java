@@ -22,9 +22,10 @@ public final class Bench {
             prints one JSON line of results and a summary on standard error; the first K
             connections stop reading; --await-start waits for a line on standard input
         compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]
+                [--rounds N]
             runs the side-by-side comparison and writes docs/benchmarks.md (quick) or
             docs/benchmarks-MODE.md; --before JAR adds "wsproducer-before", the bench server of
-            another build; systems: %s
+            another build; N rounds (default 5) narrow the medians; systems: %s
         jmh [JMH options]
             the hub's micro-benchmarks
       """

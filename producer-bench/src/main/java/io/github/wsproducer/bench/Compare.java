@@ -113,7 +113,7 @@ final class Compare {
   static final List<String> MODES = List.of("quick", "full", "rates", "scale");
 
   /** The options of {@code compare}: a mode and these. */
-  static final List<String> OPTIONS = List.of("out", "systems", "before");
+  static final List<String> OPTIONS = List.of("out", "systems", "before", "rounds");
 
   /** The workloads of each mode. */
   private static List<Workload> workloads(String mode) {
@@ -145,9 +145,10 @@ final class Compare {
   }
 
   /**
-   * {@code compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]},
-   * with options as {@link Bench} parsed them: {@code --before} adds "wsproducer-before", the bench
-   * server of another build of this jar, for before/after figures measured side by side.
+   * {@code compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]
+   * [--rounds N]}, with options as {@link Bench} parsed them: {@code --before} adds
+   * "wsproducer-before", the bench server of another build of this jar, for before/after figures
+   * measured side by side.
    *
    * @throws IllegalArgumentException for two modes or an unknown system, before anything runs
    */
@@ -173,7 +174,7 @@ final class Compare {
             options.getOrDefault(
                 "out",
                 mode.equals("quick") ? "docs/benchmarks.md" : "docs/benchmarks-" + mode + ".md"));
-    int rounds = 5;
+    int rounds = rounds(options.getOrDefault("rounds", "5"));
     List<Workload> workloads = workloads(mode);
     // Stopped early, leave no server or client behind to disturb the next run.
     Runtime.getRuntime()
@@ -215,6 +216,19 @@ final class Compare {
     }
     Report.write(out, command(options), rounds, workloads, peers, skipped, runs);
     System.out.println("wrote " + out);
+  }
+
+  private static int rounds(String value) {
+    try {
+      int rounds = Integer.parseInt(value);
+      if (rounds >= 1) {
+        return rounds;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "--rounds: a whole number of 1 or more, not \"" + value + "\"");
   }
 
   /** The options as the report quotes them: without {@code --out}, which only names the file. */

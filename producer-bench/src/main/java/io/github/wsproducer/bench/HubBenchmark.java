@@ -5,8 +5,8 @@ import io.github.wsproducer.Topic;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
 import io.github.wsproducer.spi.Outbound;
+import io.github.wsproducer.spi.TextFrame;
 import io.github.wsproducer.spi.TransportOptions;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +53,7 @@ public class HubBenchmark {
           plain,
           new Outbound() {
             @Override
-            public void send(List<ByteBuffer> frames, SendCallback callback) {
+            public void send(List<TextFrame> frames, SendCallback callback) {
               delivered.addAndGet(frames.size());
               callback.succeeded();
             }

@@ -2,8 +2,8 @@ package io.github.wsproducer.internal;
 
 import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.spi.Outbound;
+import io.github.wsproducer.spi.TextFrame;
 import io.github.wsproducer.spi.TransportOptions;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,7 +46,7 @@ final class ClientConnection implements Outbound.SendCallback {
   private long peakQueuedBytes;
   private boolean writing; // a send is in flight
   private long inFlightBytes;
-  private final List<ByteBuffer> inFlight = new ArrayList<>(); // reused: one send at a time
+  private final List<TextFrame> inFlight = new ArrayList<>(); // reused: one send at a time
   private boolean sendReturned; // of the write in flight
   private boolean completed; // of the write in flight
   private long writeStartedAt;
@@ -190,7 +190,7 @@ final class ClientConnection implements Outbound.SendCallback {
           return;
         }
         for (Frame f; (f = queue.pollFirst()) != null; ) {
-          inFlight.add(f.payload());
+          inFlight.add(f.text());
           inFlightBytes += f.bytes();
         }
         if (!inFlight.isEmpty()) {

@@ -1,28 +1,21 @@
 package io.github.wsproducer.internal;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import io.github.wsproducer.spi.TextFrame;
 
 /**
- * One text frame, encoded to UTF-8 once and shared by every connection it is sent to.
+ * One frame as the hub queues it: shared by every connection it is sent to.
  *
  * @param topic the topic it belongs to, {@code null} for control frames (hello, error, ping)
- * @param utf8 the frame's bytes, read-only; connections send {@link #payload() views} of it
+ * @param text the encoded message
  */
-record Frame(String topic, ByteBuffer utf8) {
+record Frame(String topic, TextFrame text) {
 
   static Frame of(String topic, String text) {
-    return new Frame(
-        topic, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer());
+    return new Frame(topic, TextFrame.of(text));
   }
 
   /** What the frame costs in a connection's byte cap. */
   int bytes() {
-    return utf8.capacity();
-  }
-
-  /** A view of the bytes with its own position, for one send. */
-  ByteBuffer payload() {
-    return utf8.duplicate();
+    return text.size();
   }
 }

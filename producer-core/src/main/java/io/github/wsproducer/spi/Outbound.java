@@ -1,6 +1,5 @@
 package io.github.wsproducer.spi;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -26,11 +25,11 @@ public interface Outbound {
   /**
    * Writes text frames, in order and asynchronously, in as few socket writes as the transport can.
    *
-   * <p>Each buffer holds the UTF-8 bytes of one text frame: read-only views of bytes shared with
-   * other connections. The transport may consume the views but must not keep the list after
-   * returning.
+   * <p>The frames are shared with other connections: a transport sends their {@link
+   * TextFrame#payload() payload} or {@link TextFrame#wire() wire} views and must not keep the list
+   * after returning.
    */
-  void send(List<ByteBuffer> frames, SendCallback callback);
+  void send(List<TextFrame> frames, SendCallback callback);
 
   /**
    * Sends a protocol-level ping; the client's pong goes to {@link Inbound#onPong()}. Browsers

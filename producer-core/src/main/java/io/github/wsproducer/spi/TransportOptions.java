@@ -15,6 +15,9 @@ import java.util.Set;
  * @param allowedOrigins browser origins accepted besides the server's own, matched exactly
  * @param maxMessageSize the largest client message in bytes; larger ones close with 1009
  * @param idleTimeout a connection with no traffic either way for this long is closed
+ * @param handshakeTimeout an HTTP request, the upgrade included, must arrive whole within this of
+ *     the connection's start (or of the previous response); a request trickled byte by byte is
+ *     dropped
  * @param pingInterval how often every connection is pinged (a protocol ping; an idle envelope
  *     connection also gets a {@code ping} message); {@link Duration#ZERO} for never
  * @param pongTimeout a connection that does not answer a ping within this is closed with 4002: a
@@ -32,6 +35,7 @@ public record TransportOptions(
     Set<String> allowedOrigins,
     long maxMessageSize,
     Duration idleTimeout,
+    Duration handshakeTimeout,
     Duration pingInterval,
     Duration pongTimeout,
     long maxQueuedBytes,
@@ -41,7 +45,8 @@ public record TransportOptions(
     int maxConnectionsPerAddress) {
 
   /**
-   * Own host names and addresses, same origin only, 64 KiB, 60 s, 15 s, 1 MiB, 30 s, no deflate.
+   * Own host names and addresses, same origin only, 64 KiB, 60 s, 10 s, 15 s, 30 s, 1 MiB, 30 s, no
+   * deflate, 10,000 and 1,000 connections.
    */
   public static final TransportOptions DEFAULTS =
       new TransportOptions(
@@ -49,6 +54,7 @@ public record TransportOptions(
           Set.of(),
           64 * 1024,
           Duration.ofSeconds(60),
+          Duration.ofSeconds(10),
           Duration.ofSeconds(15),
           Duration.ofSeconds(30),
           1 << 20,
@@ -67,6 +73,7 @@ public record TransportOptions(
     allowedOrigins.forEach(TransportOptions::requireOrigin);
     atLeast1024("maxMessageSize", maxMessageSize);
     positive("idleTimeout", idleTimeout);
+    positive("handshakeTimeout", handshakeTimeout);
     notNegative("pingInterval", pingInterval);
     if (pingInterval.compareTo(idleTimeout) >= 0) {
       throw new IllegalArgumentException(
@@ -159,6 +166,7 @@ public record TransportOptions(
     private final Set<String> allowedOrigins = new LinkedHashSet<>();
     private long maxMessageSize = DEFAULTS.maxMessageSize;
     private Duration idleTimeout = DEFAULTS.idleTimeout;
+    private Duration handshakeTimeout = DEFAULTS.handshakeTimeout;
     private Duration pingInterval = DEFAULTS.pingInterval;
     private Duration pongTimeout = DEFAULTS.pongTimeout;
     private long maxQueuedBytes = DEFAULTS.maxQueuedBytes;
@@ -208,6 +216,17 @@ public record TransportOptions(
     public B idleTimeout(Duration idleTimeout) {
       positive("idleTimeout", idleTimeout);
       this.idleTimeout = idleTimeout;
+      return self();
+    }
+
+    /**
+     * An HTTP request, the upgrade included, must arrive whole within this of the connection's
+     * start (or of the previous response); slower ones are dropped, however steadily their bytes
+     * trickle in. 10 s.
+     */
+    public B handshakeTimeout(Duration handshakeTimeout) {
+      positive("handshakeTimeout", handshakeTimeout);
+      this.handshakeTimeout = handshakeTimeout;
       return self();
     }
 
@@ -274,6 +293,7 @@ public record TransportOptions(
       allowedOrigins.addAll(options.allowedOrigins);
       this.maxMessageSize = options.maxMessageSize;
       this.idleTimeout = options.idleTimeout;
+      this.handshakeTimeout = options.handshakeTimeout;
       this.pingInterval = options.pingInterval;
       this.pongTimeout = options.pongTimeout;
       this.maxQueuedBytes = options.maxQueuedBytes;
@@ -296,6 +316,7 @@ public record TransportOptions(
           allowedOrigins,
           maxMessageSize,
           idleTimeout,
+          handshakeTimeout,
           pingInterval,
           pongTimeout,
           maxQueuedBytes,

@@ -13,7 +13,9 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -83,15 +85,38 @@ public final class HubWebSocket {
    * request to its child ({@link Handler.Wrapper#setHandler}). As soon as the server begins to
    * stop, its WebSockets are closed with 1012 and a reconnect hint, waiting up to 2 s for the
    * closing handshakes, before Jetty closes its connectors and what is left with 1001.
+   *
+   * <p>When the server starts, its connectors stop sending the {@code Server} header (Jetty's name
+   * and version), and the handshake timeout applies to every HTTP/1 request on them: a request's
+   * line and headers must arrive within it.
    */
   public Handler.Wrapper handler(Server server) {
     Objects.requireNonNull(server, "server");
     TransportOptions options = endpoint.options();
     SessionRegistry sessions = new SessionRegistry();
+    HandshakeDeadline deadline = new HandshakeDeadline(options.handshakeTimeout());
     server.addEventListener(
         new LifeCycle.Listener() {
           @Override
+          public void lifeCycleStarting(LifeCycle event) {
+            for (Connector connector : server.getConnectors()) {
+              connector.addEventListener(deadline);
+              HttpConnectionFactory http =
+                  connector.getConnectionFactory(HttpConnectionFactory.class);
+              if (http != null) {
+                http.getHttpConfiguration().setSendServerVersion(false);
+              }
+            }
+          }
+
+          @Override
+          public void lifeCycleStarted(LifeCycle event) {
+            deadline.start(server.getScheduler());
+          }
+
+          @Override
           public void lifeCycleStopping(LifeCycle event) {
+            deadline.stop();
             sessions.closeAll(CLOSE_WAIT);
           }
         });

@@ -1,5 +1,6 @@
 package io.github.wsproducer.jetty;
 
+import io.github.wsproducer.spi.WebResources;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -7,12 +8,13 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Adds the headers a page for wall screens should carry to every response that passes through it: a
- * strict {@code Content-Security-Policy} (scripts, styles and connections from the page's own
- * origin only, no inline script, no framing), {@code X-Content-Type-Options: nosniff}, {@code
- * X-Frame-Options: DENY} and {@code Referrer-Policy: no-referrer}. {@link HubWebSocket} sends them
- * with what it serves itself (the client script, refusals); wrap your pages' handler to send them
- * too, and keep your pages' scripts and styles in files.
+ * Adds the headers a page for wall screens should carry ({@link WebResources#SECURITY_HEADERS}) to
+ * every response that passes through it: a strict {@code Content-Security-Policy} (scripts, styles
+ * and connections from the page's own origin only, no inline script, no framing), {@code
+ * X-Content-Type-Options: nosniff}, {@code X-Frame-Options: DENY} and {@code Referrer-Policy:
+ * no-referrer}. {@link HubWebSocket} sends them with what it serves itself (the client script,
+ * refusals); wrap your pages' handler to send them too, and keep your pages' scripts and styles in
+ * files.
  *
  * <pre>{@code
  * server.setHandler(new SecurityHeaders(pages));
@@ -20,11 +22,6 @@ import org.eclipse.jetty.util.Callback;
  * }</pre>
  */
 public final class SecurityHeaders extends Handler.Wrapper {
-  /** The policy: own origin only ({@code 'self'} covers same-origin WebSockets), no framing. */
-  public static final String CONTENT_SECURITY_POLICY =
-      "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none';"
-          + " form-action 'none'";
-
   /** Wraps {@code pages}. */
   public SecurityHeaders(Handler pages) {
     super(pages);
@@ -33,10 +30,7 @@ public final class SecurityHeaders extends Handler.Wrapper {
   /** Puts the headers on a response. */
   public static void addTo(Response response) {
     HttpFields.Mutable headers = response.getHeaders();
-    headers.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-    headers.put("X-Content-Type-Options", "nosniff");
-    headers.put("X-Frame-Options", "DENY");
-    headers.put("Referrer-Policy", "no-referrer");
+    WebResources.SECURITY_HEADERS.forEach(headers::put);
   }
 
   @Override

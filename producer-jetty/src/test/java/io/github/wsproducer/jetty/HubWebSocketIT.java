@@ -144,20 +144,4 @@ class HubWebSocketIT {
     assertThatThrownBy(() -> HubWebSocket.builder(hub).maxQueuedBytes(1).build())
         .hasMessage("maxQueuedBytes must be at least 1024, was 1");
   }
-
-  @Test
-  void theBrowserClientIsServedAtWsproducerJs() throws Exception {
-    serve(b -> b, Topic.of("t", State.latest()));
-    org.eclipse.jetty.client.HttpClient http = server.client.getHttpClient();
-    String uri = "http://127.0.0.1:" + server.port() + "/wsproducer.js";
-    org.eclipse.jetty.client.ContentResponse script = http.GET(uri);
-    assertThat(script.getStatus()).isEqualTo(200);
-    assertThat(script.getHeaders().get("Content-Type")).isEqualTo("text/javascript; charset=utf-8");
-    assertThat(script.getContent()).isEqualTo(ClientScriptTest.script());
-    org.eclipse.jetty.client.ContentResponse again =
-        http.newRequest(uri)
-            .headers(h -> h.put("If-None-Match", script.getHeaders().get("ETag")))
-            .send();
-    assertThat(again.getStatus()).isEqualTo(304);
-  }
 }

@@ -8,9 +8,8 @@ import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
 import io.github.wsproducer.spi.Outbound;
+import io.github.wsproducer.spi.TextFrame;
 import io.github.wsproducer.testkit.RecordingOutbound;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -94,10 +93,10 @@ public final class RedisSizing {
           int i;
 
           @Override
-          public void send(List<ByteBuffer> frames, SendCallback callback) {
+          public void send(List<TextFrame> frames, SendCallback callback) {
             long now = System.nanoTime();
-            for (ByteBuffer frame : frames) {
-              JsonNode v = JSON.readTree(StandardCharsets.UTF_8.decode(frame).toString());
+            for (TextFrame frame : frames) {
+              JsonNode v = JSON.readTree(frame.toString());
               if (i < values) {
                 latencies[i++] = now - v.path("t").asLong();
                 done.countDown();

@@ -7,9 +7,8 @@ import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
 import io.github.wsproducer.spi.Inbound;
 import io.github.wsproducer.spi.Outbound;
+import io.github.wsproducer.spi.TextFrame;
 import io.github.wsproducer.spi.TransportOptions;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,9 +117,9 @@ public final class RecordingOutbound implements Outbound {
   }
 
   @Override
-  public void send(List<ByteBuffer> utf8Frames, SendCallback callback) {
+  public void send(List<TextFrame> sent, SendCallback callback) {
     List<String> texts = new ArrayList<>();
-    utf8Frames.forEach(f -> texts.add(StandardCharsets.UTF_8.decode(f).toString()));
+    sent.forEach(f -> texts.add(f.toString()));
     writes.incrementAndGet();
     if (stalled) {
       pending.add(new Pending(texts, callback));

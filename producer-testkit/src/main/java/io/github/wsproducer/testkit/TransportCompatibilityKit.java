@@ -10,6 +10,7 @@ import io.github.wsproducer.Topic;
 import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.TransportOptions;
+import io.github.wsproducer.spi.WebResources;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -265,9 +266,11 @@ public abstract class TransportCompatibilityKit {
     String padding = "x".repeat(8 * 1024);
     int published = 0;
     // Publish until the stalled client's socket buffers are full and the hub drops frames for
-    // it; the healthy client must get every single update meanwhile.
+    // it; the healthy client must get every single update meanwhile. Bursts of a cap's worth, as
+    // a busy source sends: a flood at memory speed would outrun any transport that writes on its
+    // own I/O threads, and resync the healthy client too.
     while (hub.stats().dropped() == 0 && published < 20_000) {
-      for (int i = 0; i < 100; i++) {
+      for (int i = 0; i < 8; i++) {
         hub.publish("big", Map.of("n", ++published, "pad", padding));
       }
       while (seq < published + 1) {
@@ -310,33 +313,39 @@ public abstract class TransportCompatibilityKit {
 
   /** The status a raw upgrade request with these headers gets; the JDK client cannot set Host. */
   private int upgradeStatus(String host, String origin) throws Exception {
-    try (java.net.Socket socket = rawUpgrade(host, origin)) {
-      String status =
-          new java.io.BufferedReader(
-                  new java.io.InputStreamReader(
-                      socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
-              .readLine();
-      assertThat(status).as("the status line").startsWith("HTTP/1.1 ");
-      return Integer.parseInt(status.substring(9, 12));
+    try (java.net.Socket socket = Faults.upgradeSent(root, host, origin)) {
+      return Faults.readResponseHead(socket);
     }
   }
 
-  /**
-   * A socket that sent a plain-form upgrade request with this {@code Host} and {@code Origin}
-   * ({@code null} for none), and has read nothing since.
-   */
-  private java.net.Socket rawUpgrade(String host, String origin) throws Exception {
-    java.net.Socket socket = new java.net.Socket(root.getHost(), root.getPort());
-    socket.setSoTimeout(10_000);
-    String request =
-        "GET / HTTP/1.1\r\nHost: "
-            + host
-            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-            + (origin == null ? "" : "Origin: " + origin + "\r\n")
-            + "\r\n";
-    socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    return socket;
+  @Test
+  void theBrowserClientIsServedWithTheSecurityHeadersAndAnEtag() throws Exception {
+    start(QUIET, Topic.of("t", State.latest()));
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    URI script = URI.create("http://" + root.getAuthority() + Protocol.CLIENT_SCRIPT_PATH);
+    java.net.http.HttpResponse<byte[]> ok =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(script).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.headers().firstValue("Content-Type")).hasValue(WebResources.CLIENT_SCRIPT_TYPE);
+    assertThat(java.nio.ByteBuffer.wrap(ok.body())).isEqualTo(WebResources.clientScript());
+    assertHeaders(ok);
+    java.net.http.HttpResponse<byte[]> again =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(script)
+                .header("If-None-Match", ok.headers().firstValue("ETag").orElseThrow())
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(again.statusCode()).isEqualTo(304);
+    assertThat(again.body()).isEmpty();
+  }
+
+  /** The security headers are there, and nothing names the server. */
+  private static void assertHeaders(java.net.http.HttpResponse<?> response) {
+    WebResources.SECURITY_HEADERS.forEach(
+        (name, value) -> assertThat(response.headers().firstValue(name)).as(name).hasValue(value));
+    assertThat(response.headers().firstValue("Server")).isEmpty();
   }
 
   @Test
@@ -470,7 +479,7 @@ public abstract class TransportCompatibilityKit {
         Topic.of("t", State.latest()));
     WsTestClient answering = envelope(); // the JDK client answers pings by itself
     // Upgraded, then it never reads nor answers anything.
-    java.net.Socket silent = rawUpgrade(root.getHost() + ":" + root.getPort(), null);
+    java.net.Socket silent = Faults.silentClient(root);
     try {
       await().until(() -> hub.stats().connections() == 2);
       // Server pings and the occasional ping message count as traffic, so an idle timeout of
@@ -481,6 +490,53 @@ public abstract class TransportCompatibilityKit {
       assertThat(answering.isClosed()).isFalse();
     } finally {
       silent.close();
+    }
+  }
+
+  @Test
+  void aFrameThatNeverFinishesIsClosedWithinThePongDeadline() throws Exception {
+    start(
+        quiet()
+            .idleTimeout(Duration.ofSeconds(30))
+            .pingInterval(Duration.ofMillis(200))
+            .pongTimeout(Duration.ofMillis(600))
+            .build(),
+        Topic.of("t", State.latest()));
+    WsTestClient answering = envelope();
+    // A header alone, and 1 KiB of a 60 KiB frame: no pong can come until the frame ends.
+    try (java.net.Socket header = Faults.halfFrame(root, 60_000, 1);
+        java.net.Socket part = Faults.halfFrame(root, 60_000, 1024)) {
+      assertThat(Faults.closedByServer(header, Duration.ofSeconds(5))).isTrue();
+      assertThat(Faults.closedByServer(part, Duration.ofSeconds(5))).isTrue();
+      await().until(() -> hub.stats().connections() == 1);
+      assertThat(answering.isClosed()).isFalse();
+    }
+  }
+
+  @Test
+  void tricklingHandshakesAreDroppedWhileHealthyClientsReceiveEveryUpdate() throws Exception {
+    start(quiet().handshakeTimeout(Duration.ofMillis(500)).build(), Topic.of("t", State.latest()));
+    List<java.net.Socket> tricklers = new ArrayList<>();
+    try {
+      for (int i = 0; i < 50; i++) {
+        tricklers.add(Faults.tricklingHandshake(root, Duration.ofMillis(50)));
+      }
+      WsTestClient healthy = envelope();
+      healthy.send(subscribe("t"));
+      long seq = healthy.next("snapshot").path("seq").asLong();
+      for (int i = 0; i < 20; i++) {
+        hub.publish("t", Map.of("n", i));
+        assertThat(healthy.next("update").path("seq").asLong()).isEqualTo(++seq);
+      }
+      // A whole request takes 50 x ~170 bytes = 8.5 s at this pace: far past the 0.5 s deadline.
+      for (java.net.Socket trickler : tricklers) {
+        assertThat(Faults.closedByServer(trickler, Duration.ofSeconds(5))).isTrue();
+      }
+      assertThat(hub.stats().connections()).isEqualTo(1);
+    } finally {
+      for (java.net.Socket trickler : tricklers) {
+        trickler.close();
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.github.wsproducer.jetty.internal;
 
 import io.github.wsproducer.spi.Outbound;
+import io.github.wsproducer.spi.TextFrame;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.eclipse.jetty.util.Callback;
@@ -33,7 +34,7 @@ final class JettyOutbound implements Outbound {
   }
 
   @Override
-  public void send(List<ByteBuffer> frames, SendCallback callback) {
+  public void send(List<TextFrame> frames, SendCallback callback) {
     if (callback != adapted) {
       adapter = Callback.from(callback::succeeded, callback::failed);
       adapted = callback;
@@ -41,9 +42,9 @@ final class JettyOutbound implements Outbound {
     int last = frames.size() - 1;
     for (int i = 0; i < last; i++) {
       // A failed write fails the last frame's callback too.
-      core.sendFrame(new Frame(OpCode.TEXT, true, frames.get(i)), Callback.NOOP, true);
+      core.sendFrame(new Frame(OpCode.TEXT, true, frames.get(i).payload()), Callback.NOOP, true);
     }
-    core.sendFrame(new Frame(OpCode.TEXT, true, frames.get(last)), adapter, false);
+    core.sendFrame(new Frame(OpCode.TEXT, true, frames.get(last).payload()), adapter, false);
   }
 
   @Override

@@ -1,11 +1,11 @@
-package io.github.wsproducer.jetty;
+package io.github.wsproducer.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.wsproducer.testkit.Services;
+import io.github.wsproducer.spi.WebResources;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 /** The browser client: its size, and its logic under Node's test runner. */
 class ClientScriptTest {
 
-  static byte[] script() throws IOException {
-    try (InputStream in = HubWebSocket.class.getResourceAsStream("wsproducer.js")) {
-      assertThat(in).as("wsproducer.js on the classpath").isNotNull();
-      return in.readAllBytes();
-    }
+  static byte[] script() {
+    ByteBuffer script = WebResources.clientScript();
+    byte[] bytes = new byte[script.remaining()];
+    script.get(bytes);
+    return bytes;
   }
 
   @Test

@@ -1,0 +1,290 @@
+package io.github.wsproducer.netty;
+
+import io.github.wsproducer.protocol.Protocol;
+import io.github.wsproducer.spi.Endpoint;
+import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.TransportOptions;
+import io.github.wsproducer.spi.WebResources;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of one connection: upgrades (decided by the hub's {@link Endpoint}), the client
+ * script and static files. A request must arrive whole within the handshake timeout of the
+ * connection's start or of the previous response; a slow one is dropped.
+ */
+final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  /** The largest request accepted: upgrades and GETs have no body. */
+  private static final int MAX_REQUEST = 8 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(HttpHandler.class);
+  private static final HttpHeaders SECURITY = new DefaultHttpHeaders();
+
+  static {
+    WebResources.SECURITY_HEADERS.forEach(SECURITY::set);
+  }
+
+  private final Endpoint endpoint;
+  private final StaticFiles files;
+  private ScheduledFuture<?> deadline;
+
+  private HttpHandler(Endpoint endpoint, StaticFiles files) {
+    this.endpoint = endpoint;
+    this.files = files;
+  }
+
+  /** The pipeline of a new connection. */
+  static void install(SocketChannel ch, Endpoint endpoint, StaticFiles files) {
+    TransportOptions options = endpoint.options();
+    ChannelPipeline p = ch.pipeline();
+    p.addLast(
+        new IdleStateHandler(0, 0, options.idleTimeout().toMillis(), TimeUnit.MILLISECONDS) {
+          @Override
+          protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
+            ctx.close();
+          }
+        });
+    p.addLast(new HttpServerCodec());
+    p.addLast(new HttpObjectAggregator(MAX_REQUEST));
+    if (options.deflate()) {
+      p.addLast(new WebSocketServerCompressionHandler((int) options.maxMessageSize()));
+    }
+    p.addLast(new HttpHandler(endpoint, files));
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    armDeadline(ctx);
+    super.channelActive(ctx);
+  }
+
+  private void armDeadline(ChannelHandlerContext ctx) {
+    long millis = endpoint.options().handshakeTimeout().toMillis();
+    deadline = ctx.executor().schedule(() -> ctx.close(), millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void disarmDeadline() {
+    if (deadline != null) {
+      deadline.cancel(false);
+      deadline = null;
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    disarmDeadline();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    disarmDeadline();
+    if (!request.decoderResult().isSuccess()) {
+      send(ctx, text(HttpResponseStatus.BAD_REQUEST, "bad request"), false);
+      return;
+    }
+    if (isUpgrade(request.headers())) {
+      upgrade(ctx, request);
+      return;
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    HttpMethod method = request.method();
+    if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+      FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed");
+      response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+      send(ctx, response, keepAlive);
+      return;
+    }
+    String path = new QueryStringDecoder(request.uri()).path();
+    FullHttpResponse response;
+    if (path.equals(Protocol.CLIENT_SCRIPT_PATH)) {
+      response =
+          StaticFiles.cached(
+              request,
+              WebResources.clientScript(),
+              WebResources.clientScriptEtag(),
+              WebResources.CLIENT_SCRIPT_TYPE);
+    } else if (files != null) {
+      response = files.serve(request, path);
+    } else {
+      response = null;
+    }
+    if (response == null) {
+      response = text(HttpResponseStatus.NOT_FOUND, "not found");
+    }
+    if (method.equals(HttpMethod.HEAD)) {
+      HttpUtil.setContentLength(response, response.content().readableBytes());
+      response.content().clear();
+    }
+    send(ctx, response, keepAlive);
+  }
+
+  private static boolean isUpgrade(HttpHeaders headers) {
+    return headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        && headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+  }
+
+  private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
+    Handshake.Decision decision = endpoint.decide(handshake(ctx, request));
+    if (decision instanceof Handshake.Refuse refuse) {
+      FullHttpResponse response =
+          text(HttpResponseStatus.valueOf(refuse.status()), refuse.message());
+      if (refuse.retryAfter() != null) {
+        response
+            .headers()
+            .set(HttpHeaderNames.RETRY_AFTER, Long.toString(refuse.retryAfter().toSeconds()));
+      }
+      send(ctx, response, false);
+      return;
+    }
+    Handshake.Accept accept = (Handshake.Accept) decision;
+    TransportOptions options = endpoint.options();
+    WebSocketServerHandshaker handshaker =
+        new WebSocketServerHandshakerFactory(
+                "ws://" + request.headers().get(HttpHeaderNames.HOST) + "/",
+                accept.subprotocol(),
+                WebSocketDecoderConfig.newBuilder()
+                    .maxFramePayloadLength((int) options.maxMessageSize())
+                    .allowExtensions(options.deflate())
+                    .closeOnProtocolViolation(true)
+                    .withUTF8Validator(true)
+                    .build())
+            .newHandshaker(request);
+    if (handshaker == null) {
+      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    // Nothing is read until the hub has the connection: no frame can come before it.
+    ctx.channel().config().setAutoRead(false);
+    WebSocketHandler ws = new WebSocketHandler(options);
+    ctx.pipeline().replace(this, "wsproducer", ws);
+    handshaker
+        .handshake(ctx.channel(), request, null, ctx.newPromise())
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (f.isSuccess()) {
+                    ws.open(f.channel(), endpoint.open(accept, ws.outbound(f.channel())));
+                    f.channel().config().setAutoRead(true);
+                  } else {
+                    f.channel().close();
+                  }
+                });
+  }
+
+  private static Handshake handshake(ChannelHandlerContext ctx, FullHttpRequest request) {
+    HttpHeaders headers = request.headers();
+    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+    InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+    String address = remote.getAddress().getHostAddress();
+    Host host = Host.parse(headers.get(HttpHeaderNames.HOST), local.getPort());
+    List<String> subprotocols =
+        headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL).stream()
+            .flatMap(v -> Arrays.stream(v.split(",")))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList();
+    return new Handshake(
+        new QueryStringDecoder(request.uri()).path(),
+        subprotocols,
+        headers.get(HttpHeaderNames.ORIGIN),
+        false,
+        host.name(),
+        host.port(),
+        address,
+        address + ":" + remote.getPort());
+  }
+
+  /** A few words of plain text, not an error page that would name the server. */
+  static FullHttpResponse text(HttpResponseStatus status, String message) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            status,
+            Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    return response;
+  }
+
+  /** Sends a response with the security headers; keeps the connection for the next request. */
+  private void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    response.headers().add(SECURITY);
+    if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      HttpUtil.setContentLength(response, response.content().readableBytes());
+    }
+    HttpUtil.setKeepAlive(response, keepAlive);
+    if (keepAlive) {
+      ctx.writeAndFlush(response);
+      armDeadline(ctx);
+    } else {
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("HTTP connection dropped", cause);
+    ctx.close();
+  }
+
+  /** The name and port a request was addressed to, from its {@code Host} header. */
+  record Host(String name, int port) {
+    /** {@code name}, {@code name:port}, {@code [v6]} or {@code [v6]:port}; "" when absent. */
+    static Host parse(String header, int defaultPort) {
+      if (header == null) {
+        return new Host("", defaultPort);
+      }
+      int close = header.startsWith("[") ? header.indexOf(']') : -1;
+      int colon = header.indexOf(':', Math.max(close, 0));
+      if (close < 0 && colon != header.lastIndexOf(':')) {
+        return new Host(header, defaultPort); // an unbracketed IPv6 address: refused as a host
+      }
+      String name = colon < 0 ? header : header.substring(0, colon);
+      if (close > 0) {
+        name = header.substring(1, close);
+      }
+      int port = defaultPort;
+      if (colon >= 0) {
+        try {
+          port = Integer.parseInt(header.substring(colon + 1));
+        } catch (NumberFormatException e) {
+          return new Host(header, defaultPort);
+        }
+      }
+      return new Host(name, port);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.github.wsproducer.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Clients that misbehave the way a hostile or broken network does, on raw sockets, to test that a
+ * server (yours, behind your proxies) drops them in bounded time while others are served. Each is a
+ * socket the caller closes.
+ */
+public final class Faults {
+  private Faults() {}
+
+  /** A plain-form upgrade request for {@code /} with this {@code Host} and {@code Origin}. */
+  public static String upgradeRequest(String host, String origin) {
+    return "GET / HTTP/1.1\r\nHost: "
+        + host
+        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        + (origin == null ? "" : "Origin: " + origin + "\r\n")
+        + "\r\n";
+  }
+
+  /**
+   * A socket that sent a plain-form upgrade request to {@code root} with this {@code Host} and
+   * {@code Origin} ({@code null} for none) and has read nothing since.
+   */
+  public static Socket upgradeSent(URI root, String host, String origin) throws IOException {
+    Socket socket = new Socket(root.getHost(), root.getPort());
+    socket.setSoTimeout(10_000);
+    socket
+        .getOutputStream()
+        .write(upgradeRequest(host, origin).getBytes(StandardCharsets.US_ASCII));
+    return socket;
+  }
+
+  /** Upgraded, then it never reads nor answers anything: a client that vanished or froze. */
+  public static Socket silentClient(URI root) throws IOException {
+    return upgradeSent(root, root.getHost() + ":" + root.getPort(), null);
+  }
+
+  /**
+   * Upgraded (the response read), then it sends the first {@code bytes} of a masked text frame that
+   * declares {@code declared} bytes of payload, and stops: a frame that never finishes.
+   */
+  public static Socket halfFrame(URI root, int declared, int bytes) throws IOException {
+    Socket socket = upgradeSent(root, root.getHost() + ":" + root.getPort(), null);
+    readResponseHead(socket);
+    byte[] frame = new byte[14 + declared];
+    int n = 0;
+    frame[n++] = (byte) 0x81;
+    if (declared < 126) {
+      frame[n++] = (byte) (0x80 | declared);
+    } else if (declared < 65_536) {
+      frame[n++] = (byte) (0x80 | 126);
+      frame[n++] = (byte) (declared >>> 8);
+      frame[n++] = (byte) declared;
+    } else {
+      frame[n++] = (byte) (0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        frame[n++] = (byte) ((long) declared >>> shift);
+      }
+    }
+    n += 4; // a zero mask
+    socket.getOutputStream().write(frame, 0, Math.min(bytes, n + declared));
+    return socket;
+  }
+
+  /**
+   * Reads the response's status line and headers.
+   *
+   * @return the status code
+   */
+  public static int readResponseHead(Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed after " + head.length() + " bytes of response: " + head);
+      }
+      head.append((char) b);
+    }
+    return Integer.parseInt(head.substring(9, 12));
+  }
+
+  /**
+   * Whether the server closed the socket within {@code wait}: reads (and drops) what comes until
+   * the end of the stream or a reset.
+   */
+  public static boolean closedByServer(Socket socket, Duration wait) throws IOException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    InputStream in = socket.getInputStream();
+    byte[] sink = new byte[8192];
+    while (true) {
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        return false;
+      }
+      socket.setSoTimeout((int) Math.max(1, left));
+      try {
+        if (in.read(sink) < 0) {
+          return true;
+        }
+      } catch (SocketTimeoutException e) {
+        return false;
+      } catch (IOException e) {
+        return true; // reset
+      }
+    }
+  }
+
+  /**
+   * Sends an upgrade request to {@code root} one byte every {@code interval}, on its own daemon
+   * thread, until the server drops the connection or the socket is closed: a slow-loris handshake.
+   */
+  public static Socket tricklingHandshake(URI root, Duration interval) throws IOException {
+    Socket socket = new Socket(root.getHost(), root.getPort());
+    byte[] request =
+        upgradeRequest(root.getHost() + ":" + root.getPort(), null)
+            .getBytes(StandardCharsets.US_ASCII);
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                for (byte b : request) {
+                  socket.getOutputStream().write(b);
+                  Thread.sleep(interval.toMillis());
+                }
+              } catch (IOException | InterruptedException e) {
+                // dropped by the server, or closed by the test
+              }
+            },
+            "trickle-" + socket.getLocalPort());
+    writer.setDaemon(true);
+    writer.start();
+    return socket;
+  }
+}
