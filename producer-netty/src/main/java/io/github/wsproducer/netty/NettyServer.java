@@ -103,8 +103,8 @@ public final class NettyServer implements AutoCloseable {
   }
 
   /**
-   * Stops the server: no new connections, every WebSocket closed with 1012 and a reconnect hint
-   * (waiting up to 2 s for the closing handshakes), then the rest, then the I/O threads.
+   * Stops the server: no new connections, HTTP connections closed, every WebSocket closed with 1012
+   * and a reconnect hint (waiting up to 2 s for the closing handshakes), then the I/O threads.
    * Idempotent.
    */
   @Override
@@ -115,8 +115,10 @@ public final class NettyServer implements AutoCloseable {
     listener.close().awaitUninterruptibly();
     for (Channel socket : sockets) {
       WebSocketHandler ws = socket.pipeline().get(WebSocketHandler.class);
-      if (ws != null) {
+      if (ws != null && ws.isOpen()) {
         ws.closeWith(CloseCode.SERVICE_RESTART.code(), Protocol.restartReason());
+      } else {
+        socket.close(); // HTTP, or a handshake under way
       }
     }
     long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
