@@ -14,9 +14,11 @@ public final class Bench {
   static final String USAGE =
       """
       usage: java -jar producer-bench.jar COMMAND [options]
-        server --port P --rate R --payload-bytes B [--system wsproducer|jetty] [--host H]
-            publishes R updates/s on topic "load" (clients connect at /load); answers a line
-            "heap" on standard input with "heap KB", its used heap after a full GC
+        server --port P --rate R --payload-bytes B [--system wsproducer|jetty|netty]
+               [--transport jetty|netty] [--host H]
+            publishes R updates/s on topic "load" (clients connect at /load): wsproducer on
+            the transport given (Jetty by default), or a bare Jetty or Netty broadcast loop;
+            answers a line "heap" on standard input with "heap KB", its used heap after a full GC
         client --url ws://127.0.0.1:P/load --connections N --seconds S [--warmup W] [--stalled K]
                [--socketio] [--local-address 127.0.0.X] [--await-start]
             prints one JSON line of results and a summary on standard error; the first K
@@ -49,10 +51,11 @@ public final class Bench {
     switch (command) {
       case "server" -> {
         Map<String, String> o =
-            options(rest, List.of("system", "host", "port", "rate", "payload-bytes"));
+            options(rest, List.of("system", "transport", "host", "port", "rate", "payload-bytes"));
         BenchServer server =
             BenchServer.start(
                 o.getOrDefault("system", "wsproducer"),
+                o.getOrDefault("transport", "jetty"),
                 o.getOrDefault("host", "127.0.0.1"),
                 Integer.parseInt(o.getOrDefault("port", "5050")),
                 Integer.parseInt(o.getOrDefault("rate", "50")),

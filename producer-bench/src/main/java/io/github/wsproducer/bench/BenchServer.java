@@ -4,6 +4,7 @@ import io.github.wsproducer.Hub;
 import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.jetty.HubWebSocket;
+import io.github.wsproducer.netty.NettyServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -27,24 +28,33 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A bench server publishing {@code rate} updates per second on topic {@code load}; plain clients
- * connect at {@code /load}. Two systems: {@code wsproducer} (the library) and {@code jetty} (plain
- * Jetty 12: a {@code sendText} loop over the open sessions, no library).
+ * connect at {@code /load}. Three systems: {@code wsproducer} (the library, on the Jetty or the
+ * Netty transport), {@code jetty} (plain Jetty 12: a {@code sendText} loop over the open sessions,
+ * no library) and {@code netty} (plain Netty 4.2: one frame encoded per update and written to every
+ * channel, no library: the floor of the Netty transport's design).
  */
 final class BenchServer {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final Server server;
+  private final int port;
+  private final AutoCloseable server;
   private final Hub hub; // null for plain Jetty
   private final ScheduledExecutorService publisher;
 
-  private BenchServer(Server server, Hub hub, ScheduledExecutorService publisher) {
+  private BenchServer(int port, AutoCloseable server, Hub hub, ScheduledExecutorService publisher) {
+    this.port = port;
     this.server = server;
     this.hub = hub;
     this.publisher = publisher;
   }
 
-  static BenchServer start(String system, String host, int port, int rate, int payloadBytes)
+  static BenchServer start(
+      String system, String transport, String host, int port, int rate, int payloadBytes)
       throws Exception {
+    if (!transport.equals("jetty") && !transport.equals("netty")) {
+      throw new IllegalArgumentException(
+          "transport must be jetty or netty, was \"" + transport + "\"");
+    }
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost(host);
@@ -53,17 +63,37 @@ final class BenchServer {
     server.addConnector(connector);
     Hub hub = null;
     Consumer<String> publish;
+    AutoCloseable netty = null;
+    int nettyPort = 0;
     switch (system) {
       case "wsproducer" -> {
         Hub h = Hub.builder().topic(Topic.of("load", State.latest())).build();
-        // Load clients open up to 5,000 connections from each 127.0.0.x address.
-        HubWebSocket.builder(h)
-            .maxConnections(100_000)
-            .maxConnectionsPerAddress(100_000)
-            .build()
-            .mount(server);
         hub = h;
         publish = text -> h.publish("load", JSON.readTree(text));
+        if (transport.equals("netty")) {
+          NettyServer n =
+              NettyServer.builder(h)
+                  .host(host)
+                  .port(port)
+                  .maxConnections(100_000)
+                  .maxConnectionsPerAddress(100_000)
+                  .start();
+          netty = n;
+          nettyPort = n.port();
+        } else {
+          // Load clients open up to 5,000 connections from each 127.0.0.x address.
+          HubWebSocket.builder(h)
+              .maxConnections(100_000)
+              .maxConnectionsPerAddress(100_000)
+              .build()
+              .mount(server);
+        }
+      }
+      case "netty" -> {
+        BareNetty bare = BareNetty.start(host, port);
+        netty = bare;
+        nettyPort = bare.port();
+        publish = bare::broadcast;
       }
       case "jetty" -> {
         Set<Session> sessions = ConcurrentHashMap.newKeySet();
@@ -86,9 +116,11 @@ final class BenchServer {
       }
       default ->
           throw new IllegalArgumentException(
-              "system must be wsproducer or jetty, was \"" + system + "\"");
+              "system must be wsproducer, jetty or netty, was \"" + system + "\"");
     }
-    server.start();
+    if (netty == null) {
+      server.start();
+    }
     String padding = Payload.padding(payloadBytes);
     ScheduledExecutorService publisher =
         Executors.newSingleThreadScheduledExecutor(
@@ -105,7 +137,9 @@ final class BenchServer {
           1_000_000_000L / rate,
           TimeUnit.NANOSECONDS);
     }
-    return new BenchServer(server, hub, publisher);
+    return netty != null
+        ? new BenchServer(nettyPort, netty, hub, publisher)
+        : new BenchServer(connector.getLocalPort(), server::stop, hub, publisher);
   }
 
   /**
@@ -128,12 +162,12 @@ final class BenchServer {
   }
 
   int port() {
-    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    return port;
   }
 
   void stop() throws Exception {
     publisher.shutdownNow();
-    server.stop();
+    server.close();
     if (hub != null) {
       hub.close();
     }

@@ -99,7 +99,14 @@ final class Compare {
 
   static final List<String> SYSTEMS =
       List.of(
-          "wsproducer", "wsproducer-before", "jetty", "node-ws", "socket.io", "python-eventlet");
+          "wsproducer",
+          "wsproducer-netty",
+          "wsproducer-before",
+          "jetty",
+          "netty",
+          "node-ws",
+          "socket.io",
+          "python-eventlet");
 
   /** Many clients, all at 10 updates/s or idle. */
   private static final List<Workload> SCALE =

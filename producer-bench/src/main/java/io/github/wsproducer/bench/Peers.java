@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The systems a comparison can run here: wsproducer and plain Jetty from this jar, Node {@code ws}
- * and Socket.IO when Node.js and npm are there (installed into the work folder), the original
- * eventlet server when Python has eventlet.
+ * The systems a comparison can run here: wsproducer on Jetty and on Netty, and bare Jetty and Netty
+ * broadcast loops, from this jar; Node {@code ws} and Socket.IO when Node.js and npm are there
+ * (installed into the work folder), the original eventlet server when Python has eventlet.
  */
 final class Peers {
   private Peers() {}
@@ -20,11 +20,28 @@ final class Peers {
   static List<Peer> available(Path work) throws Exception {
     String jar = PeerRunner.ownJar();
     List<Peer> peers = new ArrayList<>();
-    for (String system : List.of("wsproducer", "jetty")) {
+    // name, --system, --transport
+    for (String[] system :
+        new String[][] {
+          {"wsproducer", "wsproducer", "jetty"},
+          {"wsproducer-netty", "wsproducer", "netty"},
+          {"jetty", "jetty", "jetty"},
+          {"netty", "netty", "netty"}
+        }) {
       peers.add(
           new Peer(
-              system,
-              List.of("java", "-Xms512m", "-Xmx512m", "-jar", jar, "server", "--system", system),
+              system[0],
+              List.of(
+                  "java",
+                  "-Xms512m",
+                  "-Xmx512m",
+                  "-jar",
+                  jar,
+                  "server",
+                  "--system",
+                  system[1],
+                  "--transport",
+                  system[2]),
               "/load",
               false,
               true));

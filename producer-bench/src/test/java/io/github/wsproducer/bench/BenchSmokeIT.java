@@ -12,10 +12,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class BenchSmokeIT {
 
+  private static BenchServer start(String system, int rate) throws Exception {
+    String[] s = system.split(" ");
+    return BenchServer.start(s[0], s[1], "127.0.0.1", 0, rate, 200);
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"wsproducer", "jetty"})
+  @ValueSource(strings = {"wsproducer jetty", "wsproducer netty", "jetty jetty", "netty netty"})
   void theLoadClientReceivesEveryUpdateOfTheBenchServer(String system) throws Exception {
-    BenchServer server = BenchServer.start(system, "127.0.0.1", 0, 100, 200);
+    BenchServer server = start(system, 100);
     try {
       LoadResult result =
           LoadClient.run(new LoadClient.Options(url(server), 20, 0, 0.5, 1.0, false, null, false));
@@ -41,9 +46,9 @@ class BenchSmokeIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"wsproducer", "jetty"})
+  @ValueSource(strings = {"wsproducer jetty", "wsproducer netty", "jetty jetty", "netty netty"})
   void aNewClientGetsTheLatestUpdateAtOnce(String system) throws Exception {
-    BenchServer server = BenchServer.start(system, "127.0.0.1", 0, 1, 200); // one update a second
+    BenchServer server = start(system, 1); // one update a second
     try {
       LoadResult result =
           LoadClient.run(new LoadClient.Options(url(server), 20, 0, 0, 0.1, false, null, false));

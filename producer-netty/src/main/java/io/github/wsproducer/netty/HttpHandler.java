@@ -57,16 +57,16 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private final Endpoint endpoint;
-  private final StaticFiles files;
+  private final List<StaticFiles> files;
   private ScheduledFuture<?> deadline;
 
-  private HttpHandler(Endpoint endpoint, StaticFiles files) {
+  private HttpHandler(Endpoint endpoint, List<StaticFiles> files) {
     this.endpoint = endpoint;
     this.files = files;
   }
 
   /** The pipeline of a new connection. */
-  static void install(SocketChannel ch, Endpoint endpoint, StaticFiles files) {
+  static void install(SocketChannel ch, Endpoint endpoint, List<StaticFiles> files) {
     TransportOptions options = endpoint.options();
     ChannelPipeline p = ch.pipeline();
     p.addLast(
@@ -128,7 +128,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     String path = new QueryStringDecoder(request.uri()).path();
-    FullHttpResponse response;
+    FullHttpResponse response = null;
     if (path.equals(Protocol.CLIENT_SCRIPT_PATH)) {
       response =
           StaticFiles.cached(
@@ -136,10 +136,9 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
               WebResources.clientScript(),
               WebResources.clientScriptEtag(),
               WebResources.CLIENT_SCRIPT_TYPE);
-    } else if (files != null) {
-      response = files.serve(request, path);
-    } else {
-      response = null;
+    }
+    for (int i = 0; response == null && i < files.size(); i++) {
+      response = files.get(i).serve(request, path);
     }
     if (response == null) {
       response = text(HttpResponseStatus.NOT_FOUND, "not found");

@@ -25,13 +25,15 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -140,7 +142,7 @@ public final class NettyServer implements AutoCloseable {
     private String host = "127.0.0.1";
     private int port = 8080;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
-    private StaticFiles files;
+    private final List<StaticFiles> files = new ArrayList<>();
 
     private Builder(Hub hub) {
       this.hub = Objects.requireNonNull(hub, "hub");
@@ -175,14 +177,15 @@ public final class NettyServer implements AutoCloseable {
 
     /**
      * Also serves the files under {@code directory} ({@code index.html} for a path ending in {@code
-     * /}); never a listing, never a file outside it or a hidden one.
+     * /}); never a listing, never a file outside it or a hidden one. Several directories and
+     * class-path roots are searched in the order given.
      */
     public Builder staticFiles(Path directory) {
       if (!Files.isDirectory(directory)) {
         throw new IllegalArgumentException(
             "staticFiles: no directory " + directory.toAbsolutePath());
       }
-      this.files = StaticFiles.directory(directory);
+      files.add(StaticFiles.directory(directory));
       return this;
     }
 
@@ -191,7 +194,7 @@ public final class NettyServer implements AutoCloseable {
      * web/index.html} at {@code /}), as {@link #staticFiles} does files.
      */
     public Builder staticResources(ClassLoader loader, String root) {
-      this.files = StaticFiles.classpath(loader, root);
+      files.add(StaticFiles.classpath(loader, root));
       return this;
     }
 
@@ -199,7 +202,7 @@ public final class NettyServer implements AutoCloseable {
      * Binds and starts the server.
      *
      * @throws IllegalArgumentException if the options do not fit together
-     * @throws UncheckedIOException if the address cannot be bound
+     * @throws UncheckedIOException with a {@link BindException} if the address cannot be bound
      */
     public NettyServer start() {
       TransportOptions options = buildOptions();
@@ -208,11 +211,13 @@ public final class NettyServer implements AutoCloseable {
       IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
       Class<? extends ServerChannel> channel =
           epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-      // Netty's factory: its threads make Netty's thread-locals fast.
+      // Netty's factory: its threads make Netty's thread-locals fast. Not daemons: like Jetty's,
+      // they keep a program whose main method started the server running until close().
       EventLoopGroup group =
           new MultiThreadIoEventLoopGroup(
-              ioThreads, new DefaultThreadFactory("wsproducer-netty", true), io);
+              ioThreads, new DefaultThreadFactory("wsproducer-netty", false), io);
       ChannelGroup sockets = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+      List<StaticFiles> pages = List.copyOf(files);
       ChannelFuture bound =
           new ServerBootstrap()
               .group(group)
@@ -237,10 +242,11 @@ public final class NettyServer implements AutoCloseable {
               .awaitUninterruptibly();
       if (!bound.isSuccess()) {
         group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-        Throwable cause = bound.cause();
+        // Epoll reports its own exception type: name the failure the same way as NIO does.
+        BindException cause = new BindException(bound.cause().getMessage());
+        cause.initCause(bound.cause());
         throw new UncheckedIOException(
-            "cannot listen on " + host + ":" + port + ": " + cause.getMessage(),
-            cause instanceof IOException io2 ? io2 : new IOException(cause));
+            "cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
       }
       NettyServer server = new NettyServer(group, bound.channel(), sockets);
       log.info(

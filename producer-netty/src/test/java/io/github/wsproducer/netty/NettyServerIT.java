@@ -175,7 +175,7 @@ class NettyServerIT {
     assertThatThrownBy(() -> NettyServer.builder(hub).port(server.port()).start())
         .isInstanceOf(UncheckedIOException.class)
         .hasMessageStartingWith("cannot listen on 127.0.0.1:" + server.port())
-        .hasCauseInstanceOf(IOException.class);
+        .hasCauseInstanceOf(java.net.BindException.class);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.github.wsproducer.sample;
 
 import io.github.wsproducer.WsProducerException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.sql.SQLException;
 
@@ -51,13 +52,14 @@ public final class Main {
       System.err.println("error: " + e.getMessage());
       System.exit(1);
       return;
-    } catch (IOException e) {
-      if (!(e instanceof BindException || e.getCause() instanceof BindException)) {
+    } catch (IOException | UncheckedIOException e) {
+      Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+      if (!(cause instanceof BindException || cause.getCause() instanceof BindException)) {
         throw e;
       }
       System.err.printf(
           "error: cannot listen on %s:%d: %s%n",
-          options.hostInUrl(), options.port(), e.getMessage());
+          options.hostInUrl(), options.port(), cause.getMessage());
       System.exit(1);
       return;
     }
@@ -69,7 +71,7 @@ public final class Main {
                   ? ""
                   : ": the server listens on loopback only"));
     }
-    // Jetty's threads keep the process running.
+    // The transport's threads keep the process running.
     System.out.println("listening on http://" + options.hostInUrl() + ":" + server.port() + "/");
   }
 }

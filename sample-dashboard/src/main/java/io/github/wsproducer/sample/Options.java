@@ -17,6 +17,7 @@ import java.util.List;
  * @param jdbcUser its user, or {@code null}
  * @param jdbcPassword its password, or {@code null}
  * @param redisUrl the Redis that makes this sample a cluster node, or {@code null}
+ * @param transport {@code jetty} or {@code netty}
  * @param help whether {@code --help} was given
  */
 record Options(
@@ -28,6 +29,7 @@ record Options(
     String jdbcUser,
     String jdbcPassword,
     String redisUrl,
+    String transport,
     boolean help) {
 
   static final String USAGE =
@@ -51,6 +53,7 @@ record Options(
                              WSPRODUCER_JDBC_PASSWORD)
         --redis-url URL      make this sample a node of a cluster sharing the random
                              topic through Redis, e.g. redis://127.0.0.1:6379
+        --transport NAME     jetty (default) or netty: the same page, topics and forms
         --help               print this help and exit
 
       Values may also be given as --name=value.
@@ -75,6 +78,7 @@ record Options(
     String jdbcPassword = System.getenv("WSPRODUCER_JDBC_PASSWORD");
     String jdbcFlag = null; // a --jdbc-user or --jdbc-password given, which needs --jdbc-url
     String redisUrl = null;
+    String transport = "jetty";
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -112,6 +116,7 @@ record Options(
           jdbcPassword = value;
           jdbcFlag = arg;
         }
+        case "--transport" -> transport = transport(value);
         default -> redisUrl = redisUrl(value); // --redis-url
       }
     }
@@ -127,7 +132,15 @@ record Options(
         jdbcUser,
         jdbcPassword,
         redisUrl,
+        transport,
         help);
+  }
+
+  private static String transport(String value) throws UsageException {
+    if (!value.equals("jetty") && !value.equals("netty")) {
+      throw new UsageException("--transport must be jetty or netty, was \"" + value + "\"");
+    }
+    return value;
   }
 
   private static final List<String> FLAGS =
@@ -139,7 +152,8 @@ record Options(
           "--jdbc-url",
           "--jdbc-user",
           "--jdbc-password",
-          "--redis-url");
+          "--redis-url",
+          "--transport");
 
   /** The host as a URL shows it: an IPv6 address in brackets. */
   String hostInUrl() {

@@ -7,7 +7,9 @@ import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.jetty.HubWebSocket;
 import io.github.wsproducer.jetty.SecurityHeaders;
+import io.github.wsproducer.netty.NettyServer;
 import io.github.wsproducer.redis.RedisFanout;
+import io.github.wsproducer.spi.TransportOptions;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -25,13 +27,16 @@ final class SampleServer implements AutoCloseable {
   private final DataStreams data;
   private final Hub hub;
   private final RedisFanout cluster; // null unless --redis-url
-  private final Server server;
+  private final AutoCloseable server;
+  private final int port;
 
-  private SampleServer(DataStreams data, Hub hub, RedisFanout cluster, Server server) {
+  private SampleServer(
+      DataStreams data, Hub hub, RedisFanout cluster, AutoCloseable server, int port) {
     this.data = data;
     this.hub = hub;
     this.cluster = cluster;
     this.server = server;
+    this.port = port;
   }
 
   /**
@@ -51,12 +56,41 @@ final class SampleServer implements AutoCloseable {
     data.addTo(topics);
     Hub hub = topics.build();
     RedisFanout cluster = null;
-    Server server = new Server();
+    AutoCloseable server = null;
     try {
       if (options.redisUrl() != null) {
         // A cluster node: the random walk runs on one node at a time, every node serves it.
         cluster = RedisFanout.builder(options.redisUrl(), hub).source("random", random).build();
       }
+      int port;
+      if (options.transport().equals("netty")) {
+        NettyServer netty = netty(options, hub);
+        server = netty;
+        port = netty.port();
+      } else {
+        Server jetty = jetty(options, hub);
+        server = jetty::stop;
+        port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+      }
+      data.startSimulation();
+      return new SampleServer(data, hub, cluster, server, port);
+    } catch (Exception | Error e) {
+      if (server != null) {
+        server.close();
+      }
+      if (cluster != null) {
+        cluster.close();
+      }
+      hub.close();
+      data.close();
+      throw e;
+    }
+  }
+
+  /** The page, its uPlot from the WebJar, and the sockets, on Jetty. */
+  private static Server jetty(Options options, Hub hub) throws Exception {
+    Server server = new Server();
+    try {
       HttpConfiguration http = new HttpConfiguration();
       http.setSendServerVersion(false); // no server name or version in any response
       ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -74,28 +108,37 @@ final class SampleServer implements AutoCloseable {
       pages.setWelcomeFiles("index.html");
       pages.setDirAllowed(false);
       server.setHandler(new SecurityHeaders(pages));
-
-      HubWebSocket.Builder ws = HubWebSocket.builder(hub);
-      // The original example's page is opened from disk, so its origin is "null". Any page in
-      // a sandboxed frame sends it too, so it is safe only while no other machine can connect.
-      if (acceptsPagesFromDisk(options)) {
-        ws.allowOrigin("null");
-      }
-      options.allowedOrigins().forEach(ws::allowOrigin);
-      options.allowedHosts().forEach(ws::allowHost);
-      ws.build().mount(server);
+      sockets(options, HubWebSocket.builder(hub)).build().mount(server);
       server.start();
-      data.startSimulation();
-      return new SampleServer(data, hub, cluster, server);
+      return server;
     } catch (Exception | Error e) {
       server.stop();
-      if (cluster != null) {
-        cluster.close();
-      }
-      hub.close();
-      data.close();
       throw e;
     }
+  }
+
+  /** The same on Netty. */
+  private static NettyServer netty(Options options, Hub hub) throws Exception {
+    ClassLoader jar = SampleServer.class.getClassLoader();
+    return sockets(options, NettyServer.builder(hub))
+        .host(options.host())
+        .port(options.port())
+        .staticResources(jar, "static")
+        .staticResources(jar, "META-INF/resources")
+        .start();
+  }
+
+  /** The origins and hosts every transport gets from the command line. */
+  private static <B extends TransportOptions.Builder<B>> B sockets(Options options, B builder)
+      throws java.net.UnknownHostException {
+    // The original example's page is opened from disk, so its origin is "null". Any page in a
+    // sandboxed frame sends it too, so it is safe only while no other machine can connect.
+    if (acceptsPagesFromDisk(options)) {
+      builder.allowOrigin("null");
+    }
+    options.allowedOrigins().forEach(builder::allowOrigin);
+    options.allowedHosts().forEach(builder::allowHost);
+    return builder;
   }
 
   /** Whether pages opened from disk may connect: only while listening on loopback alone. */
@@ -105,14 +148,14 @@ final class SampleServer implements AutoCloseable {
   }
 
   int port() {
-    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    return port;
   }
 
   /** Stops the server (clients get 1012 and a reconnect hint), then the hub and the database. */
   @Override
   public void close() {
     try {
-      server.stop();
+      server.close();
     } catch (Exception e) {
       System.err.println("error while stopping the server: " + e);
     } finally {

@@ -26,7 +26,8 @@ class DashboardBrowserIT {
   private SampleServer start(int port) throws Exception {
     server =
         SampleServer.start(
-            new Options("localhost", port, List.of(), List.of(), null, null, null, null, false));
+            new Options(
+                "localhost", port, List.of(), List.of(), null, null, null, null, "jetty", false));
     return server;
   }
 
@@ -145,6 +146,7 @@ class DashboardBrowserIT {
                   "postgres",
                   null,
                   null,
+                  "jetty",
                   false));
       try (Browser browser = new Browser(1366, 768)) {
         browser.driver.get("http://localhost:" + server.port() + "/");

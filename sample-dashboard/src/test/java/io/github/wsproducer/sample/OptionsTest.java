@@ -21,6 +21,7 @@ class OptionsTest {
                 null,
                 System.getenv("WSPRODUCER_JDBC_PASSWORD"),
                 null,
+                "jetty",
                 false));
   }
 
@@ -45,7 +46,9 @@ class OptionsTest {
             "--jdbc-password",
             "secret",
             "--redis-url",
-            "redis://cache:6379");
+            "redis://cache:6379",
+            "--transport",
+            "netty");
     assertThat(options)
         .isEqualTo(
             new Options(
@@ -57,12 +60,15 @@ class OptionsTest {
                 "wall",
                 "secret",
                 "redis://cache:6379",
+                "netty",
                 false));
     assertThat(Options.parse("--help").help()).isTrue();
   }
 
   @Test
   void badCommandLinesSayWhatIsWrong() {
+    assertThatThrownBy(() -> Options.parse("--transport", "undertow"))
+        .hasMessage("--transport must be jetty or netty, was \"undertow\"");
     assertThatThrownBy(() -> Options.parse("--bogus"))
         .isInstanceOf(Options.UsageException.class)
         .hasMessage("unknown option \"--bogus\"");

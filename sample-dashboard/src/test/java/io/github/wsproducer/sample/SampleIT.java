@@ -24,6 +24,8 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 class SampleIT {
@@ -165,9 +167,11 @@ class SampleIT {
         .doesNotContain("\tat ");
   }
 
-  @Test
-  void theJarServesThePageAndTheCounterToTheOriginalPageOpenedFromDisk() throws Exception {
-    Process sample = launch("--port", "0", "--host", "127.0.0.1");
+  @ParameterizedTest
+  @ValueSource(strings = {"jetty", "netty"})
+  void theJarServesThePageAndTheCounterToTheOriginalPageOpenedFromDisk(String transport)
+      throws Exception {
+    Process sample = launch("--port", "0", "--host", "127.0.0.1", "--transport", transport);
     try {
       int port = awaitListening(sample);
 
@@ -216,7 +220,8 @@ class SampleIT {
   void pagesFromDiskAreRefusedOnceOtherMachinesCanConnect() throws Exception {
     try (SampleServer open =
         SampleServer.start(
-            new Options("0.0.0.0", 0, List.of(), List.of(), null, null, null, null, false))) {
+            new Options(
+                "0.0.0.0", 0, List.of(), List.of(), null, null, null, null, "jetty", false))) {
       assertThatThrownBy(() -> connect(open.port(), "/", "null"))
           .as("Origin: null, as sandboxed frames on any site send it")
           .isInstanceOfSatisfying(
@@ -225,11 +230,14 @@ class SampleIT {
     }
   }
 
-  @Test
-  void everyResponseCarriesSecurityHeadersAndNoServerNameAndNothingIsListed() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"jetty", "netty"})
+  void everyResponseCarriesSecurityHeadersAndNoServerNameAndNothingIsListed(String transport)
+      throws Exception {
     try (SampleServer sample =
         SampleServer.start(
-            new Options("127.0.0.1", 0, List.of(), List.of(), null, null, null, null, false))) {
+            new Options(
+                "127.0.0.1", 0, List.of(), List.of(), null, null, null, null, transport, false))) {
       HttpClient http = HttpClient.newHttpClient();
       for (String path : List.of("/", "/dashboard.js", "/wsproducer.js", "/webjars/", "/nope")) {
         HttpResponse<String> r =
@@ -244,7 +252,13 @@ class SampleIT {
         assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
         assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
         assertThat(r.headers().firstValue("Server")).as(path).isEmpty();
-        assertThat(r.body()).as(path).doesNotContainIgnoringCase("jetty");
+        assertThat(r.body())
+            .as(path)
+            .doesNotContainIgnoringCase("jetty")
+            .doesNotContainIgnoringCase("netty");
+        if (path.equals("/") || path.endsWith(".js")) {
+          assertThat(r.statusCode()).as(path).isEqualTo(200);
+        }
         if (path.equals("/webjars/") || path.equals("/nope")) {
           assertThat(r.statusCode()).as("no listing at " + path).isIn(403, 404);
         }
@@ -332,12 +346,19 @@ class SampleIT {
         .startsWith("usage: java -jar sample-dashboard.jar");
   }
 
-  @Test
-  void aTakenPortIsAClearMessage() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"jetty", "netty"})
+  void aTakenPortIsAClearMessage(String transport) throws Exception {
     try (java.net.ServerSocket taken =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       Process sample =
-          launch("--port", Integer.toString(taken.getLocalPort()), "--host", "127.0.0.1");
+          launch(
+              "--port",
+              Integer.toString(taken.getLocalPort()),
+              "--host",
+              "127.0.0.1",
+              "--transport",
+              transport);
       assertThat(sample.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(sample.exitValue()).isEqualTo(1);
       assertThat(new String(sample.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
