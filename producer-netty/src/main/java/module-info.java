@@ -10,7 +10,6 @@ module io.github.wsproducer.netty {
   requires io.netty.transport.classes.epoll;
   requires io.netty.codec;
   requires io.netty.codec.http;
-  requires io.netty.handler;
   requires org.slf4j;
 
   exports io.github.wsproducer.netty;

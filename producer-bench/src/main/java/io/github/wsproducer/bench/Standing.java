@@ -95,6 +95,7 @@ final class Standing {
         }
       }
     }
+    md.append(netty(workloads, runs));
     md.append(
         "\nNotes on method: wsproducer, plain Jetty, Node `ws` and Socket.IO stamp `ts` once per"
             + " update before fanning it out, so their latency includes the fan-out to every"
@@ -106,6 +107,92 @@ final class Standing {
             + " the peers' publishing loops fall behind instead of queuing, which keeps their"
             + " latency low.\n\n");
     return md.toString();
+  }
+
+  /** The Netty transport's targets, for the workloads and peers of this run. */
+  private static String netty(List<Workload> workloads, List<Run> runs) {
+    StringBuilder md = new StringBuilder();
+    for (Workload w : workloads) {
+      Map<String, List<Run>> by = Compare.bySystem(runs, w);
+      List<Run> ours = by.get("wsproducer-netty");
+      if (ours == null) {
+        continue;
+      }
+      if (w.idle()) {
+        line(
+            md,
+            w,
+            "RSS per idle connection at most 1.1 times the bare Netty loop's",
+            ours,
+            by.get("netty"),
+            Run::rssPerConnectionKb,
+            "KB");
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "- %s: heap per idle connection at most 3 KB: %.1f KB%n",
+                w.name(),
+                Spread.of(ours, Run::heapPerConnectionKb).median()));
+      } else if (w.storm()) {
+        line(
+            md,
+            w,
+            "first-frame p99 at most Node `ws`'s",
+            ours,
+            by.get("node-ws"),
+            r -> r.client().firstFrameMs(99),
+            "ms");
+      } else if (w.rate() >= 200 || w.clients() >= 10_000) {
+        long gaps = ours.stream().mapToLong(r -> r.client().gaps()).sum();
+        line(
+            md,
+            w,
+            "every update delivered ("
+                + gaps
+                + " gaps), p99 at most "
+                + (w.rate() >= 200 ? "50 ms" : "Node `ws`'s"),
+            ours,
+            w.rate() >= 200 ? null : by.get("node-ws"),
+            r -> r.client().p99Ms(),
+            "ms");
+      } else if (w.stalled() == 0) {
+        line(
+            md,
+            w,
+            "CPU per frame at most 1.1 times the bare Netty loop's",
+            ours,
+            by.get("netty"),
+            Run::serverCpuPerMillion,
+            "CPU-s per 1M frames");
+        line(
+            md,
+            w,
+            "CPU per frame below Node `ws`'s",
+            ours,
+            by.get("node-ws"),
+            Run::serverCpuPerMillion,
+            "CPU-s per 1M frames");
+      }
+    }
+    return md.length() == 0 ? "" : "\n### The Netty transport's targets\n\nMedians:\n\n" + md;
+  }
+
+  /** One target: our median, and its ratio to a peer's when the peer ran. */
+  private static void line(
+      StringBuilder md,
+      Workload w,
+      String target,
+      List<Run> ours,
+      List<Run> peer,
+      java.util.function.ToDoubleFunction<Run> measure,
+      String unit) {
+    double mine = Spread.of(ours, measure).median();
+    md.append(String.format(Locale.ROOT, "- %s: %s: %.2f %s", w.name(), target, mine, unit));
+    if (peer != null) {
+      double theirs = Spread.of(peer, measure).median();
+      md.append(String.format(Locale.ROOT, " against %.2f (%.2f times)", theirs, mine / theirs));
+    }
+    md.append('\n');
   }
 
   /**

@@ -29,8 +29,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -69,13 +67,6 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   static void install(SocketChannel ch, Endpoint endpoint, List<StaticFiles> files) {
     TransportOptions options = endpoint.options();
     ChannelPipeline p = ch.pipeline();
-    p.addLast(
-        new IdleStateHandler(0, 0, options.idleTimeout().toMillis(), TimeUnit.MILLISECONDS) {
-          @Override
-          protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
-            ctx.close();
-          }
-        });
     p.addLast(new HttpServerCodec());
     p.addLast(new HttpObjectAggregator(MAX_REQUEST));
     if (options.deflate()) {

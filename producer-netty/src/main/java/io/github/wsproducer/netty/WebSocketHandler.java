@@ -37,6 +37,7 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   private NettyOutbound outbound;
   private Inbound inbound;
   private boolean closeSent; // only on the event loop
+  private volatile long lastTraffic = System.nanoTime();
 
   WebSocketHandler(TransportOptions options) {
     this.options = options;
@@ -46,6 +47,7 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   void open(Channel channel, Inbound inbound) {
     this.channel = channel;
     this.inbound = inbound;
+    checkIdle();
     ChannelPipeline p = channel.pipeline();
     // Fragmented messages are joined up to the message size; larger ones close with 1009.
     p.addBefore(
@@ -61,6 +63,28 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     return outbound;
   }
 
+  /** Something was written: the connection is not idle. */
+  void wrote() {
+    lastTraffic = System.nanoTime();
+  }
+
+  /**
+   * Closes the connection once nothing went either way for the idle timeout; checks a few times per
+   * timeout. Cheaper than an idle handler in the pipeline, which would add a promise and a listener
+   * to every write.
+   */
+  private void checkIdle() {
+    long timeout = options.idleTimeout().toNanos();
+    long quiet = System.nanoTime() - lastTraffic;
+    if (quiet >= timeout) {
+      channel.close();
+    } else if (channel.isActive()) {
+      channel
+          .eventLoop()
+          .schedule(this::checkIdle, Math.max(timeout / 4, timeout - quiet), TimeUnit.NANOSECONDS);
+    }
+  }
+
   /** Whether the hub has this connection. */
   boolean isOpen() {
     return inbound != null;
@@ -68,6 +92,7 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    lastTraffic = System.nanoTime();
     if (frame instanceof TextWebSocketFrame text) {
       inbound.onText(text.text());
     } else if (frame instanceof BinaryWebSocketFrame) {

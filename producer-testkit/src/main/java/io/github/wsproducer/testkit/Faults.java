@@ -7,6 +7,10 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Clients that misbehave the way a hostile or broken network does, on raw sockets, to test that a
@@ -115,8 +119,17 @@ public final class Faults {
     }
   }
 
+  /** One daemon thread trickles every handshake, so that tricklers add no thread each. */
+  private static final ScheduledExecutorService TRICKLER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "faults-trickler");
+            t.setDaemon(true);
+            return t;
+          });
+
   /**
-   * Sends an upgrade request to {@code root} one byte every {@code interval}, on its own daemon
+   * Sends an upgrade request to {@code root} one byte every {@code interval}, on a shared daemon
    * thread, until the server drops the connection or the socket is closed: a slow-loris handshake.
    */
   public static Socket tricklingHandshake(URI root, Duration interval) throws IOException {
@@ -124,21 +137,23 @@ public final class Faults {
     byte[] request =
         upgradeRequest(root.getHost() + ":" + root.getPort(), null)
             .getBytes(StandardCharsets.US_ASCII);
-    Thread writer =
-        new Thread(
+    int[] sent = {0};
+    ScheduledFuture<?>[] task = {null};
+    task[0] =
+        TRICKLER.scheduleWithFixedDelay(
             () -> {
               try {
-                for (byte b : request) {
-                  socket.getOutputStream().write(b);
-                  Thread.sleep(interval.toMillis());
+                socket.getOutputStream().write(request[sent[0]++]);
+                if (sent[0] == request.length) {
+                  task[0].cancel(false);
                 }
-              } catch (IOException | InterruptedException e) {
-                // dropped by the server, or closed by the test
+              } catch (IOException e) { // dropped by the server, or closed by the test
+                task[0].cancel(false);
               }
             },
-            "trickle-" + socket.getLocalPort());
-    writer.setDaemon(true);
-    writer.start();
+            0,
+            interval.toMillis(),
+            TimeUnit.MILLISECONDS);
     return socket;
   }
 }
