@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
@@ -87,8 +88,9 @@ public final class HubWebSocket {
    * closing handshakes, before Jetty closes its connectors and what is left with 1001.
    *
    * <p>When the server starts, its connectors stop sending the {@code Server} header (Jetty's name
-   * and version), and the handshake timeout applies to every HTTP/1 request on them: a request's
-   * line and headers must arrive within it.
+   * and version), the handshake timeout applies to every HTTP/1 request on them (a request's line
+   * and headers must arrive within it), and a {@code sendBufferSize} other than 0 sizes the send
+   * buffer of every connection they accept.
    */
   public Handler.Wrapper handler(Server server) {
     Objects.requireNonNull(server, "server");
@@ -101,6 +103,9 @@ public final class HubWebSocket {
           public void lifeCycleStarting(LifeCycle event) {
             for (Connector connector : server.getConnectors()) {
               connector.addEventListener(deadline);
+              if (options.sendBufferSize() > 0 && connector instanceof ServerConnector tcp) {
+                tcp.setAcceptedSendBufferSize(options.sendBufferSize());
+              }
               HttpConnectionFactory http =
                   connector.getConnectionFactory(HttpConnectionFactory.class);
               if (http != null) {

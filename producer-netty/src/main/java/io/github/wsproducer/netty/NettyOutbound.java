@@ -3,24 +3,32 @@ package io.github.wsproducer.netty;
 import io.github.wsproducer.spi.Outbound;
 import io.github.wsproducer.spi.TextFrame;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A connection as the hub writes to it. Without compression, each frame's {@link TextFrame#wire()
- * wire bytes}, shared by every connection, go to the socket as they are, all frames of one send in
- * one gathering write; with permessage-deflate each frame is compressed for this connection.
+ * wire bytes}, shared by every connection, go to the socket as they are; with permessage-deflate
+ * each frame is compressed for this connection.
  *
- * <p>Netty runs the write on the connection's event loop and counts its bytes in the channel's
- * outbound buffer at once. A send is complete as soon as that buffer is under its high water mark
- * (the byte cap), on the hub's own thread, so that no completion crosses threads while the socket
- * keeps up; otherwise once the buffer has drained below the low one. A client that stops reading
- * thus stops the hub's sends, and the byte cap and the write timeout apply.
+ * <p>Sends queue here and one task on the connection's event loop writes all that queued and
+ * flushes once: under load, many frames go out in one gathering write instead of one system call
+ * each. A send is complete as soon as what waits (here and in Netty's outbound buffer) is under the
+ * byte cap, on the hub's own thread, so that no completion crosses threads while the socket keeps
+ * up; otherwise once the event loop has written and the buffer has drained. A client that stops
+ * reading thus stops the hub's sends, and the byte cap and the write timeout apply.
  */
 final class NettyOutbound implements Outbound {
   private static final ByteBuffer PING =
@@ -29,7 +37,11 @@ final class NettyOutbound implements Outbound {
   private final Channel channel;
   private final WebSocketHandler handler;
   private final boolean deflate;
+  private final Queue<Object> queued = new ConcurrentLinkedQueue<>();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicBoolean flushing = new AtomicBoolean();
   private final AtomicReference<SendCallback> waiting = new AtomicReference<>();
+  private final Runnable flush = this::flushQueued;
 
   NettyOutbound(Channel channel, WebSocketHandler handler, boolean deflate) {
     this.channel = channel;
@@ -40,39 +52,54 @@ final class NettyOutbound implements Outbound {
   @Override
   public void send(List<TextFrame> frames, SendCallback callback) {
     handler.wrote();
-    if (deflate) {
-      for (TextFrame frame : frames) {
-        channel.write(
-            new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.payload())), channel.voidPromise());
-      }
-      channel.flush();
-    } else {
-      // A failed write reaches the pipeline, which closes the channel: see closed().
-      channel.writeAndFlush(wire(frames), channel.voidPromise());
+    long bytes = 0;
+    for (TextFrame frame : frames) {
+      Object message =
+          deflate
+              ? new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.payload()))
+              : Unpooled.wrappedBuffer(frame.wire());
+      queued.add(message);
+      bytes += size(message);
     }
-    if (channel.isWritable()) {
-      callback.succeeded();
-      return;
-    }
+    queuedBytes.addAndGet(bytes);
     waiting.set(callback);
-    writabilityChanged(); // it may have drained meanwhile, before the event could see the callback
+    if (flushing.compareAndSet(false, true)) {
+      try {
+        channel.eventLoop().execute(flush);
+      } catch (RejectedExecutionException e) { // the server is closing
+        closed();
+        return;
+      }
+    }
+    completeIfRoom();
   }
 
-  /** The frames' shared bytes as one buffer, for one gathering write. */
-  private static ByteBuf wire(List<TextFrame> frames) {
-    if (frames.size() == 1) {
-      return Unpooled.wrappedBuffer(frames.get(0).wire());
+  /** On the event loop: writes everything queued, flushes once, then completes if there is room. */
+  private void flushQueued() {
+    flushing.set(false); // a send from now on schedules another flush
+    long bytes = 0;
+    for (Object message; (message = queued.poll()) != null; ) {
+      bytes += size(message);
+      // A failed write reaches the pipeline, which closes the channel: see closed().
+      channel.write(message, channel.voidPromise());
     }
-    ByteBuffer[] wires = new ByteBuffer[frames.size()];
-    for (int i = 0; i < wires.length; i++) {
-      wires[i] = frames.get(i).wire();
-    }
-    return Unpooled.wrappedBuffer(wires.length, wires);
+    queuedBytes.addAndGet(-bytes);
+    channel.flush();
+    completeIfRoom();
   }
 
-  /** Completes the waiting send once the outbound buffer has room; on any thread. */
-  void writabilityChanged() {
-    if (channel.isWritable()) {
+  private static int size(Object message) {
+    return message instanceof ByteBufHolder frame
+        ? frame.content().readableBytes()
+        : ((ByteBuf) message).readableBytes();
+  }
+
+  /**
+   * Completes the waiting send if what is queued and what Netty buffers is under the byte cap (the
+   * channel's high water mark); on any thread.
+   */
+  void completeIfRoom() {
+    if (channel.isWritable() && queuedBytes.get() < channel.bytesBeforeUnwritable()) {
       SendCallback callback = waiting.getAndSet(null);
       if (callback != null) {
         callback.succeeded();
@@ -80,8 +107,11 @@ final class NettyOutbound implements Outbound {
     }
   }
 
-  /** The channel closed: a waiting send failed. */
+  /** The channel closed: what is queued is dropped and a waiting send failed. */
   void closed() {
+    for (Object message; (message = queued.poll()) != null; ) {
+      ReferenceCountUtil.release(message);
+    }
     SendCallback callback = waiting.getAndSet(null);
     if (callback != null) {
       callback.failed(new ClosedChannelException());

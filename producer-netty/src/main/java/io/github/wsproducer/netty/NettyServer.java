@@ -218,8 +218,12 @@ public final class NettyServer implements AutoCloseable {
               ioThreads, new DefaultThreadFactory("wsproducer-netty", false), io);
       ChannelGroup sockets = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
       List<StaticFiles> pages = List.copyOf(files);
+      ServerBootstrap bootstrap = new ServerBootstrap();
+      if (options.sendBufferSize() > 0) {
+        bootstrap.childOption(ChannelOption.SO_SNDBUF, options.sendBufferSize());
+      }
       ChannelFuture bound =
-          new ServerBootstrap()
+          bootstrap
               .group(group)
               .channel(channel)
               .option(ChannelOption.SO_BACKLOG, 4096) // connect storms: a wall of screens

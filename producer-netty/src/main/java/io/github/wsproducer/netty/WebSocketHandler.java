@@ -133,7 +133,7 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (outbound != null) {
-      outbound.writabilityChanged();
+      outbound.completeIfRoom();
     }
     super.channelWritabilityChanged(ctx);
   }

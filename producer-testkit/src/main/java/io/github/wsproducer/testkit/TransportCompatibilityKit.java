@@ -289,6 +289,39 @@ public abstract class TransportCompatibilityKit {
   }
 
   @Test
+  void aStalledClientPinsNoMoreThanTheCapAndTheSendBufferItIsGiven() throws Exception {
+    int cap = 64 * 1024;
+    start(
+        quiet().maxQueuedBytes(cap).sendBufferSize(16 * 1024).build(),
+        Topic.of("t", State.latest()));
+    // Upgraded with a small receive window, then it reads nothing.
+    try (java.net.Socket stalled = new java.net.Socket()) {
+      stalled.setReceiveBufferSize(4096);
+      stalled.connect(new java.net.InetSocketAddress(root.getHost(), root.getPort()));
+      stalled
+          .getOutputStream()
+          .write(
+              Faults.upgradeRequest(root.getHost() + ":" + root.getPort(), null)
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      await().until(() -> hub.stats().connections() == 1);
+      String kilobyte = "x".repeat(1024);
+      long published = 0;
+      while (hub.stats().dropped() == 0 && published < 8L << 20) {
+        for (int i = 0; i < 16; i++) {
+          hub.publish("t", Map.of("pad", kilobyte));
+          published += kilobyte.length();
+        }
+        long updates = published / kilobyte.length();
+        await().until(() -> hub.stats().updates() == updates);
+      }
+      // What the hub and the transport hold (up to twice the cap), the send buffer (the kernel
+      // doubles it) and the client's window; by default Linux would let the send buffer grow to
+      // megabytes.
+      assertThat(published).as("bytes taken before the first drop").isLessThan(512 * 1024);
+    }
+  }
+
+  @Test
   void aForeignOriginGets403AndTheOwnAndAllowedOnesConnect() throws Exception {
     start(quiet().allowOrigin("https://wall.example.com").build(), Topic.of("t", State.latest()));
     for (String foreign : new String[] {"http://evil.example", "null"}) {
