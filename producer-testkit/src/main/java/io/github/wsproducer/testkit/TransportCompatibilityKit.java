@@ -91,6 +91,15 @@ public abstract class TransportCompatibilityKit {
   /** The kit's options: the defaults but with pings off, so that they do not interleave. */
   private static final TransportOptions QUIET = RecordingOutbound.NO_PINGS;
 
+  /** Pings every 200 ms, a 600 ms pong deadline, and an idle timeout that never fires first. */
+  private static TransportOptions pingsWithAShortDeadline() {
+    return quiet()
+        .idleTimeout(Duration.ofSeconds(30))
+        .pingInterval(Duration.ofMillis(200))
+        .pongTimeout(Duration.ofMillis(600))
+        .build();
+  }
+
   /** {@link #QUIET} but for what the scenario changes. */
   private static TransportOptions.Standalone quiet() {
     return TransportOptions.builder().options(QUIET);
@@ -515,13 +524,7 @@ public abstract class TransportCompatibilityKit {
 
   @Test
   void aClientThatNeverAnswersPingsIsClosedWithinTheDeadlineWhileOthersStay() throws Exception {
-    start(
-        quiet()
-            .idleTimeout(Duration.ofSeconds(30))
-            .pingInterval(Duration.ofMillis(200))
-            .pongTimeout(Duration.ofMillis(600))
-            .build(),
-        Topic.of("t", State.latest()));
+    start(pingsWithAShortDeadline(), Topic.of("t", State.latest()));
     WsTestClient answering = envelope(); // the JDK client answers pings by itself
     // Upgraded, then it never reads nor answers anything.
     java.net.Socket silent = Faults.silentClient(root);
@@ -540,13 +543,7 @@ public abstract class TransportCompatibilityKit {
 
   @Test
   void aFrameThatNeverFinishesIsClosedWithinThePongDeadline() throws Exception {
-    start(
-        quiet()
-            .idleTimeout(Duration.ofSeconds(30))
-            .pingInterval(Duration.ofMillis(200))
-            .pongTimeout(Duration.ofMillis(600))
-            .build(),
-        Topic.of("t", State.latest()));
+    start(pingsWithAShortDeadline(), Topic.of("t", State.latest()));
     WsTestClient answering = envelope();
     // A header alone, and 1 KiB of a 60 KiB frame: no pong can come until the frame ends.
     try (java.net.Socket header = Faults.halfFrame(root, 60_000, 1);
