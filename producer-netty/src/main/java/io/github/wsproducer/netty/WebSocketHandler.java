@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,8 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     this.inbound = inbound;
     checkIdle();
     ChannelPipeline p = channel.pipeline();
+    // Text that is not UTF-8 closes with 1007: the handshaker's decoder does not check it.
+    p.addBefore("wsproducer", "utf8", new Utf8FrameValidator(true));
     // Fragmented messages are joined up to the message size; larger ones close with 1009.
     p.addBefore(
         "wsproducer", "aggregator", new WebSocketFrameAggregator((int) options.maxMessageSize()));

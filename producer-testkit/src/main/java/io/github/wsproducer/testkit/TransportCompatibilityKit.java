@@ -447,6 +447,37 @@ public abstract class TransportCompatibilityKit {
   }
 
   @Test
+  void invalidUtf8ClosesWith1007AndOthersKeepReceiving() throws Exception {
+    start(QUIET, Topic.of("t", State.latest()));
+    WsTestClient bystander = envelope();
+    bystander.send(subscribe("t"));
+    bystander.next("snapshot");
+    try (java.net.Socket raw = Faults.silentClient(root)) {
+      assertThat(Faults.readResponseHead(raw)).isEqualTo(101);
+      // A masked text frame (zero mask) whose two bytes are not UTF-8.
+      raw.getOutputStream()
+          .write(new byte[] {(byte) 0x81, (byte) 0x82, 0, 0, 0, 0, (byte) 0xC3, 0x28});
+      java.io.DataInputStream in = new java.io.DataInputStream(raw.getInputStream());
+      int opcode;
+      int length;
+      do { // skip the plain form's first frame
+        opcode = in.readUnsignedByte() & 0x0F;
+        length = in.readUnsignedByte() & 0x7F;
+        length = length == 126 ? in.readUnsignedShort() : length;
+        byte[] payload = new byte[length];
+        in.readFully(payload);
+        if (opcode == 0x8) {
+          assertThat(((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF))
+              .as("invalid frame payload data, RFC 6455")
+              .isEqualTo(1007);
+        }
+      } while (opcode != 0x8);
+    }
+    hub.publish("t", Map.of("n", 1));
+    assertThat(bystander.next("update").path("seq").asLong()).isEqualTo(1);
+  }
+
+  @Test
   void malformedJsonGetsAnErrorFrameAndTheConnectionStaysUp() throws Exception {
     start(QUIET, Topic.of("t", State.latest()));
     WsTestClient c = envelope();
