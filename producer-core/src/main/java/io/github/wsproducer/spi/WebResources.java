@@ -35,8 +35,7 @@ public final class WebResources {
   public static final String CLIENT_SCRIPT_TYPE = "text/javascript; charset=utf-8";
 
   private static final byte[] CLIENT_SCRIPT = read("wsproducer.js");
-  private static final String CLIENT_SCRIPT_ETAG =
-      '"' + sha256(CLIENT_SCRIPT).substring(0, 16) + '"';
+  private static final String CLIENT_SCRIPT_ETAG = etag(CLIENT_SCRIPT);
 
   private WebResources() {}
 
@@ -70,9 +69,14 @@ public final class WebResources {
     }
   }
 
-  private static String sha256(byte[] bytes) {
+  /**
+   * A strong ETag of {@code bytes} (64 bits of their SHA-256), for the client script and any file a
+   * transport serves.
+   */
+  public static String etag(byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+      return '"' + HexFormat.of().formatHex(digest, 0, 8) + '"';
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -1,5 +1,6 @@
 package io.github.wsproducer.netty;
 
+import io.github.wsproducer.spi.WebResources;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -16,9 +17,6 @@ import java.net.URLConnection;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -118,7 +116,7 @@ abstract class StaticFiles {
     if (bytes == null) {
       return null;
     }
-    return cached(request, ByteBuffer.wrap(bytes), etag(bytes), type(relative));
+    return cached(request, ByteBuffer.wrap(bytes), WebResources.etag(bytes), type(relative));
   }
 
   /** Only names below the root: no {@code ..}, no hidden names, no backslashes or NULs. */
@@ -157,14 +155,5 @@ abstract class StaticFiles {
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     }
     return response;
-  }
-
-  private static String etag(byte[] bytes) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-      return '"' + HexFormat.of().formatHex(digest, 0, 8) + '"';
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
