@@ -4,6 +4,7 @@ import io.github.wsproducer.protocol.ClientMessage;
 import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.protocol.ErrorCode;
 import io.github.wsproducer.spi.Inbound;
+import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,7 @@ final class ClientMessages implements Inbound {
   }
 
   @Override
-  public void onBinary() {
+  public void onBinary(ByteBuffer payload) {
     connection.closeWith(CloseCode.UNSUPPORTED_DATA);
   }
 

@@ -1,5 +1,7 @@
 package io.github.wsproducer.spi;
 
+import java.nio.ByteBuffer;
+
 /**
  * The hub's side of one client connection: a transport reports here what the client did.
  * Implemented by the hub, returned by {@link Endpoint#open}.
@@ -16,8 +18,11 @@ public interface Inbound {
    */
   void onText(String text);
 
-  /** A binary message, which the protocol does not have: the connection is closed with 1003. */
-  void onBinary();
+  /**
+   * A binary message, which the protocol does not have: the hub closes the connection with 1003.
+   * The payload is valid only during the call.
+   */
+  void onBinary(ByteBuffer payload);
 
   /** A pong, the answer to {@link Outbound#ping()}: the client still reads. */
   void onPong();

@@ -1,5 +1,6 @@
 package io.github.wsproducer.spi;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -30,6 +31,15 @@ public interface Outbound {
    * after returning.
    */
   void send(List<TextFrame> frames, SendCallback callback);
+
+  /**
+   * Writes one binary message, asynchronously and after what was sent before. The hub never does:
+   * its protocol is text. An endpoint that echoes what it receives does, such as the conformance
+   * endpoint of the transport kit; a transport without it fails the send.
+   */
+  default void sendBinary(ByteBuffer payload, SendCallback callback) {
+    callback.failed(new UnsupportedOperationException("binary messages"));
+  }
 
   /**
    * Sends a protocol-level ping; the client's pong goes to {@link Inbound#onPong()}. Browsers

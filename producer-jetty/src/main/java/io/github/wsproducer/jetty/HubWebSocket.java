@@ -72,7 +72,8 @@ public final class HubWebSocket {
 
   private final Endpoint endpoint;
 
-  private HubWebSocket(Endpoint endpoint) {
+  /** Serves {@code endpoint}: a hub's, or a test's. */
+  HubWebSocket(Endpoint endpoint) {
     this.endpoint = endpoint;
   }
 

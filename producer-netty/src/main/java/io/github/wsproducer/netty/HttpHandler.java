@@ -168,7 +168,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 WebSocketDecoderConfig.newBuilder()
                     .maxFramePayloadLength((int) options.maxMessageSize())
                     .allowExtensions(options.deflate())
-                    .closeOnProtocolViolation(true)
+                    .closeOnProtocolViolation(false) // WebSocketHandler closes
                     .withUTF8Validator(true)
                     .build())
             .newHandshaker(request);

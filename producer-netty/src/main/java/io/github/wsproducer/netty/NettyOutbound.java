@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
@@ -51,7 +52,6 @@ final class NettyOutbound implements Outbound {
 
   @Override
   public void send(List<TextFrame> frames, SendCallback callback) {
-    handler.wrote();
     long bytes = 0;
     for (TextFrame frame : frames) {
       Object message =
@@ -61,6 +61,21 @@ final class NettyOutbound implements Outbound {
       queued.add(message);
       bytes += size(message);
     }
+    flushSoon(bytes, callback);
+  }
+
+  @Override
+  public void sendBinary(ByteBuffer payload, SendCallback callback) {
+    BinaryWebSocketFrame message = new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload));
+    queued.add(message);
+    flushSoon(size(message), callback);
+  }
+
+  /**
+   * Schedules a flush of what is queued, unless one is pending, then completes if there is room.
+   */
+  private void flushSoon(long bytes, SendCallback callback) {
+    handler.wrote();
     queuedBytes.addAndGet(bytes);
     waiting.set(callback);
     if (flushing.compareAndSet(false, true)) {
@@ -75,7 +90,7 @@ final class NettyOutbound implements Outbound {
   }
 
   /** On the event loop: writes everything queued, flushes once, then completes if there is room. */
-  private void flushQueued() {
+  void flushQueued() {
     flushing.set(false); // a send from now on schedules another flush
     long bytes = 0;
     for (Object message; (message = queued.poll()) != null; ) {

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +84,8 @@ public final class NettyServer implements AutoCloseable {
 
   /** A builder with the defaults listed on its methods. */
   public static Builder builder(Hub hub) {
-    return new Builder(hub);
+    Objects.requireNonNull(hub, "hub");
+    return new Builder(options -> Endpoint.of(hub, options));
   }
 
   /** The address the server listens on, its port chosen if {@code port(0)} was asked. */
@@ -138,14 +140,15 @@ public final class NettyServer implements AutoCloseable {
    * TransportOptions.Builder}) and where to listen and what else to serve.
    */
   public static final class Builder extends TransportOptions.Builder<Builder> {
-    private final Hub hub;
+    private final Function<TransportOptions, Endpoint> endpoints;
     private String host = "127.0.0.1";
     private int port = 8080;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private final List<StaticFiles> files = new ArrayList<>();
 
-    private Builder(Hub hub) {
-      this.hub = Objects.requireNonNull(hub, "hub");
+    /** Serves what {@code endpoints} makes of the options: a hub's endpoint, or a test's. */
+    Builder(Function<TransportOptions, Endpoint> endpoints) {
+      this.endpoints = endpoints;
     }
 
     /**
@@ -206,7 +209,7 @@ public final class NettyServer implements AutoCloseable {
      */
     public NettyServer start() {
       TransportOptions options = buildOptions();
-      Endpoint endpoint = Endpoint.of(hub, options);
+      Endpoint endpoint = endpoints.apply(options);
       boolean epoll = Epoll.isAvailable();
       IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
       Class<? extends ServerChannel> channel =

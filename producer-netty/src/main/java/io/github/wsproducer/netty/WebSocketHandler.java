@@ -51,7 +51,7 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     checkIdle();
     ChannelPipeline p = channel.pipeline();
     // Text that is not UTF-8 closes with 1007: the handshaker's decoder does not check it.
-    p.addBefore("wsproducer", "utf8", new Utf8FrameValidator(true));
+    p.addBefore("wsproducer", "utf8", new Utf8FrameValidator(false));
     // Fragmented messages are joined up to the message size; larger ones close with 1009.
     p.addBefore(
         "wsproducer", "aggregator", new WebSocketFrameAggregator((int) options.maxMessageSize()));
@@ -99,7 +99,7 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     if (frame instanceof TextWebSocketFrame text) {
       inbound.onText(text.text());
     } else if (frame instanceof BinaryWebSocketFrame) {
-      inbound.onBinary();
+      inbound.onBinary(frame.content().nioBuffer());
     } else if (frame instanceof PingWebSocketFrame) {
       ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
     } else if (frame instanceof PongWebSocketFrame) {
@@ -156,8 +156,15 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof TooLongFrameException) { // a fragmented message over the size
       closeWith(CloseCode.MESSAGE_TOO_BIG.code(), CloseCode.MESSAGE_TOO_BIG.reason());
-    } else if (cause instanceof CorruptedWebSocketFrameException) {
-      ctx.close(); // the decoder has sent the close frame its code says
+    } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+      // A frame that breaks the protocol fails the connection, with the code the decoder chose;
+      // what the hub sent before it goes out first, as it would have without the bad frame.
+      if (outbound != null) {
+        outbound.flushQueued();
+      }
+      closeSent = true;
+      ctx.writeAndFlush(new CloseWebSocketFrame(corrupted.closeStatus()))
+          .addListener(ChannelFutureListener.CLOSE);
     } else {
       log.debug("WebSocket connection dropped", cause);
       ctx.close();

@@ -2,6 +2,7 @@ package io.github.wsproducer.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -22,7 +23,13 @@ public final class Faults {
 
   /** A plain-form upgrade request for {@code /} with this {@code Host} and {@code Origin}. */
   public static String upgradeRequest(String host, String origin) {
-    return "GET / HTTP/1.1\r\nHost: "
+    return upgradeRequest("/", host, origin);
+  }
+
+  private static String upgradeRequest(String path, String host, String origin) {
+    return "GET "
+        + path
+        + " HTTP/1.1\r\nHost: "
         + host
         + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
@@ -119,7 +126,7 @@ public final class Faults {
     }
   }
 
-  /** One daemon thread trickles every handshake, so that tricklers add no thread each. */
+  /** One daemon thread trickles every handshake and paces every slow reader: none adds a thread. */
   private static final ScheduledExecutorService TRICKLER =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -153,6 +160,44 @@ public final class Faults {
             },
             0,
             interval.toMillis(),
+            TimeUnit.MILLISECONDS);
+    return socket;
+  }
+
+  /**
+   * Upgraded to the plain form at {@code uri} with a small receive window, then it reads at most
+   * {@code bytesPerSecond}, on the shared daemon thread, until the server drops it or the socket is
+   * closed: a screen on a congested link, which the server must drop in bounded time once it falls
+   * behind, without delaying anyone else.
+   */
+  public static Socket slowReader(URI uri, int bytesPerSecond) throws IOException {
+    Socket socket = new Socket();
+    socket.setReceiveBufferSize(4096);
+    socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()));
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    socket
+        .getOutputStream()
+        .write(
+            upgradeRequest(path, uri.getHost() + ":" + uri.getPort(), null)
+                .getBytes(StandardCharsets.US_ASCII));
+    InputStream in = socket.getInputStream();
+    byte[] buffer = new byte[Math.max(1, bytesPerSecond / 10)];
+    ScheduledFuture<?>[] task = {null};
+    task[0] =
+        TRICKLER.scheduleAtFixedRate(
+            () -> {
+              try {
+                // Never blocks the shared thread: reads only what has arrived.
+                int n = Math.min(in.available(), buffer.length);
+                if (n > 0 && in.read(buffer, 0, n) < 0) {
+                  task[0].cancel(false);
+                }
+              } catch (IOException e) { // dropped by the server, or closed by the test
+                task[0].cancel(false);
+              }
+            },
+            0,
+            100,
             TimeUnit.MILLISECONDS);
     return socket;
   }

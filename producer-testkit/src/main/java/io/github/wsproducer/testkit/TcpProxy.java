@@ -7,21 +7,35 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP proxy on a loopback port, for making a real service unreachable and reachable again: {@link
- * #cut()} drops every connection and refuses new ones until {@link #restore()}.
+ * #cut()} drops every connection and refuses new ones until {@link #restore()}. With a read timeout
+ * it also drops a connection on which the service has sent nothing for that long, as a reverse
+ * proxy does (nginx's {@code proxy_read_timeout}, 60 s by default).
  */
 public final class TcpProxy implements AutoCloseable {
   private final InetSocketAddress target;
+  private final int readTimeoutMillis;
   private final ServerSocket server;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile boolean up = true;
 
+  /** A proxy to {@code target} that keeps idle connections. */
   public TcpProxy(InetSocketAddress target) throws IOException {
+    this(target, Duration.ZERO);
+  }
+
+  /**
+   * A proxy to {@code target} that drops a connection once the target has sent nothing on it for
+   * {@code readTimeout}; {@link Duration#ZERO} for never.
+   */
+  public TcpProxy(InetSocketAddress target, Duration readTimeout) throws IOException {
     this.target = target;
+    this.readTimeoutMillis = Math.toIntExact(readTimeout.toMillis());
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(this::accept, "tcp-proxy-" + server.getLocalPort());
     acceptor.setDaemon(true);
@@ -58,6 +72,7 @@ public final class TcpProxy implements AutoCloseable {
         Socket upstream = new Socket();
         try {
           upstream.connect(target, 2000);
+          upstream.setSoTimeout(readTimeoutMillis);
         } catch (IOException e) {
           closeQuietly(client);
           continue;
@@ -83,7 +98,7 @@ public final class TcpProxy implements AutoCloseable {
                   out.write(buffer, 0, n);
                 }
               } catch (IOException e) {
-                // one side went away
+                // one side went away, or the target was silent for the read timeout
               } finally {
                 closeQuietly(from);
                 closeQuietly(to);

@@ -9,6 +9,7 @@ import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.protocol.Protocol;
+import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.TransportOptions;
 import io.github.wsproducer.spi.WebResources;
 import java.net.URI;
@@ -25,13 +26,14 @@ import tools.jackson.databind.JsonNode;
 /**
  * The protocol scenarios every transport must pass, against a real server of the transport on a
  * free loopback port and real WebSocket clients. A transport's test extends this class and says how
- * to serve a hub; JUnit runs every scenario.
+ * to serve an {@link Endpoint}: a hub's, or the {@link EchoEndpoint} of the conformance scenario,
+ * which runs {@link Autobahn}. JUnit runs every scenario.
  *
  * <pre>{@code
  * class JettyTransportKitIT extends TransportCompatibilityKit {
- *   protected Served serve(Hub hub, TransportOptions options) throws Exception {
+ *   protected Served serve(Endpoint endpoint) throws Exception {
  *     Server server = new Server(new InetSocketAddress("127.0.0.1", 0));
- *     HubWebSocket.builder(hub).options(options).build().mount(server);
+ *     new HubWebSocket(endpoint).mount(server);
  *     server.start();
  *     return Served.of(server.getURI(), server::stop);
  *   }
@@ -72,10 +74,10 @@ public abstract class TransportCompatibilityKit {
   }
 
   /**
-   * Starts the transport under test on a free loopback port, serving {@code hub} with exactly these
-   * options.
+   * Starts the transport under test on a free loopback port, serving {@code endpoint} with exactly
+   * its {@link Endpoint#options() options}.
    */
-  protected abstract Served serve(Hub hub, TransportOptions options) throws Exception;
+  protected abstract Served serve(Endpoint endpoint) throws Exception;
 
   private final List<Hub> hubs = new ArrayList<>();
   private final List<Served> servers = new ArrayList<>();
@@ -115,7 +117,7 @@ public abstract class TransportCompatibilityKit {
     }
     hub = builder.build();
     hubs.add(hub);
-    Served served = serve(hub, options);
+    Served served = serve(Endpoint.of(hub, options));
     servers.add(served);
     root = served.root();
   }
@@ -259,39 +261,62 @@ public abstract class TransportCompatibilityKit {
 
   @Test
   void aClientThatStopsReadingStaysUnderItsCapAndDelaysNoOne() throws Exception {
-    long cap = 64 * 1024;
-    start(
-        quiet().maxQueuedBytes(cap).writeTimeout(Duration.ofSeconds(3)).build(),
-        Topic.of("big", State.latest()));
+    start(slowClientOptions(), Topic.of("big", State.latest()));
     hub.publish("big", Map.of("n", 0));
     await().until(() -> hub.stats().updates() == 1);
     WsTestClient stalled = WsTestClient.connect(at("/big"), null, null);
     assertThat(stalled.nextText()).contains("\"n\":0");
     stalled.stall();
+    publishUntilTheSlowClientIsClosed();
+  }
+
+  @Test
+  void aSlowReaderIsClosedInBoundedTimeAndDelaysNoOne() throws Exception {
+    start(slowClientOptions(), Topic.of("big", State.latest()));
+    java.net.Socket slow = Faults.slowReader(at("/big"), 4096);
+    try {
+      await().until(() -> hub.stats().connections() == 1);
+      publishUntilTheSlowClientIsClosed();
+    } finally {
+      slow.close();
+    }
+  }
+
+  private static final long SLOW_CLIENT_CAP = 64 * 1024;
+
+  private static TransportOptions slowClientOptions() {
+    return quiet().maxQueuedBytes(SLOW_CLIENT_CAP).writeTimeout(Duration.ofSeconds(3)).build();
+  }
+
+  /**
+   * Publishes 8 KiB updates to {@code big} until the one client already connected, which reads
+   * slowly or not at all, is closed as a slow consumer; a healthy client must get every single
+   * update meanwhile.
+   */
+  private void publishUntilTheSlowClientIsClosed() throws Exception {
     WsTestClient healthy = envelope();
     healthy.send(subscribe("big"));
     long seq = healthy.next("snapshot").path("seq").asLong();
-
+    long published = seq;
     String padding = "x".repeat(8 * 1024);
-    int published = 0;
-    // Publish until the stalled client's socket buffers are full, the hub drops frames for it
-    // and its write times out; the healthy client must get every single update meanwhile.
+    // Publish until the slow client's socket buffers are full, the hub drops frames for it and
+    // its write times out.
     // Bursts of a quarter of a cap: a transport that writes on its own I/O threads may report a
     // write done a moment after the client has the bytes, so a burst and the one before it must
     // fit the healthy client's queue together. A flood at memory speed would outrun any such
     // transport and resync the healthy client too; that is not what this scenario is about.
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (hub.stats().slowConsumerCloses() == 0) {
-      assertThat(System.nanoTime()).as("the stalled client is closed in time").isLessThan(deadline);
+      assertThat(System.nanoTime()).as("the slow client is closed in time").isLessThan(deadline);
       for (int i = 0; i < 2; i++) {
         hub.publish("big", Map.of("n", ++published, "pad", padding));
       }
-      while (seq < published + 1) {
+      while (seq < published) {
         assertThat(healthy.next("update").path("seq").asLong()).isEqualTo(++seq);
       }
     }
-    assertThat(hub.stats().dropped()).as("frames dropped for the stalled client").isPositive();
-    assertThat(hub.stats().peakQueuedBytes()).isLessThanOrEqualTo(cap);
+    assertThat(hub.stats().dropped()).as("frames dropped for the slow client").isPositive();
+    assertThat(hub.stats().peakQueuedBytes()).isLessThanOrEqualTo(SLOW_CLIENT_CAP);
     await().atMost(Duration.ofSeconds(15)).until(() -> hub.stats().connections() == 1);
     hub.publish("big", Map.of("n", ++published));
     assertThat(healthy.next("update").path("seq").asLong()).isEqualTo(++seq);
@@ -544,6 +569,32 @@ public abstract class TransportCompatibilityKit {
   }
 
   @Test
+  void behindAProxyThatDropsSilentConnectionsThePingsKeepAClientConnected() throws Exception {
+    start(
+        quiet()
+            .idleTimeout(Duration.ofSeconds(5))
+            .pingInterval(Duration.ofMillis(300))
+            .pongTimeout(Duration.ofSeconds(2))
+            .build(),
+        Topic.of("t", State.latest()));
+    // A reverse proxy with a read timeout, as nginx has (60 s by default), scaled down to 1 s.
+    try (TcpProxy proxy =
+            new TcpProxy(
+                new java.net.InetSocketAddress(root.getHost(), root.getPort()),
+                Duration.ofSeconds(1));
+        java.net.Socket silent = new java.net.Socket("127.0.0.1", proxy.port())) {
+      WsTestClient pinged =
+          WsTestClient.envelope(URI.create(root.getScheme() + "://" + proxy.hostPort() + "/"));
+      for (int i = 0; i < 5; i++) {
+        pinged.next("ping");
+      }
+      assertThat(pinged.isClosed()).as("pings keep it past the proxy's 1 s timeout").isFalse();
+      // The proxy does drop what the server says nothing on: a connection that never upgraded.
+      assertThat(Faults.closedByServer(silent, Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
   void aConnectionWithNoTrafficIsClosedAfterTheIdleTimeout() throws Exception {
     start(quiet().idleTimeout(Duration.ofMillis(500)).build(), Topic.of("t", State.latest()));
     try (java.net.Socket silent = Faults.silentClient(root)) {
@@ -584,6 +635,23 @@ public abstract class TransportCompatibilityKit {
       await().until(() -> hub.stats().connections() == 1);
       assertThat(answering.isClosed()).isFalse();
     }
+  }
+
+  @Test
+  void autobahnTestsuiteFindsNoFailedCaseInTheTransportsFrameHandling() throws Exception {
+    Served echo =
+        serve(
+            new EchoEndpoint(
+                TransportOptions.builder().maxMessageSize(EchoEndpoint.MAX_MESSAGE_SIZE).build()));
+    servers.add(echo);
+    Autobahn.Report report =
+        Autobahn.run(
+            echo.root(),
+            java.nio.file.Path.of("target", "autobahn", getClass().getSimpleName()),
+            Autobahn.cases());
+    System.out.println("Autobahn|Testsuite: " + report.summary());
+    assertThat(report.results()).isNotEmpty();
+    assertThat(report.failed()).as(report.summary()).isEmpty();
   }
 
   @Test

@@ -45,8 +45,8 @@ public final class HubEndpoint implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    inbound.onBinary(payload);
     callback.succeed();
-    inbound.onBinary();
   }
 
   @Override

@@ -48,6 +48,14 @@ final class JettyOutbound implements Outbound {
   }
 
   @Override
+  public void sendBinary(ByteBuffer payload, SendCallback callback) {
+    core.sendFrame(
+        new Frame(OpCode.BINARY, true, payload),
+        Callback.from(callback::succeeded, callback::failed),
+        false);
+  }
+
+  @Override
   public void ping() {
     session.sendPing(NO_PAYLOAD.duplicate(), org.eclipse.jetty.websocket.api.Callback.NOOP);
   }
