@@ -122,7 +122,8 @@ test('keyed and window values fold like the server states', () => {
 
 test('a topic tracks its resume position and refuses a gap', () => {
   const values = [];
-  const t = new wsproducer.Topic('random', (v) => values.push(v), null, 50);
+  const t = new wsproducer.Topic('random', 50);
+  t.listeners.push({ onValue: (v) => values.push(v) });
   assert.strictEqual(t.since(), undefined);
   assert.ok(t.apply({ type: 'snapshot', epoch: 7, seq: 4, data: { variable: 10 } }, 1));
   assert.ok(t.apply({ type: 'update', epoch: 7, seq: 5, data: { variable: 12 } }, 2));
@@ -233,4 +234,147 @@ test('close stops reconnecting', () => {
   assert.deepStrictEqual(time.pending(), []);
   time.advance(60000);
   assert.strictEqual(net.sockets.length, 1);
+});
+
+// The server's side of a keyed or window topic: each update carries the state's checksum.
+function serverTopic(kind, size) {
+  let value = kind === 'keyed' ? {} : [];
+  let seq = 0;
+  return {
+    snapshot: (topic) => ({ type: 'snapshot', topic, epoch: 1, seq, data: JSON.parse(JSON.stringify(value)) }),
+    update(topic, data) {
+      value = wsproducer.fold(kind, value, data, size);
+      seq++;
+      return { type: 'update', topic, epoch: 1, seq, data, sum: wsproducer.checksum(kind, value) };
+    }
+  };
+}
+
+test('a second subscribe adds a handler with the current value, and each removes only itself', () => {
+  const { net, client } = setup();
+  const first = [];
+  const second = [];
+  const unsubscribeFirst = client.subscribe('random', (v) => first.push(v.variable));
+  const s = net.last();
+  s.serverOpens();
+  s.serverSends(HELLO);
+  s.serverSends({ type: 'snapshot', topic: 'random', epoch: 1, seq: 1, data: { variable: 1 } });
+  const unsubscribeSecond = client.subscribe('random', (v) => second.push(v.variable));
+  assert.deepStrictEqual(second, [1], 'a later handler gets the current value at once');
+  s.serverSends({ type: 'update', topic: 'random', epoch: 1, seq: 2, data: { variable: 2 } });
+  unsubscribeFirst();
+  unsubscribeFirst();
+  s.serverSends({ type: 'update', topic: 'random', epoch: 1, seq: 3, data: { variable: 3 } });
+  assert.deepStrictEqual(first, [1, 2]);
+  assert.deepStrictEqual(second, [1, 2, 3]);
+  assert.deepStrictEqual(s.sent, [{ type: 'subscribe', topic: 'random' }], 'one subscribe, no unsubscribe yet');
+  unsubscribeSecond();
+  assert.deepStrictEqual(s.sent[1], { type: 'unsubscribe', topic: 'random' });
+});
+
+test('a gap asks for one snapshot, not one per update that follows it', () => {
+  const { net, client } = setup();
+  client.subscribe('random', () => {});
+  const s = net.last();
+  s.serverOpens();
+  s.serverSends(HELLO);
+  s.serverSends({ type: 'snapshot', topic: 'random', epoch: 1, seq: 1, data: { variable: 1 } });
+  for (let seq = 3; seq < 10; seq++) {
+    s.serverSends({ type: 'update', topic: 'random', epoch: 1, seq, data: { variable: seq } });
+  }
+  assert.strictEqual(s.sent.filter((m) => m.type === 'subscribe').length, 2);
+  s.serverSends({ type: 'snapshot', topic: 'random', epoch: 1, seq: 9, data: { variable: 9 } });
+  s.serverSends({ type: 'update', topic: 'random', epoch: 1, seq: 11, data: { variable: 11 } });
+  assert.strictEqual(s.sent.filter((m) => m.type === 'subscribe').length, 3, 'a new gap after the snapshot');
+});
+
+test('a window topic keeps as many events as hello says, whatever the option', () => {
+  const { net, client } = setup({ window: 50 });
+  let events;
+  client.subscribe('events', (v) => (events = v));
+  const s = net.last();
+  s.serverOpens();
+  s.serverSends({ type: 'hello', server: 'x', topics: [{ name: 'events', state: 'window', size: 3 }] });
+  s.serverSends({ type: 'snapshot', topic: 'events', epoch: 1, seq: 0, data: [] });
+  for (let seq = 1; seq <= 5; seq++) {
+    s.serverSends({ type: 'update', topic: 'events', epoch: 1, seq, data: seq });
+  }
+  assert.deepStrictEqual(events, [3, 4, 5]);
+});
+
+test('close removes the listeners it added to the page', () => {
+  const added = new Map();
+  const page = {
+    addEventListener: (type, fn) => added.set(type, fn),
+    removeEventListener: (type, fn) => added.get(type) === fn && added.delete(type),
+    document: {
+      hidden: false,
+      addEventListener: (type, fn) => added.set(type, fn),
+      removeEventListener: (type, fn) => added.get(type) === fn && added.delete(type)
+    }
+  };
+  global.window = page;
+  try {
+    const { client } = setup();
+    assert.deepStrictEqual([...added.keys()].sort(), ['online', 'visibilitychange']);
+    client.close();
+    assert.strictEqual(added.size, 0);
+  } finally {
+    delete global.window;
+  }
+});
+
+test('a frame that is not JSON is reported, and the next one is handled', () => {
+  const errors = [];
+  const { net, client } = setup({ onError: (e) => errors.push(e) });
+  const s = net.last();
+  s.serverOpens();
+  s.onmessage({ data: '{"type":"hel' });
+  assert.strictEqual(errors.length, 1);
+  assert.strictEqual(errors[0].code, 'malformed-frame');
+  assert.match(errors[0].message, /not JSON: \{"type":"hel/);
+  s.serverSends(HELLO);
+  assert.strictEqual(client.state, 'open');
+});
+
+test('a state changed behind the client heals at the next update, with one snapshot', () => {
+  const { net, client } = setup();
+  const server = serverTopic('keyed');
+  let shown;
+  client.subscribe('streams', (v) => (shown = v));
+  const s = net.last();
+  s.serverOpens();
+  s.serverSends(HELLO);
+  server.update('streams', { orders: 1, users: 2 });
+  s.serverSends(server.snapshot('streams'));
+  s.serverSends(server.update('streams', { orders: 3 }));
+  assert.deepStrictEqual(shown, { orders: 3, users: 2 });
+  shown.users = 99; // a page script writes into the value it was given
+  s.serverSends(server.update('streams', { orders: 4 }));
+  assert.deepStrictEqual(s.sent.slice(-1), [{ type: 'subscribe', topic: 'streams' }], 'asks for a snapshot');
+  assert.deepStrictEqual(shown, { orders: 3, users: 99 }, 'the wrong state is not shown again');
+  s.serverSends(server.update('streams', { orders: 5 }));
+  s.serverSends(server.snapshot('streams'));
+  assert.deepStrictEqual(shown, { orders: 5, users: 2 });
+  s.serverSends(server.update('streams', { users: 3 }));
+  assert.deepStrictEqual(shown, { orders: 5, users: 3 });
+  assert.strictEqual(s.sent.filter((m) => m.type === 'subscribe').length, 2);
+});
+
+test('sums that keep differing are reported once and no longer checked', () => {
+  const errors = [];
+  const { net, client } = setup({ onError: (e) => errors.push(e) });
+  const values = [];
+  client.subscribe('events', (v) => values.push(v.length));
+  const s = net.last();
+  s.serverOpens();
+  s.serverSends(HELLO);
+  s.serverSends({ type: 'snapshot', topic: 'events', epoch: 1, seq: 0, data: [] });
+  s.serverSends({ type: 'update', topic: 'events', epoch: 1, seq: 1, data: 'a', sum: 1 });
+  s.serverSends({ type: 'snapshot', topic: 'events', epoch: 1, seq: 1, data: ['a'] });
+  s.serverSends({ type: 'update', topic: 'events', epoch: 1, seq: 2, data: 'b', sum: 2 });
+  s.serverSends({ type: 'update', topic: 'events', epoch: 1, seq: 3, data: 'c', sum: 3 });
+  assert.deepStrictEqual(values, [0, 1, 2, 3]);
+  assert.strictEqual(s.sent.filter((m) => m.type === 'subscribe').length, 2);
+  assert.deepStrictEqual(errors.map((e) => [e.code, e.topic]), [['checksum', 'events']]);
 });

@@ -1,5 +1,6 @@
 package io.github.wsproducer;
 
+import io.github.wsproducer.protocol.Checksum;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -8,6 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** A JSON object merged from partial objects; a {@code null} field removes its key. */
 final class KeyedState implements State {
   private final ObjectNode entries = JsonNodeFactory.instance.objectNode();
+  private int sum; // Checksum: the sum of the entries' hashes
 
   @Override
   public String kind() {
@@ -47,6 +49,12 @@ final class KeyedState implements State {
       String key = field.getKey();
       JsonNode next = field.getValue();
       JsonNode previous = next.isNull() ? entries.remove(key) : entries.replace(key, next);
+      if (previous != null) {
+        sum -= Checksum.entry(key, previous);
+      }
+      if (!next.isNull()) {
+        sum += Checksum.entry(key, next);
+      }
       if (!next.equals(previous) && !(next.isNull() && previous == null)) {
         changed.set(key, next);
       }
@@ -57,5 +65,10 @@ final class KeyedState implements State {
   @Override
   public JsonNode snapshot() {
     return entries;
+  }
+
+  @Override
+  public long checksum() {
+    return Integer.toUnsignedLong(sum);
   }
 }

@@ -53,6 +53,23 @@ public interface State {
    */
   JsonNode snapshot();
 
+  /**
+   * The {@link io.github.wsproducer.protocol.Checksum} of the current state, which each update
+   * carries so that clients can check what they folded; {@code -1} for none. Keyed and window
+   * states keep theirs as they fold; a kind of your own has none, as clients cannot fold it.
+   */
+  default long checksum() {
+    return -1;
+  }
+
+  /**
+   * The most values this state keeps, announced in {@code hello} so that clients keep as many: a
+   * window's size; 0 when that does not apply.
+   */
+  default int capacity() {
+    return 0;
+  }
+
   /** A state whose snapshot is the latest value; JSON {@code null} before the first value. */
   static State latest() {
     return new LatestState();

@@ -1,5 +1,6 @@
 package io.github.wsproducer;
 
+import io.github.wsproducer.protocol.Checksum;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -8,6 +9,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 final class WindowState implements State {
   private final int size;
   private final ArrayNode events = JsonNodeFactory.instance.arrayNode();
+  private int sum; // Checksum: the sum of the events' hashes
 
   WindowState(int size) {
     if (size < 1) {
@@ -24,8 +26,9 @@ final class WindowState implements State {
   @Override
   public JsonNode apply(JsonNode value) {
     events.add(value);
+    sum += Checksum.of(value);
     if (events.size() > size) {
-      events.remove(0);
+      sum -= Checksum.of(events.remove(0));
     }
     return value;
   }
@@ -33,5 +36,15 @@ final class WindowState implements State {
   @Override
   public JsonNode snapshot() {
     return events;
+  }
+
+  @Override
+  public long checksum() {
+    return Integer.toUnsignedLong(sum);
+  }
+
+  @Override
+  public int capacity() {
+    return size;
   }
 }

@@ -76,8 +76,8 @@ final class Codec {
     return json;
   }
 
-  static Frame update(String topic, long epoch, long seq, long ts, String data) {
-    return Frame.of(topic, ServerMessage.update(topic, epoch, seq, ts, data));
+  static Frame update(String topic, long epoch, long seq, long ts, long sum, String data) {
+    return Frame.of(topic, ServerMessage.update(topic, epoch, seq, ts, sum, data));
   }
 
   static Frame snapshot(String topic, long epoch, long seq, long ts, boolean reset, String data) {

@@ -222,7 +222,7 @@ final class TopicEngine {
   private void broadcast(String data) {
     ts = hub.clock().millis();
     clearSnapshot();
-    Frame frame = Codec.update(name, epoch, seq, ts, data);
+    Frame frame = Codec.update(name, epoch, seq, ts, state.checksum(), data);
     history.addLast(new Entry(seq, frame));
     if (history.size() > historySize) {
       history.removeFirst();

@@ -21,6 +21,9 @@ public final class ServerMessage {
     for (Topic topic : topics) {
       ObjectNode entry =
           list.addObject().put("name", topic.name()).put("state", topic.state().kind());
+      if (topic.state().capacity() > 0) {
+        entry.put("size", topic.state().capacity());
+      }
       if (topic.staleAfter() != null) {
         entry.put("staleAfterMs", topic.staleAfter().toMillis());
       }
@@ -34,9 +37,12 @@ public final class ServerMessage {
     return envelope("snapshot", topic, epoch, seq, ts, reset ? ",\"reset\":true" : "", data);
   }
 
-  /** {@code update}: what changed at {@code seq}. */
-  public static String update(String topic, long epoch, long seq, long ts, String data) {
-    return envelope("update", topic, epoch, seq, ts, "", data);
+  /**
+   * {@code update}: what changed at {@code seq}, and the {@link Checksum} of the state after it
+   * ({@code -1}: none).
+   */
+  public static String update(String topic, long epoch, long seq, long ts, long sum, String data) {
+    return envelope("update", topic, epoch, seq, ts, sum < 0 ? "" : ",\"sum\":" + sum, data);
   }
 
   private static String envelope(

@@ -37,11 +37,56 @@
     return data;
   }
 
-  // One subscribed topic: its resume position {epoch, seq}, its value and its freshness.
-  function Topic(name, onValue, onStatus, windowSize) {
+  // The checksum that updates of keyed and window topics carry (docs/protocol.md, "Checksums"):
+  // 32-bit FNV-1a over 16-bit units of a canonical form; objects and states sum their entries.
+  var f64 = new DataView(new ArrayBuffer(8));
+  function unit(h, u) {
+    return Math.imul(h ^ u, 0x01000193) >>> 0;
+  }
+  function two(h, n) {
+    return unit(unit(h, n >>> 16), n & 0xffff);
+  }
+  function hash(h, v) {
+    var i;
+    if (v === true || v === false) return unit(h, v ? 116 : 102);
+    if (typeof v === 'number') {
+      f64.setFloat64(0, v);
+      h = unit(h, 100);
+      for (i = 0; i < 8; i += 2) h = unit(h, f64.getUint16(i));
+      return h;
+    }
+    if (typeof v === 'string') {
+      h = two(unit(h, 115), v.length);
+      for (i = 0; i < v.length; i++) h = unit(h, v.charCodeAt(i));
+      return h;
+    }
+    if (Array.isArray(v)) {
+      h = two(unit(h, 97), v.length);
+      for (i = 0; i < v.length; i++) h = hash(h, v[i]);
+      return h;
+    }
+    if (v && typeof v === 'object') return two(unit(h, 111), entries(v));
+    return unit(h, 110); // null
+  }
+  function entries(object) {
+    var sum = 0;
+    for (var k in object) sum = (sum + hash(hash(0x811c9dc5, k), object[k])) >>> 0;
+    return sum;
+  }
+  function checksum(kind, value) {
+    if (kind === 'keyed') return entries(value || {});
+    var sum = 0;
+    (value || []).forEach(function (v) {
+      sum = (sum + hash(0x811c9dc5, v)) >>> 0;
+    });
+    return sum;
+  }
+
+  // One subscribed topic: its resume position {epoch, seq}, its value, its freshness and the
+  // handlers subscribed to it.
+  function Topic(name, windowSize) {
     this.name = name;
-    this.onValue = onValue;
-    this.onStatus = onStatus;
+    this.listeners = [];
     this.windowSize = windowSize;
     this.kind = 'latest';
     this.epoch = null;
@@ -49,6 +94,8 @@
     this.value = undefined;
     this.status = { stale: false, error: null, ts: null };
     this.receivedAt = null;
+    this.resyncing = false; // a snapshot was asked for: one request per gap
+    this.mismatches = 0; // checksum mismatches since the last update that matched
   }
 
   // The position to resume from, or undefined before the first snapshot.
@@ -57,32 +104,48 @@
   };
 
   // Applies a snapshot, update or status. Returns false when an update does not follow on
-  // from the last one (a gap): the caller then asks for a fresh snapshot.
+  // from the last one (a gap), or the state it makes differs from the server's (its checksum):
+  // the caller then asks for a fresh snapshot.
   Topic.prototype.apply = function (msg, now) {
+    var status = this.status;
     if (msg.type === 'status') {
-      this.status = { stale: !!msg.stale, error: msg.error || null, ts: msg.ts };
-      if (this.onStatus) this.onStatus(this.status, msg);
+      status = this.status = { stale: !!msg.stale, error: msg.error || null, ts: msg.ts };
+      this.listeners.forEach(function (l) {
+        if (l.onStatus) l.onStatus(status, msg);
+      });
       return true;
     }
+    var value;
     if (msg.type === 'snapshot') {
-      this.value = msg.data;
-      if (this.kind === 'window') this.windowSize = Math.max(this.windowSize, (msg.data || []).length);
+      value = msg.data;
+      this.resyncing = false;
+      if (this.kind === 'window') this.windowSize = Math.max(this.windowSize, (value || []).length);
     } else if (msg.epoch === this.epoch && msg.seq === this.seq + 1) {
-      this.value = fold(this.kind, this.value, msg.data, this.windowSize);
+      value = fold(this.kind, this.value, msg.data, this.windowSize);
+      if (msg.sum !== undefined && this.mismatches < 2) {
+        // A state that differs from the server's starts over from a snapshot. Differing again
+        // right after one, the sums cannot be trusted here: they are not checked any more.
+        if (checksum(this.kind, value) === msg.sum) this.mismatches = 0;
+        else if (++this.mismatches === 1) return false;
+      }
     } else {
       return false;
     }
+    this.value = value;
     this.epoch = msg.epoch;
     this.seq = msg.seq;
     this.receivedAt = now;
-    this.onValue(this.value, msg);
+    this.listeners.forEach(function (l) {
+      l.onValue(value, msg);
+    });
     return true;
   };
 
   // Opens a connection that reconnects by itself until close() is called.
   // url: ws:// or wss:// URL of the server's root; by default the page's own server.
   // options: minDelay (500 ms), maxDelay (20 s), watchdog (45 s without any frame: reconnect),
-  // window (50: most events kept for a window topic), onState(state, client), onHello(hello),
+  // window (50: events kept for a window topic when hello has no size), onState(state, client),
+  // onHello(hello),
   // onError(error message); and for tests WebSocket, setTimeout, clearTimeout, now, random.
   function connect(url, options) {
     var o = options || {};
@@ -139,7 +202,8 @@
         try {
           msg = JSON.parse(e.data);
         } catch (x) {
-          return;
+          var text = String(e.data);
+          return report('malformed-frame', null, 'a frame that is not JSON: ' + text.slice(0, 80));
         }
         handle(msg);
       };
@@ -150,24 +214,44 @@
       };
     }
 
+    // A problem on the client's side, reported as the server's error messages are.
+    function report(code, topic, message) {
+      if (o.onError) o.onError({ type: 'error', code: code, topic: topic, message: message });
+    }
+
+    // A topic's kind and window size, from hello.
+    function describe(t) {
+      t.kind = 'latest';
+      (client.hello.topics || []).forEach(function (d) {
+        if (d.name !== t.name) return;
+        t.kind = d.state;
+        if (d.size > 0) t.windowSize = d.size;
+      });
+    }
+
+    function resync(t) {
+      t.resyncing = true;
+      sendSubscribe(t);
+    }
+
     function handle(msg) {
       var t = topics[msg.topic];
       if (msg.type === 'hello') {
         client.hello = msg;
-        var kinds = {};
-        (msg.topics || []).forEach(function (d) {
-          kinds[d.name] = d.state;
-        });
         setState('open');
         if (o.onHello) o.onHello(msg);
         for (var name in topics) {
-          topics[name].kind = kinds[name] || 'latest';
+          describe(topics[name]);
+          topics[name].resyncing = false;
           sendSubscribe(topics[name], topics[name].since());
         }
       } else if (msg.type === 'error') {
         if (o.onError) o.onError(msg);
       } else if (t && !t.apply(msg, now())) {
-        sendSubscribe(t); // a gap: start over from a snapshot
+        if (!t.resyncing) resync(t); // a gap or a wrong state: start over from a snapshot
+      } else if (t && t.mismatches === 2) {
+        t.mismatches = 3;
+        report('checksum', t.name, 'the state differs from the server\'s again; not checked any more');
       }
     }
 
@@ -207,18 +291,29 @@
     }
 
     // subscribe(topic, onValue(value, message), onStatus(status, message)): value is the
-    // topic's whole current value (a keyed topic's merged object, a window topic's list).
-    // Returns a function that unsubscribes.
+    // topic's whole current value (a keyed topic's merged object, a window topic's list). A
+    // topic may have several handlers; one that comes later gets the current value at once.
+    // Returns a function that removes this handler.
     function subscribe(name, onValue, onStatus) {
-      var t = (topics[name] = new Topic(name, onValue, onStatus, o.window || 50));
-      if (client.hello) {
-        (client.hello.topics || []).forEach(function (d) {
-          if (d.name === name) t.kind = d.state;
-        });
-        sendSubscribe(t);
+      var t = topics[name];
+      var listener = { onValue: onValue, onStatus: onStatus };
+      if (!t) {
+        t = topics[name] = new Topic(name, o.window || 50);
+        if (client.hello) {
+          describe(t);
+          sendSubscribe(t);
+        }
+      } else if (t.epoch !== null) {
+        onValue(t.value, { type: 'snapshot', topic: name, epoch: t.epoch, seq: t.seq, data: t.value });
+        if (onStatus && (t.status.stale || t.status.error)) onStatus(t.status, null);
       }
+      t.listeners.push(listener);
       return function () {
-        if (topics[name] === t) delete topics[name];
+        var i = t.listeners.indexOf(listener);
+        if (i < 0) return;
+        t.listeners.splice(i, 1);
+        if (t.listeners.length || topics[name] !== t) return;
+        delete topics[name];
         send({ type: 'unsubscribe', topic: name });
       };
     }
@@ -230,26 +325,33 @@
       return { stale: t.status.stale, error: t.status.error, ts: t.status.ts, receivedAt: t.receivedAt };
     }
 
+    function onVisible() {
+      if (!g.document.hidden) reconnectNow();
+    }
+
     function close() {
       setState('closed');
       clearT(retryTimer);
       clearT(watchdogTimer);
+      if (g.removeEventListener) g.removeEventListener('online', reconnectNow);
+      if (g.document) g.document.removeEventListener('visibilitychange', onVisible);
       var s = socket;
       socket = null;
       if (s) s.close();
     }
 
-    if (g.addEventListener) {
-      g.addEventListener('online', reconnectNow);
-      if (g.document) {
-        g.document.addEventListener('visibilitychange', function () {
-          if (!g.document.hidden) reconnectNow();
-        });
-      }
-    }
+    if (g.addEventListener) g.addEventListener('online', reconnectNow);
+    if (g.document) g.document.addEventListener('visibilitychange', onVisible);
     open();
     return client;
   }
 
-  return { connect: connect, backoff: backoff, restartHint: restartHint, fold: fold, Topic: Topic };
+  return {
+    connect: connect,
+    backoff: backoff,
+    restartHint: restartHint,
+    fold: fold,
+    checksum: checksum,
+    Topic: Topic
+  };
 });

@@ -77,7 +77,7 @@ class HubTest {
   }
 
   @Test
-  void helloListsTopicsWithTheirStateKinds() throws InterruptedException {
+  void helloListsTopicsWithTheirStateKindsAndWindowSizes() throws InterruptedException {
     hub(
         Topic.of("a", State.latest()),
         Topic.of("b", State.keyed()),
@@ -89,7 +89,7 @@ class HubTest {
     assertThat(hello.path("topics").toString())
         .isEqualTo(
             "[{\"name\":\"a\",\"state\":\"latest\"},{\"name\":\"b\",\"state\":\"keyed\"},"
-                + "{\"name\":\"c\",\"state\":\"window\"}]");
+                + "{\"name\":\"c\",\"state\":\"window\",\"size\":3}]");
   }
 
   @Test
