@@ -7,6 +7,7 @@ import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
 import io.github.wsproducer.spi.TransportOptions;
+import io.github.wsproducer.spi.WebResources;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -197,7 +198,10 @@ public final class HubWebSocket {
         callback);
   }
 
-  /** The upgrade handler, which also serves the browser client at {@code /wsproducer.js}. */
+  /**
+   * The upgrade handler, which also serves the browser client at {@code /wsproducer.js} and the
+   * screen kit's pages ({@link WebResources#find}).
+   */
   private static final class HubUpgradeHandler extends WebSocketUpgradeHandler {
     HubUpgradeHandler(
         ServerWebSocketContainer container, Consumer<ServerWebSocketContainer> configurator) {
@@ -206,10 +210,12 @@ public final class HubWebSocket {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-      if (HttpMethod.GET.is(request.getMethod())
-          && Request.getPathInContext(request).equals(CLIENT_PATH)) {
-        ClientScript.serve(request, response, callback);
-        return true;
+      if (HttpMethod.GET.is(request.getMethod())) {
+        WebResources.Resource file = WebResources.find(Request.getPathInContext(request));
+        if (file != null) {
+          LibraryFiles.serve(file, request, response, callback);
+          return true;
+        }
       }
       return super.handle(request, response, callback);
     }

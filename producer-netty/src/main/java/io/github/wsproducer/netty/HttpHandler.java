@@ -1,6 +1,5 @@
 package io.github.wsproducer.netty;
 
-import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
 import io.github.wsproducer.spi.TransportOptions;
@@ -120,13 +119,10 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     String path = new QueryStringDecoder(request.uri()).path();
     FullHttpResponse response = null;
-    if (path.equals(Protocol.CLIENT_SCRIPT_PATH)) {
+    WebResources.Resource library = WebResources.find(path);
+    if (library != null) {
       response =
-          StaticFiles.cached(
-              request,
-              WebResources.clientScript(),
-              WebResources.clientScriptEtag(),
-              WebResources.CLIENT_SCRIPT_TYPE);
+          StaticFiles.cached(request, library.bytes(), library.etag(), library.contentType());
     }
     for (int i = 0; response == null && i < files.size(); i++) {
       response = files.get(i).serve(request, path);

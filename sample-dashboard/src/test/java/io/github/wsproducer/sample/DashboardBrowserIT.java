@@ -3,6 +3,7 @@ package io.github.wsproducer.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.wsproducer.testkit.Browser;
 import io.github.wsproducer.testkit.Services;
 import io.github.wsproducer.testkit.TcpProxy;
 import java.nio.file.Files;

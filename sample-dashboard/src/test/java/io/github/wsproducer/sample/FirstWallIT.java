@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.example.wall.FirstWall;
 import io.github.wsproducer.protocol.CloseCode;
+import io.github.wsproducer.testkit.Browser;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,6 +1,5 @@
-package io.github.wsproducer.sample;
+package io.github.wsproducer.testkit;
 
-import io.github.wsproducer.testkit.Services;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,11 +10,17 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
-/** Debian's headless Chromium driven through its ChromeDriver; nothing is downloaded. */
-final class Browser implements AutoCloseable {
-  final ChromeDriver driver;
+/**
+ * Headless Chromium driven through its ChromeDriver, both from the system (Debian's {@code
+ * chromium} and {@code chromedriver}); nothing is downloaded. The page gets exactly the viewport
+ * asked for. Needs {@code org.seleniumhq.selenium:selenium-chrome-driver} on the test class path;
+ * skips the test (see {@link Services}) where Chromium is absent.
+ */
+public final class Browser implements AutoCloseable {
+  public final ChromeDriver driver;
 
-  Browser(int width, int height) throws Exception {
+  /** A browser whose page is {@code width} x {@code height} CSS pixels. */
+  public Browser(int width, int height) throws Exception {
     Path chromium = Services.program("chromium");
     Path chromedriver = Services.program("chromedriver");
     ChromeOptions options = new ChromeOptions();
@@ -42,11 +47,12 @@ final class Browser implements AutoCloseable {
   }
 
   /** Runs a script in the page and returns its result. */
-  Object js(String script) {
+  public Object js(String script) {
     return driver.executeScript(script);
   }
 
-  String text(String selector) {
+  /** The text of the first element matching {@code selector}, or {@code null}. */
+  public String text(String selector) {
     Object text =
         js(
             "const e = document.querySelector('"
@@ -55,7 +61,8 @@ final class Browser implements AutoCloseable {
     return text == null ? null : text.toString();
   }
 
-  Path screenshot(String name) throws Exception {
+  /** Saves a screenshot of the page as {@code target/screenshots/NAME}. */
+  public Path screenshot(String name) throws Exception {
     Path target = Path.of("target", "screenshots", name);
     Files.createDirectories(target.getParent());
     Files.write(target, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));

@@ -1,0 +1,15 @@
+/**
+ * The wall-screen kit: screens declared in Java or in a watched YAML or JSON file, published to the
+ * pages every transport serves at {@code /screens/{name}}.
+ */
+module io.github.wsproducer.screens {
+  requires transitive io.github.wsproducer;
+  requires tools.jackson.dataformat.yaml;
+  requires org.slf4j;
+
+  exports io.github.wsproducer.screens;
+
+  // Jackson reads screen files into the records.
+  opens io.github.wsproducer.screens to
+      tools.jackson.databind;
+}

@@ -1,0 +1,568 @@
+/*! wsproducer screen kit: renders the screens a hub publishes on "wsproducer.screens". */
+(function () {
+  'use strict';
+
+  var TOPIC = 'wsproducer.screens';
+  var doc = document;
+  var client = wsproducer.connect(null, {
+    onState: function (state) {
+      var badge = doc.getElementById('connection');
+      badge.textContent = state === 'open' ? 'live' : state;
+      badge.className = 'badge ' + (state === 'open' ? 'ok' : 'warn');
+    }
+  });
+
+  // ---- formatting ----------------------------------------------------------------------
+
+  var locale;
+
+  function number(v, digits) {
+    return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(v);
+  }
+
+  function duration(ms) {
+    var s = Math.abs(ms) / 1000;
+    if (s < 1) return number(ms, 0) + ' ms';
+    if (s < 60) return number(s, s < 10 ? 1 : 0) + ' s';
+    if (s < 3600) return Math.floor(s / 60) + ' min ' + (Math.floor(s % 60) ? Math.floor(s % 60) + ' s' : '');
+    if (s < 86400) return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
+    return Math.floor(s / 86400) + ' d ' + Math.floor((s % 86400) / 3600) + ' h';
+  }
+
+  function relative(v) {
+    var t = typeof v === 'number' ? v : Date.parse(v);
+    if (isNaN(t)) return String(v);
+    var s = Math.round((t - Date.now()) / 1000);
+    var rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+    if (Math.abs(s) < 60) return rtf.format(s, 'second');
+    if (Math.abs(s) < 3600) return rtf.format(Math.round(s / 60), 'minute');
+    if (Math.abs(s) < 86400) return rtf.format(Math.round(s / 3600), 'hour');
+    return rtf.format(Math.round(s / 86400), 'day');
+  }
+
+  function format(v, fmt) {
+    if (v === undefined || v === null) return '–';
+    if (fmt === 'relative-time') return relative(v);
+    if (typeof v !== 'number') return String(v);
+    switch (fmt) {
+      case 'integer':
+        return number(v, 0);
+      case 'decimal':
+        return number(v, Math.abs(v) < 10 ? 2 : Math.abs(v) < 100 ? 1 : 0);
+      case 'percent':
+        return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(v);
+      case 'bytes':
+        var units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+        var i = 0;
+        while (Math.abs(v) >= 1024 && i < units.length - 1) {
+          v /= 1024;
+          i++;
+        }
+        return number(v, i === 0 || Math.abs(v) >= 100 ? 0 : 1) + ' ' + units[i];
+      case 'duration':
+        return duration(v).trim();
+      default:
+        return number(v, Number.isInteger(v) ? 0 : Math.abs(v) < 10 ? 2 : 1);
+    }
+  }
+
+  function period(text) {
+    var m = /^(\d+)(ms|s|m|h|d)$/.exec(text || '');
+    if (!m) return 0;
+    return Number(m[1]) * { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000 }[m[2]];
+  }
+
+  // A field of a value by a dotted path: "orders.rate", "streams.0.lag".
+  function at(value, path) {
+    if (!path) return value;
+    var parts = path.split('.');
+    for (var i = 0; i < parts.length && value !== undefined && value !== null; i++) {
+      value = value[parts[i]];
+    }
+    return value;
+  }
+
+  // ok, warn or critical for a number against a tile's thresholds.
+  function level(tile, v) {
+    if (typeof v !== 'number') return 'ok';
+    function reached(limit) {
+      return limit !== undefined && (tile.below ? v <= limit : v >= limit);
+    }
+    return reached(tile.critical) ? 'critical' : reached(tile.warn) ? 'warn' : 'ok';
+  }
+
+  // ---- sizing --------------------------------------------------------------------------
+
+  // The smallest text allowed: 2 % of the screen's shorter side (rounded up), as 1rem is 2.2 %.
+  function minText() {
+    return Math.ceil(0.02 * Math.min(innerWidth, innerHeight));
+  }
+
+  function overflows(el) {
+    return el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+  }
+
+  // Shrinks an element's text from the size its style gives (relative to its tile) until it
+  // fits its box, never below the minimum.
+  function fit(el) {
+    el.style.fontSize = '';
+    var size = Math.max(parseFloat(getComputedStyle(el).fontSize), minText());
+    el.style.fontSize = size + 'px';
+    while (size > minText() && overflows(el)) {
+      size = Math.max(minText(), Math.floor(size * 0.92));
+      el.style.fontSize = size + 'px';
+    }
+  }
+
+  function el(tag, cls, text) {
+    var e = doc.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  // ---- widgets: each takes its tile's body and returns {show(value), layout()} ----------
+
+  var widgets = {
+    number: function (tile, body, box) {
+      var value = body.appendChild(el('div', 'value', '–'));
+      var line = body.appendChild(el('div', 'line', '\u00a0'));
+      var history = [];
+      var last;
+      return {
+        show: function (data) {
+          last = at(data, tile.path);
+          value.textContent = format(last, tile.format);
+          if (tile.unit) value.appendChild(el('span', 'unit', tile.unit));
+          box.setLevel(level(tile, last));
+          if (tile.change && typeof last === 'number') {
+            var now = Date.now();
+            history.push([now, last]);
+            var span = period(tile.change);
+            while (history.length > 1 && history[1][0] <= now - span) history.shift();
+            var delta = last - history[0][1];
+            var covered = now - history[0][0];
+            line.className = 'line ' + (delta > 0 ? 'up' : delta < 0 ? 'down' : '');
+            line.textContent = covered < 1000 ? '\u00a0' : (delta > 0 ? '▲ +' : delta < 0 ? '▼ ' : '= ') +
+              format(delta, tile.format) + ' in ' + duration(Math.min(covered, span)).trim();
+          }
+          this.layout();
+        },
+        layout: function () {
+          fit(value);
+        }
+      };
+    },
+
+    gauge: function (tile, body, box) {
+      var min = tile.min === undefined ? 0 : tile.min;
+      var max = tile.max === undefined ? 100 : tile.max;
+      var ns = 'http://www.w3.org/2000/svg';
+      var svg = doc.createElementNS(ns, 'svg');
+      svg.setAttribute('viewBox', '0 0 200 110');
+      svg.setAttribute('preserveAspectRatio', 'xMidYMid meet');
+      function arc(cls) {
+        var p = doc.createElementNS(ns, 'path');
+        p.setAttribute('d', 'M 20 100 A 80 80 0 0 1 180 100');
+        p.setAttribute('fill', 'none');
+        p.setAttribute('stroke-width', '18');
+        p.setAttribute('pathLength', '100');
+        p.setAttribute('class', cls);
+        return svg.appendChild(p);
+      }
+      arc('track');
+      var bar = arc('arc');
+      body.appendChild(svg);
+      var value = body.appendChild(el('div', 'value', '–'));
+      var range = body.appendChild(el('div', 'line', format(min, tile.format) + ' – ' + format(max, tile.format)));
+      range.style.textAlign = value.style.textAlign = 'center';
+      return {
+        show: function (data) {
+          var v = at(data, tile.path);
+          var share = typeof v === 'number' ? Math.max(0, Math.min(1, (v - min) / (max - min))) : 0;
+          bar.setAttribute('stroke-dasharray', share * 100 + ' 100');
+          value.textContent = format(v, tile.format);
+          if (tile.unit) value.appendChild(el('span', 'unit', tile.unit));
+          box.setLevel(level(tile, v));
+          this.layout();
+        },
+        layout: function () {
+          fit(value);
+        }
+      };
+    },
+
+    timeseries: function (tile, body, box) {
+      var head = body.appendChild(el('div', 'value', '–'));
+      var chart = body.appendChild(el('div', 'chart'));
+      var span = period(tile.span) || 600000;
+      var xs = [];
+      var ys = [];
+      var previous;
+      var plot;
+      function draw() {
+        if (plot) plot.destroy();
+        var font = minText() + 'px system-ui, sans-serif';
+        var axis = { stroke: '#a9b8c8', grid: { stroke: '#223040' }, ticks: { stroke: '#223040' }, font: font };
+        plot = new uPlot(
+          {
+            width: Math.max(50, chart.clientWidth),
+            height: Math.max(30, chart.clientHeight),
+            legend: { show: false },
+            cursor: { show: false },
+            scales: { x: { time: true } },
+            axes: [Object.assign({ size: minText() * 2.2, space: minText() * 5 }, axis),
+              Object.assign({ size: minText() * 4, space: minText() * 2.5 }, axis)],
+            series: [{}, { stroke: '#5cc8ff', width: 3, fill: 'rgba(92,200,255,.12)' }]
+          },
+          [xs, ys],
+          chart
+        );
+      }
+      return {
+        show: function (data) {
+          var v = at(data, tile.path);
+          if (typeof v !== 'number') return;
+          var now = Date.now();
+          var y = v;
+          if (tile.rate) {
+            var p = previous;
+            previous = [now, v];
+            if (!p || v < p[1] || now <= p[0]) return; // a first sample, or a counter reset
+            y = ((v - p[1]) * 1000) / (now - p[0]);
+          }
+          xs.push(now / 1000);
+          ys.push(y);
+          while (xs.length > 2 && xs[0] < (now - span) / 1000) {
+            xs.shift();
+            ys.shift();
+          }
+          head.textContent = format(y, tile.format);
+          if (tile.unit) head.appendChild(el('span', 'unit', tile.unit));
+          box.setLevel(level(tile, y));
+          fit(head);
+          if (plot) plot.setData([xs, ys]);
+          else this.layout();
+        },
+        layout: function () {
+          fit(head);
+          draw();
+        }
+      };
+    },
+
+    table: function (tile, body) {
+      body.classList.add('list');
+      var rows;
+      function render() {
+        body.textContent = '';
+        if (!rows || !rows.length) return body.appendChild(el('div', 'more', 'no rows'));
+        var columns = tile.columns || Object.keys(rows[0][1] || {});
+        var table = body.appendChild(el('table'));
+        var head = table.appendChild(el('tr'));
+        head.appendChild(el('th', '', ''));
+        columns.forEach(function (c) {
+          head.appendChild(el('th', typeof at(rows[0][1], c) === 'number' ? 'num' : '', c));
+        });
+        var shown = 0;
+        for (var i = 0; i < rows.length; i++) {
+          var tr = table.appendChild(el('tr'));
+          tr.appendChild(el('td', '', rows[i][0]));
+          columns.forEach(function (c) {
+            var v = at(rows[i][1], c);
+            var l = level(tile, v);
+            tr.appendChild(el('td', (typeof v === 'number' ? 'num ' : '') + (l === 'ok' ? '' : l), format(v, tile.format)));
+          });
+          if (body.scrollHeight > body.clientHeight) {
+            table.removeChild(tr); // never a row cut
+            break;
+          }
+          shown++;
+        }
+        if (shown < rows.length) {
+          var more = body.appendChild(el('div', 'more', '+' + (rows.length - shown) + ' more'));
+          if (body.scrollHeight > body.clientHeight && table.rows.length > 1) {
+            table.removeChild(table.rows[table.rows.length - 1]);
+            more.textContent = '+' + (rows.length - shown + 1) + ' more';
+          }
+        }
+      }
+      return {
+        show: function (data) {
+          rows = Object.keys(data || {})
+            .sort()
+            .map(function (k) {
+              return [k, data[k]];
+            });
+          render();
+        },
+        layout: render
+      };
+    },
+
+    events: function (tile, body) {
+      body.classList.add('list');
+      var events = [];
+      function render() {
+        body.textContent = '';
+        if (!events.length) return body.appendChild(el('div', 'more', 'no events yet'));
+        var table = body.appendChild(el('table'));
+        for (var i = events.length - 1; i >= 0; i--) {
+          var e = events[i];
+          var columns = tile.columns || (e && typeof e === 'object' ? Object.keys(e) : [null]);
+          var tr = table.appendChild(el('tr'));
+          columns.forEach(function (c) {
+            var v = c === null ? e : at(e, c);
+            var fmt = /time|^ts$|At$/.test(c || '') ? 'relative-time' : tile.format;
+            tr.appendChild(el('td', typeof v === 'number' && fmt !== 'relative-time' ? 'num' : '', format(v, fmt)));
+          });
+          if (body.scrollHeight > body.clientHeight) {
+            table.removeChild(tr); // never a row cut
+            break;
+          }
+        }
+      }
+      return {
+        show: function (data) {
+          events = Array.isArray(data) ? data : [];
+          render();
+        },
+        layout: render
+      };
+    },
+
+    status: function (tile, body, box) {
+      var word = body.appendChild(el('div', 'value', '–'));
+      word.style.textAlign = 'center';
+      var names = { ok: 'ok', up: 'ok', green: 'ok', warn: 'warn', warning: 'warn', amber: 'warn',
+        critical: 'critical', crit: 'critical', error: 'critical', down: 'critical', red: 'critical' };
+      return {
+        show: function (data) {
+          var v = at(data, tile.path);
+          var l = typeof v === 'number' ? level(tile, v)
+            : typeof v === 'boolean' ? (v ? 'ok' : 'critical')
+            : names[String(v).toLowerCase()] || 'warn';
+          word.textContent = typeof v === 'string' ? v : l;
+          word.className = 'value ' + l;
+          box.setLevel(l);
+          this.layout();
+        },
+        layout: function () {
+          fit(word);
+        }
+      };
+    },
+
+    text: function (tile, body) {
+      var text = body.appendChild(el('div', 'value', tile.text || ''));
+      text.style.whiteSpace = 'normal';
+      return {
+        show: function (data) {
+          text.textContent = format(at(data, tile.path), tile.format);
+          this.layout();
+        },
+        layout: function () {
+          fit(text);
+        }
+      };
+    },
+
+    clock: function (tile, body) {
+      var time = body.appendChild(el('div', 'value', ''));
+      var date = body.appendChild(el('div', 'line', ''));
+      time.style.textAlign = date.style.textAlign = 'center';
+      function tick() {
+        var now = new Date();
+        time.textContent = now.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+        date.textContent = now.toLocaleDateString(locale, { weekday: 'long', day: 'numeric', month: 'long' });
+      }
+      tick();
+      var timer = setInterval(tick, 1000);
+      return {
+        layout: function () {
+          fit(time);
+        },
+        stop: function () {
+          clearInterval(timer);
+        }
+      };
+    }
+  };
+
+  // ---- a screen ----------------------------------------------------------------------------
+
+  var shown = []; // the tiles on screen: {widget, unsubscribe}
+
+  function clear(root) {
+    shown.forEach(function (s) {
+      if (s.unsubscribe) s.unsubscribe();
+      if (s.widget.stop) s.widget.stop();
+    });
+    shown = [];
+    root.textContent = '';
+  }
+
+  // Columns from the number of cells and the screen's shape, unless the screen says; then rows
+  // enough for every tile as the browser places them (row by row, filling holes: dense).
+  function grid(screen, root) {
+    var cells = 0;
+    screen.tiles.forEach(function (t) {
+      cells += (t.width || 1) * (t.height || 1);
+    });
+    var columns = screen.columns || Math.max(1, Math.round(Math.sqrt((cells * innerWidth) / innerHeight)));
+    var taken = [];
+    var rows = 1;
+    function free(r, c, w, h) {
+      for (var y = r; y < r + h; y++) {
+        for (var x = c; x < c + w; x++) if (x >= columns || (taken[y] && taken[y][x])) return false;
+      }
+      return true;
+    }
+    screen.tiles.forEach(function (t, i) {
+      var w = Math.min(t.width || 1, columns);
+      var h = t.height || 1;
+      for (var r = 0; ; r++) {
+        for (var c = 0; c < columns; c++) {
+          if (!free(r, c, w, h)) continue;
+          for (var y = r; y < r + h; y++) {
+            taken[y] = taken[y] || [];
+            for (var x = c; x < c + w; x++) taken[y][x] = true;
+          }
+          rows = Math.max(rows, r + h);
+          var box = root.children[i];
+          if (box) {
+            box.style.gridArea = r + 1 + ' / ' + (c + 1) + ' / span ' + h + ' / span ' + w;
+          }
+          return;
+        }
+      }
+    });
+    root.style.setProperty('--columns', columns);
+    root.style.setProperty('--rows', rows);
+  }
+
+  function render(screen) {
+    var root = doc.getElementById('tiles');
+    clear(root);
+    locale = screen.locale || undefined;
+    doc.title = screen.title;
+    doc.getElementById('title').textContent = screen.title;
+    screen.tiles.forEach(function (tile) {
+      var box = root.appendChild(el('section', 'tile'));
+      var head = box.appendChild(el('div', 'tile-head'));
+      head.appendChild(el('h2', '', tile.title || ''));
+      var badge = head.appendChild(el('span', 'badge', ''));
+      badge.style.display = 'none';
+      var title = head.firstChild;
+      var body = box.appendChild(el('div', 'body ' + tile.widget));
+      box.setLevel = function (l) {
+        box.classList.remove('warn', 'critical');
+        if (l !== 'ok') box.classList.add(l);
+      };
+      var widget = widgets[tile.widget](tile, body, box);
+      var entry = { widget: widget, tile: tile, title: title };
+      shown.push(entry);
+      if (tile.topic) {
+        entry.unsubscribe = client.subscribe(
+          tile.topic,
+          function (value) {
+            widget.show(value);
+          },
+          function (status) {
+            var problem = status.error || (status.stale ? 'stale' : '');
+            badge.textContent = problem;
+            badge.className = 'badge ' + (status.error ? 'critical' : 'warn');
+            badge.style.display = problem ? '' : 'none';
+            box.classList.toggle('stale', !!status.stale);
+          }
+        );
+      }
+    });
+    grid(screen, root);
+    layout();
+  }
+
+  function layout() {
+    shown.forEach(function (s) {
+      fit(s.title);
+      if (s.widget.layout) s.widget.layout();
+    });
+  }
+
+  function message(text) {
+    var root = doc.getElementById('tiles');
+    clear(root);
+    root.style.setProperty('--columns', 1);
+    root.style.setProperty('--rows', 1);
+    root.appendChild(el('div', 'message', text));
+  }
+
+  // ---- which screen ------------------------------------------------------------------------
+
+  var name = decodeURIComponent(location.pathname.replace(/^\/screens\/?/, ''));
+  var definitions;
+  var current; // the JSON of what is shown, to re-render only on a change
+  var rotation = null;
+
+  function byName(list, n) {
+    return (list || []).filter(function (x) {
+      return x.name === n;
+    })[0];
+  }
+
+  function show(screen) {
+    var json = JSON.stringify(screen);
+    if (json !== current) {
+      current = json;
+      render(screen);
+    }
+  }
+
+  function apply() {
+    if (rotation) clearInterval(rotation.timer);
+    rotation = null;
+    var screen = byName(definitions.screens, name);
+    var playlist = byName(definitions.playlists, name);
+    if (screen) return show(screen);
+    if (!playlist) {
+      current = null;
+      var names = (definitions.screens || []).concat(definitions.playlists || []).map(function (x) {
+        return x.name;
+      });
+      return message('No screen named “' + name + '”. Screens: ' + (names.join(', ') || 'none') + '.');
+    }
+    rotation = { index: 0 };
+    function next() {
+      show(byName(definitions.screens, playlist.screens[rotation.index % playlist.screens.length]));
+      rotation.index++;
+    }
+    next();
+    rotation.timer = setInterval(next, period(playlist.every) || 30000);
+  }
+
+  function list() {
+    var root = doc.getElementById('list');
+    root.textContent = '';
+    (definitions.screens || []).concat(definitions.playlists || []).forEach(function (x) {
+      var a = root.appendChild(el('a', '', x.title || (x.screens ? 'playlist: ' + x.screens.join(', ') : x.name)));
+      a.href = '/screens/' + encodeURIComponent(x.name);
+      a.appendChild(el('span', 'name', '/screens/' + x.name));
+    });
+  }
+
+  client.subscribe(TOPIC, function (value) {
+    definitions = value || {};
+    if (doc.getElementById('list')) list();
+    else apply();
+  });
+
+  var resizing;
+  addEventListener('resize', function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () {
+      if (!current) return;
+      grid(JSON.parse(current), doc.getElementById('tiles'));
+      layout();
+    }, 150);
+  });
+})();

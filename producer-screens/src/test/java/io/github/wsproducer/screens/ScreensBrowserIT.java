@@ -1,0 +1,183 @@
+package io.github.wsproducer.screens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.wsproducer.Hub;
+import io.github.wsproducer.State;
+import io.github.wsproducer.Topic;
+import io.github.wsproducer.netty.NettyServer;
+import io.github.wsproducer.testkit.Browser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The screen kit in headless Chromium at the sizes wall screens have: every widget on one screen,
+ * live data, and no text smaller than 2 % of the screen's shorter side, nothing overflowing,
+ * scrolling or cut. Screenshots go to {@code target/screenshots/}.
+ */
+class ScreensBrowserIT {
+  static Hub hub;
+  static NettyServer server;
+  static ScheduledExecutorService feed;
+
+  /** Every widget, with thresholds, formats, a change period, a rate and a wide events tile. */
+  static final Screen OPS =
+      Screen.named("ops")
+          .title("Data streams")
+          .locale("en-GB")
+          .tile(
+              Tile.number("Orders per second", "totals", "orders.rate")
+                  .format(Format.DECIMAL)
+                  .change("15m"))
+          .tile(
+              Tile.gauge("Database pool in use", "totals", "pool")
+                  .format(Format.PERCENT)
+                  .range(0, 1)
+                  .warnAbove(0.7)
+                  .criticalAbove(0.9))
+          .tile(
+              Tile.timeSeries("Orders", "totals", "orders.count").perSecond().unit("/s").size(2, 1))
+          .tile(
+              Tile.number("Consumer lag", "totals", "lagMs")
+                  .format(Format.DURATION)
+                  .warnAbove(500)
+                  .criticalAbove(2000))
+          .tile(Tile.table("Streams", "streams", "rate", "lag", "errors").size(2, 2))
+          .tile(Tile.events("Latest events", "events", "time", "stream", "message").size(2, 2))
+          .tile(Tile.status("Ingest", "totals", "ingest"))
+          .tile(Tile.number("Stored", "totals", "bytes").format(Format.BYTES))
+          .tile(Tile.clock("London"))
+          .tile(Tile.text("Notice", "Release at 17:00"));
+
+  @BeforeAll
+  static void start() {
+    hub =
+        Hub.builder()
+            .topic(Screens.topic())
+            .source(Screens.of(List.of(OPS), List.of(Playlist.of("lobby", "10s", "ops"))))
+            .topic(Topic.of("totals", State.latest()))
+            .topic(Topic.of("streams", State.keyed()))
+            .topic(Topic.of("events", State.window(50)))
+            .build();
+    server = NettyServer.builder(hub).port(0).start();
+    String[] streams = {"orders", "payments", "shipments", "users", "audit", "clicks", "mail"};
+    for (int i = 0; i < streams.length; i++) {
+      hub.publish(
+          "streams",
+          Map.of(streams[i], Map.of("rate", 10.5 * (i + 1), "lag", 40 * i, "errors", i % 3)));
+    }
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < 30; i++) {
+      hub.publish(
+          "events",
+          Map.of(
+              "time",
+              now - (30 - i) * 7_000L,
+              "stream",
+              streams[i % streams.length],
+              "message",
+              i % 5 == 0 ? "schema change rejected" : "batch of " + (100 + i) + " rows"));
+    }
+    feed = Executors.newSingleThreadScheduledExecutor();
+    long[] count = {1_000};
+    feed.scheduleAtFixedRate(
+        () -> {
+          count[0] += 40 + (count[0] % 17);
+          Map<String, Object> totals = new LinkedHashMap<>();
+          totals.put("orders", Map.of("rate", 41.5 + count[0] % 7, "count", count[0]));
+          totals.put("pool", 0.74);
+          totals.put("lagMs", 850 + count[0] % 300);
+          totals.put("ingest", "ok");
+          totals.put("bytes", 123_456_789_012L);
+          hub.publish("totals", totals);
+        },
+        0,
+        200,
+        TimeUnit.MILLISECONDS);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (feed != null) {
+      feed.shutdownNow();
+    }
+    if (server != null) {
+      server.close();
+    }
+    if (hub != null) {
+      hub.close();
+    }
+  }
+
+  /** Problems of legibility on the page, as text: empty when there are none. */
+  static final String CHECK =
+      """
+      const min = 0.02 * Math.min(innerWidth, innerHeight) - 0.01;
+      const problems = [];
+      const name = (e) => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? '.' + e.className : '')
+        + ' "' + (e.textContent || '').trim().slice(0, 30) + '"';
+      const root = document.documentElement;
+      if (root.scrollWidth > innerWidth || root.scrollHeight > innerHeight) problems.push('the page scrolls');
+      const tiles = [...document.querySelectorAll('.tile')];
+      for (const e of document.querySelectorAll('body *')) {
+        const style = getComputedStyle(e);
+        if (style.display === 'none' || style.visibility === 'hidden' || e.closest('[style*="display: none"]')) continue;
+        const text = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+        if (text && parseFloat(style.fontSize) < min) problems.push(name(e) + ' text of ' + style.fontSize);
+        if (e.tagName === 'CANVAS' || e.closest('.uplot')) continue;
+        if (text && style.display !== 'inline' && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
+          problems.push(name(e) + ' overflows: ' + e.scrollWidth + 'x' + e.scrollHeight + ' in ' + e.clientWidth + 'x' + e.clientHeight);
+        const r = e.getBoundingClientRect();
+        if (r.width && (r.right > innerWidth + 1 || r.bottom > innerHeight + 1 || r.left < -1 || r.top < -1))
+          problems.push(name(e) + ' is off the screen');
+        const tile = e.closest('.tile');
+        if (tile && r.width) {
+          const t = tile.getBoundingClientRect();
+          if (r.right > t.right + 1 || r.bottom > t.bottom + 1 || r.left < t.left - 1 || r.top < t.top - 1)
+            problems.push(name(e) + ' is cut by its tile');
+        }
+      }
+      if (tiles.length === 0) problems.push('no tiles');
+      return problems.join('\\n');
+      """;
+
+  @ParameterizedTest(name = "{0}x{1}")
+  @CsvSource({"1366, 768", "1920, 1080", "3840, 2160", "1080, 1920"})
+  void everyWidgetIsLegibleAndNothingOverflowsAt(int width, int height) throws Exception {
+    try (Browser browser = new Browser(width, height)) {
+      browser.driver.get(server.uri().resolve("/screens/ops").toString());
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  Boolean.TRUE.equals(
+                      browser.js(
+                          "const v = [...document.querySelectorAll('.tile .value')];"
+                              + " return document.querySelectorAll('.tile').length === 10"
+                              + " && v.length > 0 && v.every((e) => e.textContent && !e.textContent.startsWith('–'))"
+                              + " && document.querySelectorAll('.tile canvas').length > 0"
+                              + " && document.querySelectorAll('.tile td').length > 10;")));
+      // The change over 15 minutes shows once a second of samples is in.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> String.valueOf(browser.text(".tile .line")).contains(" in "));
+      Path shot = browser.screenshot("screen-" + width + "x" + height + ".png");
+      assertThat(Files.size(shot)).isPositive();
+      assertThat(browser.text("#title")).isEqualTo("Data streams");
+      assertThat((String) browser.js(CHECK)).as("legibility at %dx%d", width, height).isEmpty();
+      assertThat(browser.text("#connection")).isEqualTo("live");
+    }
+  }
+}
