@@ -200,6 +200,19 @@
       var ys = [];
       var previous;
       var plot;
+      // One line per tick, in the screen's locale: seconds only while the data spans minutes.
+      function times(u, ticks) {
+        var seconds = xs.length > 1 && xs[xs.length - 1] - xs[0] < 300;
+        var parts = seconds ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
+        return ticks.map(function (t) {
+          return new Date(t * 1000).toLocaleTimeString(locale, parts);
+        });
+      }
+      function numbers(u, ticks) {
+        return ticks.map(function (v) {
+          return format(v, tile.format);
+        });
+      }
       function draw() {
         if (plot) plot.destroy();
         var font = minText() + 'px system-ui, sans-serif';
@@ -211,8 +224,10 @@
             legend: { show: false },
             cursor: { show: false },
             scales: { x: { time: true } },
-            axes: [Object.assign({ size: minText() * 2.2, space: minText() * 5 }, axis),
-              Object.assign({ size: minText() * 4, space: minText() * 2.5 }, axis)],
+            axes: [
+              Object.assign({ size: minText() * 2, space: minText() * 6, values: times }, axis),
+              Object.assign({ size: minText() * 4, space: minText() * 2.5, values: numbers }, axis)
+            ],
             series: [{}, { stroke: '#5cc8ff', width: 3, fill: 'rgba(92,200,255,.12)' }]
           },
           [xs, ys],

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -178,6 +179,72 @@ class ScreensBrowserIT {
       assertThat(browser.text("#title")).isEqualTo("Data streams");
       assertThat((String) browser.js(CHECK)).as("legibility at %dx%d", width, height).isEmpty();
       assertThat(browser.text("#connection")).isEqualTo("live");
+    }
+  }
+
+  static final String WALL =
+      """
+      screens:
+        - name: wall
+          title: Before
+          tiles:
+            - widget: text
+              text: Hello
+        - name: other
+          title: Other screen
+          tiles:
+            - widget: clock
+      playlists:
+        - name: lobby
+          screens: [wall, other]
+          every: 5s
+      """;
+
+  @Test
+  void anEditReachesTheOpenScreenABadOneChangesNothingAndPlaylistsRotate() throws Exception {
+    Path dir = Files.createTempDirectory("screens");
+    Path file = Files.writeString(dir.resolve("screens.yaml"), WALL);
+    try (Hub wallHub = Hub.builder().topic(Screens.topic()).source(Screens.watch(file)).build();
+        NettyServer wallServer = NettyServer.builder(wallHub).port(0).start();
+        Browser browser = new Browser(1366, 768)) {
+      browser.driver.get(wallServer.uri().resolve("/screens/wall").toString());
+      await().atMost(Duration.ofSeconds(10)).until(() -> "Before".equals(browser.text("#title")));
+
+      ScreensTest.edit(file, WALL.replace("title: Before", "title: After"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> "After".equals(browser.text("#title")));
+
+      ScreensTest.edit(file, WALL.replace("widget: text", "widget: txet"));
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  "After".equals(browser.text("#title")) && "Hello".equals(browser.text(".value")));
+
+      browser.driver.get(wallServer.uri().resolve("/screens/nope").toString());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  String.valueOf(browser.text(".message"))
+                      .equals("No screen named “nope”. Screens: wall, other, lobby."));
+
+      browser.driver.get(wallServer.uri().resolve("/screens/lobby").toString());
+      await().atMost(Duration.ofSeconds(10)).until(() -> "After".equals(browser.text("#title")));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> "Other screen".equals(browser.text("#title")));
+
+      browser.driver.get(wallServer.uri().resolve("/screens").toString());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> String.valueOf(browser.text("#list")).contains("/screens/lobby"));
+      browser.screenshot("screens-listing.png");
+      assertThat(
+              (String)
+                  browser.js(
+                      CHECK.replace("if (tiles.length === 0) problems.push('no tiles');", "")))
+          .isEmpty();
     }
   }
 }

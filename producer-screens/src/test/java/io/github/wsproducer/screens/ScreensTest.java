@@ -8,6 +8,7 @@ import io.github.wsproducer.testkit.RecordingOutbound;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,21 +121,21 @@ class ScreensTest {
       page.openPlain(hub, Screens.TOPIC, RecordingOutbound.NO_PINGS);
       assertThat(title(page.next())).isEqualTo("Data streams");
 
-      write(file, OPS.replace("title: Data streams", "title: Streams today"));
+      edit(file, OPS.replace("title: Data streams", "title: Streams today"));
       assertThat(title(nextWithin(page, 10))).isEqualTo("Streams today");
 
-      write(file, OPS.replace("widget: clock", "widget: clocks"));
+      edit(file, OPS.replace("widget: clock", "widget: clocks"));
       // Rejected: nothing is published, and what the pages have stays.
       assertThat(page.frames.poll(3, TimeUnit.SECONDS)).isNull();
       assertThat(title(screens.current())).isEqualTo("Streams today");
 
-      write(file, OPS.replace("title: Data streams", "title: Fixed"));
+      edit(file, OPS.replace("title: Data streams", "title: Fixed"));
       assertThat(title(nextWithin(page, 10))).isEqualTo("Fixed");
     }
   }
 
   /** Writes the file with a later modification time, as an editor saving it would. */
-  private static void write(Path file, String text) throws Exception {
+  static void edit(Path file, String text) throws Exception {
     FileTime before = Files.getLastModifiedTime(file);
     Files.writeString(file, text);
     Files.setLastModifiedTime(file, FileTime.from(before.toInstant().plusSeconds(1)));
@@ -157,5 +158,26 @@ class ScreensTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("line 1")
         .hasMessageContaining("screen name must be");
+  }
+
+  @Test
+  void theKitsFilesReportTheirSize() throws Exception {
+    for (String name : List.of("screen.js", "screen.css", "screen.html", "index.html")) {
+      byte[] bytes;
+      try (var in =
+          Screens.class
+              .getClassLoader()
+              .getResourceAsStream("META-INF/resources/wsproducer/screens/" + name)) {
+        assertThat(in).as(name).isNotNull();
+        bytes = in.readAllBytes();
+      }
+      var gzipped = new java.io.ByteArrayOutputStream();
+      try (var gzip = new java.util.zip.GZIPOutputStream(gzipped)) {
+        gzip.write(bytes);
+      }
+      System.out.printf(
+          "screen kit %s: %d bytes, %d bytes gzipped%n", name, bytes.length, gzipped.size());
+      assertThat(gzipped.size()).as(name + " gzipped").isLessThan(8 * 1024);
+    }
   }
 }
