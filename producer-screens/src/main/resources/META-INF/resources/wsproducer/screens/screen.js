@@ -114,6 +114,13 @@
     }
   }
 
+  // A list's text size: as large as its rows allow (up to 2.2 times the smallest), so that a
+  // short table in a large tile reads from afar; rows that still do not fit are left out.
+  function rowSize(body, rows) {
+    var size = body.clientHeight / (rows + 1) / 1.7;
+    return Math.max(minText(), Math.min(size, minText() * 2.2)) + 'px';
+  }
+
   function el(tag, cls, text) {
     var e = doc.createElement(tag);
     if (cls) e.className = cls;
@@ -274,6 +281,7 @@
         if (!rows || !rows.length) return body.appendChild(el('div', 'more', 'no rows'));
         var columns = tile.columns || Object.keys(rows[0][1] || {});
         var table = body.appendChild(el('table'));
+        table.style.fontSize = rowSize(body, rows.length + 1);
         var head = table.appendChild(el('tr'));
         head.appendChild(el('th', '', ''));
         columns.forEach(function (c) {
@@ -322,6 +330,7 @@
         body.textContent = '';
         if (!events.length) return body.appendChild(el('div', 'more', 'no events yet'));
         var table = body.appendChild(el('table'));
+        table.style.fontSize = rowSize(body, events.length);
         for (var i = events.length - 1; i >= 0; i--) {
           var e = events[i];
           var columns = tile.columns || (e && typeof e === 'object' ? Object.keys(e) : [null]);
