@@ -98,21 +98,33 @@ public final class Screens implements UpdateSource {
   }
 
   /**
+   * The screens of a YAML or JSON text, such as a file shipped in a jar; not watched.
+   *
+   * @param origin where the text comes from, for messages: {@code "screens.yaml in the jar"}
+   * @throws IllegalArgumentException naming the origin, the line and the reason
+   */
+  public static Screens parse(String text, String origin) {
+    return new Screens(null, parse(text, (Object) origin));
+  }
+
+  /**
    * Reads a screen file.
    *
    * @throws IllegalArgumentException naming the file, the line and the reason
    */
   static ScreenFile read(Path file) {
-    String text;
     try {
-      text = Files.readString(file);
+      return parse(Files.readString(file), file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
+  }
+
+  private static ScreenFile parse(String text, Object origin) {
     try {
       return YAML.readValue(text, ScreenFile.class);
     } catch (JacksonException e) {
-      throw new IllegalArgumentException(file + problem(e, text), e);
+      throw new IllegalArgumentException(origin + problem(e, text), e);
     }
   }
 

@@ -4,13 +4,7 @@
 
   var TOPIC = 'wsproducer.screens';
   var doc = document;
-  var client = wsproducer.connect(null, {
-    onState: function (state) {
-      var badge = doc.getElementById('connection');
-      badge.textContent = state === 'open' ? 'live' : state;
-      badge.className = 'badge ' + (state === 'open' ? 'ok' : 'warn');
-    }
-  });
+  var client = wsproducer.connect(null, { onState: freshen });
 
   // ---- formatting ----------------------------------------------------------------------
 
@@ -114,11 +108,24 @@
     }
   }
 
-  // A list's text size: as large as its rows allow (up to 2.2 times the smallest), so that a
-  // short table in a large tile reads from afar; rows that still do not fit are left out.
-  function rowSize(body, rows) {
-    var size = body.clientHeight / (rows + 1) / 1.7;
-    return Math.max(minText(), Math.min(size, minText() * 2.2)) + 'px';
+  // Puts a table of `rows` rows in a list's body: its text as large as the rows allow (up to 1.8
+  // times the smallest, so that a short table in a large tile reads from afar), then smaller
+  // until it is no wider than the body; then leaves out whole rows from the end, keeping `keep`,
+  // until it fits. Returns how many rows it left out.
+  function fitRows(body, table, rows, keep) {
+    body.appendChild(table);
+    var size = Math.max(minText(), Math.min(body.clientHeight / (rows + 1) / 1.7, minText() * 1.8));
+    table.style.fontSize = size + 'px';
+    while (size > minText() && table.offsetWidth > body.clientWidth) {
+      size = Math.max(minText(), size * 0.92);
+      table.style.fontSize = size + 'px';
+    }
+    var left = 0;
+    while (overflows(body) && table.rows.length > keep) {
+      table.removeChild(table.rows[table.rows.length - 1]);
+      left++;
+    }
+    return left;
   }
 
   function el(tag, cls, text) {
@@ -230,9 +237,17 @@
             height: Math.max(30, chart.clientHeight),
             legend: { show: false },
             cursor: { show: false },
-            scales: { x: { time: true } },
+            // At least a minute across, ending at the newest sample, so that ticks read well.
+            scales: {
+              x: {
+                time: true,
+                range: function (u, min, max) {
+                  return [Math.min(min, max - 60), max];
+                }
+              }
+            },
             axes: [
-              Object.assign({ size: minText() * 2, space: minText() * 6, values: times }, axis),
+              Object.assign({ size: minText() * 2, space: minText() * 8, values: times }, axis),
               Object.assign({ size: minText() * 4, space: minText() * 2.5, values: numbers }, axis)
             ],
             series: [{}, { stroke: '#5cc8ff', width: 3, fill: 'rgba(92,200,255,.12)' }]
@@ -268,7 +283,7 @@
         },
         layout: function () {
           fit(head);
-          draw();
+          if (xs.length > 1) draw(); // a line needs two points
         }
       };
     },
@@ -280,34 +295,29 @@
         body.textContent = '';
         if (!rows || !rows.length) return body.appendChild(el('div', 'more', 'no rows'));
         var columns = tile.columns || Object.keys(rows[0][1] || {});
-        var table = body.appendChild(el('table'));
-        table.style.fontSize = rowSize(body, rows.length + 1);
+        var table = el('table');
         var head = table.appendChild(el('tr'));
         head.appendChild(el('th', '', ''));
         columns.forEach(function (c) {
           head.appendChild(el('th', typeof at(rows[0][1], c) === 'number' ? 'num' : '', c));
         });
-        var shown = 0;
-        for (var i = 0; i < rows.length; i++) {
+        rows.forEach(function (row) {
           var tr = table.appendChild(el('tr'));
-          tr.appendChild(el('td', '', rows[i][0]));
+          tr.appendChild(el('td', '', row[0]));
           columns.forEach(function (c) {
-            var v = at(rows[i][1], c);
+            var v = at(row[1], c);
             var l = level(tile, v);
             tr.appendChild(el('td', (typeof v === 'number' ? 'num ' : '') + (l === 'ok' ? '' : l), format(v, tile.format)));
           });
-          if (body.scrollHeight > body.clientHeight) {
-            table.removeChild(tr); // never a row cut
-            break;
-          }
-          shown++;
-        }
-        if (shown < rows.length) {
-          var more = body.appendChild(el('div', 'more', '+' + (rows.length - shown) + ' more'));
-          if (body.scrollHeight > body.clientHeight && table.rows.length > 1) {
+        });
+        var left = fitRows(body, table, rows.length + 1, 1);
+        if (left) {
+          var more = body.appendChild(el('div', 'more', ''));
+          while (overflows(body) && table.rows.length > 1) {
             table.removeChild(table.rows[table.rows.length - 1]);
-            more.textContent = '+' + (rows.length - shown + 1) + ' more';
+            left++;
           }
+          more.textContent = '+' + left + ' more';
         }
       }
       return {
@@ -329,22 +339,18 @@
       function render() {
         body.textContent = '';
         if (!events.length) return body.appendChild(el('div', 'more', 'no events yet'));
-        var table = body.appendChild(el('table'));
-        table.style.fontSize = rowSize(body, events.length);
+        var table = el('table');
         for (var i = events.length - 1; i >= 0; i--) {
           var e = events[i];
           var columns = tile.columns || (e && typeof e === 'object' ? Object.keys(e) : [null]);
           var tr = table.appendChild(el('tr'));
           columns.forEach(function (c) {
             var v = c === null ? e : at(e, c);
-            var fmt = /time|^ts$|At$/.test(c || '') ? 'relative-time' : tile.format;
+            var fmt = /time|^ts$|At$|_at$/.test(c || '') ? 'relative-time' : tile.format;
             tr.appendChild(el('td', typeof v === 'number' && fmt !== 'relative-time' ? 'num' : '', format(v, fmt)));
           });
-          if (body.scrollHeight > body.clientHeight) {
-            table.removeChild(tr); // never a row cut
-            break;
-          }
         }
+        fitRows(body, table, events.length, 0);
       }
       return {
         show: function (data) {
@@ -473,6 +479,7 @@
     doc.getElementById('title').textContent = screen.title;
     screen.tiles.forEach(function (tile) {
       var box = root.appendChild(el('section', 'tile'));
+      if (tile.topic) box.dataset.topic = tile.topic;
       var head = box.appendChild(el('div', 'tile-head'));
       head.appendChild(el('h2', '', tile.title || ''));
       var badge = head.appendChild(el('span', 'badge', ''));
@@ -484,7 +491,7 @@
         if (l !== 'ok') box.classList.add(l);
       };
       var widget = widgets[tile.widget](tile, body, box);
-      var entry = { widget: widget, tile: tile, title: title };
+      var entry = { widget: widget, tile: tile, title: title, badge: badge, box: box };
       shown.push(entry);
       if (tile.topic) {
         entry.unsubscribe = client.subscribe(
@@ -492,18 +499,13 @@
           function (value) {
             widget.show(value);
           },
-          function (status) {
-            var problem = status.error || (status.stale ? 'stale' : '');
-            badge.textContent = problem;
-            badge.className = 'badge ' + (status.error ? 'critical' : 'warn');
-            badge.style.display = problem ? '' : 'none';
-            box.classList.toggle('stale', !!status.stale);
-          }
+          freshen
         );
       }
     });
     grid(screen, root);
     layout();
+    freshen();
   }
 
   function layout() {
@@ -512,6 +514,53 @@
       if (s.widget.layout) s.widget.layout();
     });
   }
+
+  // ---- freshness: what the screen says about the age of what it shows ----------------------
+
+  function ago(ms) {
+    var s = Math.max(0, Math.round(ms / 1000));
+    return s < 60 ? s + ' s' : s < 3600 ? Math.round(s / 60) + ' min' : Math.round(s / 3600) + ' h';
+  }
+
+  // The header says whether the screen is live; each tile, only what is not as it should be:
+  // the source's error, data gone stale, a last update over a minute ago, or, while the server
+  // is unreachable, how old its last update is.
+  function freshen() {
+    if (!client) return; // connect() reports its first state before it returns
+    var badge = doc.getElementById('connection');
+    var open = client.state === 'open';
+    if (open) {
+      badge.textContent = 'live';
+    } else if (client.state === 'reconnecting') {
+      var s = Math.max(0, Math.ceil((client.retryAt - Date.now()) / 1000));
+      badge.textContent = 'server unreachable · retrying' + (s > 0 ? ' in ' + s + ' s' : '');
+    } else {
+      badge.textContent = client.state;
+    }
+    badge.className = 'badge ' + (open ? 'ok' : client.state === 'reconnecting' ? 'critical' : '');
+    shown.forEach(function (s) {
+      var f = s.tile.topic && client.freshness(s.tile.topic);
+      if (!f) return;
+      var text = '';
+      var level = '';
+      if (!open) {
+        text = f.receivedAt ? 'last update ' + ago(Date.now() - f.receivedAt) + ' ago' : 'no data';
+      } else if (f.error) {
+        text = f.error;
+        level = 'critical';
+      } else if (f.stale) {
+        text = 'data ' + ago(Date.now() - f.ts) + ' old';
+        level = 'warn';
+      } else if (f.receivedAt && Date.now() - f.receivedAt >= 60000) {
+        text = 'updated ' + ago(Date.now() - f.receivedAt) + ' ago';
+      }
+      s.badge.textContent = text;
+      s.badge.className = 'badge ' + level;
+      s.badge.style.display = text ? '' : 'none';
+      s.box.classList.toggle('stale', !open || !!f.stale);
+    });
+  }
+  setInterval(freshen, 1000);
 
   function message(text) {
     var root = doc.getElementById('tiles');

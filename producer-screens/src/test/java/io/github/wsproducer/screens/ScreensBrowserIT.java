@@ -122,38 +122,6 @@ class ScreensBrowserIT {
     }
   }
 
-  /** Problems of legibility on the page, as text: empty when there are none. */
-  static final String CHECK =
-      """
-      const min = 0.02 * Math.min(innerWidth, innerHeight) - 0.01;
-      const problems = [];
-      const name = (e) => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? '.' + e.className : '')
-        + ' "' + (e.textContent || '').trim().slice(0, 30) + '"';
-      const root = document.documentElement;
-      if (root.scrollWidth > innerWidth || root.scrollHeight > innerHeight) problems.push('the page scrolls');
-      const tiles = [...document.querySelectorAll('.tile')];
-      for (const e of document.querySelectorAll('body *')) {
-        const style = getComputedStyle(e);
-        if (style.display === 'none' || style.visibility === 'hidden' || e.closest('[style*="display: none"]')) continue;
-        const text = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
-        if (text && parseFloat(style.fontSize) < min) problems.push(name(e) + ' text of ' + style.fontSize);
-        if (e.tagName === 'CANVAS' || e.closest('.uplot')) continue;
-        if (text && style.display !== 'inline' && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
-          problems.push(name(e) + ' overflows: ' + e.scrollWidth + 'x' + e.scrollHeight + ' in ' + e.clientWidth + 'x' + e.clientHeight);
-        const r = e.getBoundingClientRect();
-        if (r.width && (r.right > innerWidth + 1 || r.bottom > innerHeight + 1 || r.left < -1 || r.top < -1))
-          problems.push(name(e) + ' is off the screen');
-        const tile = e.closest('.tile');
-        if (tile && r.width) {
-          const t = tile.getBoundingClientRect();
-          if (r.right > t.right + 1 || r.bottom > t.bottom + 1 || r.left < t.left - 1 || r.top < t.top - 1)
-            problems.push(name(e) + ' is cut by its tile');
-        }
-      }
-      if (tiles.length === 0) problems.push('no tiles');
-      return problems.join('\\n');
-      """;
-
   @ParameterizedTest(name = "{0}x{1}")
   @CsvSource({"1366, 768", "1920, 1080", "3840, 2160", "1080, 1920"})
   void everyWidgetIsLegibleAndNothingOverflowsAt(int width, int height) throws Exception {
@@ -177,7 +145,7 @@ class ScreensBrowserIT {
       Path shot = browser.screenshot("screen-" + width + "x" + height + ".png");
       assertThat(Files.size(shot)).isPositive();
       assertThat(browser.text("#title")).isEqualTo("Data streams");
-      assertThat((String) browser.js(CHECK)).as("legibility at %dx%d", width, height).isEmpty();
+      assertThat(browser.legibilityProblems()).as("legibility at %dx%d", width, height).isEmpty();
       assertThat(browser.text("#connection")).isEqualTo("live");
     }
   }
@@ -240,11 +208,7 @@ class ScreensBrowserIT {
           .atMost(Duration.ofSeconds(10))
           .until(() -> String.valueOf(browser.text("#list")).contains("/screens/lobby"));
       browser.screenshot("screens-listing.png");
-      assertThat(
-              (String)
-                  browser.js(
-                      CHECK.replace("if (tiles.length === 0) problems.push('no tiles');", "")))
-          .isEmpty();
+      assertThat(browser.legibilityProblems()).isEmpty();
     }
   }
 }

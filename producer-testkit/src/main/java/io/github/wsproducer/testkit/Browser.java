@@ -69,6 +69,44 @@ public final class Browser implements AutoCloseable {
     return target;
   }
 
+  private static final String LEGIBILITY =
+      """
+      const min = 0.02 * Math.min(innerWidth, innerHeight) - 0.01;
+      const problems = [];
+      const name = (e) => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? '.' + e.className : '')
+        + ' "' + (e.textContent || '').trim().slice(0, 30) + '"';
+      const root = document.documentElement;
+      if (root.scrollWidth > innerWidth || root.scrollHeight > innerHeight) problems.push('the page scrolls');
+      for (const e of document.querySelectorAll('body *')) {
+        const style = getComputedStyle(e);
+        if (style.display === 'none' || style.visibility === 'hidden' || e.closest('[style*="display: none"]')) continue;
+        const text = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+        if (text && parseFloat(style.fontSize) < min) problems.push(name(e) + ' text of ' + style.fontSize);
+        if (e.tagName === 'CANVAS' || e.closest('.uplot')) continue;
+        if (text && style.display !== 'inline' && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
+          problems.push(name(e) + ' overflows: ' + e.scrollWidth + 'x' + e.scrollHeight + ' in ' + e.clientWidth + 'x' + e.clientHeight);
+        const r = e.getBoundingClientRect();
+        if (r.width && (r.right > innerWidth + 1 || r.bottom > innerHeight + 1 || r.left < -1 || r.top < -1))
+          problems.push(name(e) + ' is off the screen');
+        const tile = e.closest('.tile');
+        if (tile && r.width) {
+          const t = tile.getBoundingClientRect();
+          if (r.right > t.right + 1 || r.bottom > t.bottom + 1 || r.left < t.left - 1 || r.top < t.top - 1)
+            problems.push(name(e) + ' is cut by its tile');
+        }
+      }
+      return problems.join('\\n');
+      """;
+
+  /**
+   * What makes the page hard to read on a wall, one problem per line; empty when nothing does: text
+   * smaller than 2 % of the viewport's shorter side, an element whose text overflows its box, an
+   * element off the screen or cut by its tile ({@code .tile}), a page that scrolls.
+   */
+  public String legibilityProblems() {
+    return (String) js(LEGIBILITY);
+  }
+
   @Override
   public void close() {
     driver.quit();

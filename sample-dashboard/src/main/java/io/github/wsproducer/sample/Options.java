@@ -2,6 +2,8 @@ package io.github.wsproducer.sample;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +20,7 @@ import java.util.List;
  * @param jdbcPassword its password, or {@code null}
  * @param redisUrl the Redis that makes this sample a cluster node, or {@code null}
  * @param transport {@code jetty} or {@code netty}
+ * @param screens a screen file to serve and watch instead of the sample's own, or {@code null}
  * @param help whether {@code --help} was given
  */
 record Options(
@@ -30,6 +33,7 @@ record Options(
     String jdbcPassword,
     String redisUrl,
     String transport,
+    Path screens,
     boolean help) {
 
   static final String USAGE =
@@ -54,6 +58,9 @@ record Options(
         --redis-url URL      make this sample a node of a cluster sharing the random
                              topic through Redis, e.g. redis://127.0.0.1:6379
         --transport NAME     jetty (default) or netty: the same page, topics and forms
+        --screens FILE       serve the screens of this YAML or JSON file instead of the
+                             sample's own, and apply every edit while running (start
+                             from sample-dashboard/src/main/resources/screens.yaml)
         --help               print this help and exit
 
       Values may also be given as --name=value.
@@ -79,6 +86,7 @@ record Options(
     String jdbcFlag = null; // a --jdbc-user or --jdbc-password given, which needs --jdbc-url
     String redisUrl = null;
     String transport = "jetty";
+    Path screens = null;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -117,6 +125,7 @@ record Options(
           jdbcFlag = arg;
         }
         case "--transport" -> transport = transport(value);
+        case "--screens" -> screens = screens(value);
         default -> redisUrl = redisUrl(value); // --redis-url
       }
     }
@@ -133,7 +142,17 @@ record Options(
         jdbcPassword,
         redisUrl,
         transport,
+        screens,
         help);
+  }
+
+  private static Path screens(String value) throws UsageException {
+    Path file = Path.of(value);
+    if (!Files.isRegularFile(file)) {
+      throw new UsageException(
+          "--screens must name a file, found none at " + file.toAbsolutePath());
+    }
+    return file;
   }
 
   private static String transport(String value) throws UsageException {
@@ -153,7 +172,8 @@ record Options(
           "--jdbc-user",
           "--jdbc-password",
           "--redis-url",
-          "--transport");
+          "--transport",
+          "--screens");
 
   /** The host as a URL shows it: an IPv6 address in brackets. */
   String hostInUrl() {

@@ -9,6 +9,7 @@ import io.github.wsproducer.jetty.HubWebSocket;
 import io.github.wsproducer.jetty.SecurityHeaders;
 import io.github.wsproducer.netty.NettyServer;
 import io.github.wsproducer.redis.RedisFanout;
+import io.github.wsproducer.screens.Screens;
 import io.github.wsproducer.spi.TransportOptions;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -48,7 +49,11 @@ final class SampleServer implements AutoCloseable {
   static SampleServer start(Options options) throws Exception {
     DataStreams data =
         DataStreams.open(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword());
-    Hub.Builder topics = Hub.builder().topic(Topic.of("random", State.latest()));
+    Hub.Builder topics =
+        Hub.builder()
+            .topic(Topic.of("random", State.latest()))
+            .topic(Screens.topic())
+            .source(screens(options));
     Supplier<UpdateSource> random = () -> RandomWalkSource.builder("random").build();
     if (options.redisUrl() == null) {
       topics.source(random.get());
@@ -87,7 +92,19 @@ final class SampleServer implements AutoCloseable {
     }
   }
 
-  /** The page, its uPlot from the WebJar, and the sockets, on Jetty. */
+  /** The screens of {@code --screens}, watched, or the sample's own from the jar. */
+  private static Screens screens(Options options) throws java.io.IOException {
+    if (options.screens() != null) {
+      return Screens.watch(options.screens());
+    }
+    try (java.io.InputStream in = SampleServer.class.getResourceAsStream("/screens.yaml")) {
+      return Screens.parse(
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+          "screens.yaml in the sample's jar");
+    }
+  }
+
+  /** The welcome page, the screens and the sockets, on Jetty. */
   private static Server jetty(Options options, Hub hub) throws Exception {
     Server server = new Server();
     try {
@@ -98,13 +115,10 @@ final class SampleServer implements AutoCloseable {
       connector.setPort(options.port());
       server.addConnector(connector);
 
-      // The dashboard, and uPlot from its WebJar: everything the page loads comes from this jar.
-      ResourceFactory resources = ResourceFactory.of(server);
+      // The welcome page, which opens the sample's screen; the screens themselves, their
+      // files and uPlot are served by the transport (HubWebSocket) from the kit's jar.
       ResourceHandler pages = new ResourceHandler();
-      pages.setBaseResource(
-          ResourceFactory.combine(
-              resources.newClassLoaderResource("static/"),
-              resources.newClassLoaderResource("META-INF/resources/")));
+      pages.setBaseResource(ResourceFactory.of(server).newClassLoaderResource("static/"));
       pages.setWelcomeFiles("index.html");
       pages.setDirAllowed(false);
       server.setHandler(new SecurityHeaders(pages));
@@ -124,7 +138,6 @@ final class SampleServer implements AutoCloseable {
         .host(options.host())
         .port(options.port())
         .staticResources(jar, "static")
-        .staticResources(jar, "META-INF/resources")
         .start();
   }
 

@@ -22,6 +22,7 @@ class OptionsTest {
                 System.getenv("WSPRODUCER_JDBC_PASSWORD"),
                 null,
                 "jetty",
+                null,
                 false));
   }
 
@@ -48,7 +49,9 @@ class OptionsTest {
             "--redis-url",
             "redis://cache:6379",
             "--transport",
-            "netty");
+            "netty",
+            "--screens",
+            "src/main/resources/screens.yaml");
     assertThat(options)
         .isEqualTo(
             new Options(
@@ -61,6 +64,7 @@ class OptionsTest {
                 "secret",
                 "redis://cache:6379",
                 "netty",
+                java.nio.file.Path.of("src/main/resources/screens.yaml"),
                 false));
     assertThat(Options.parse("--help").help()).isTrue();
   }
@@ -89,6 +93,9 @@ class OptionsTest {
     assertThatThrownBy(() -> Options.parse("--help=yes")).hasMessage("--help takes no value");
     assertThatThrownBy(() -> Options.parse("--jdbc-user", "wall"))
         .hasMessage("--jdbc-user needs --jdbc-url (the embedded H2 takes no user)");
+    assertThatThrownBy(() -> Options.parse("--screens", "nope.yaml"))
+        .hasMessageStartingWith("--screens must name a file, found none at /")
+        .hasMessageEndingWith("nope.yaml");
     assertThatThrownBy(() -> Options.parse("--jdbc-password=secret"))
         .hasMessage("--jdbc-password needs --jdbc-url (the embedded H2 takes no user)");
   }

@@ -109,14 +109,14 @@ class SampleIT {
   }
 
   /**
-   * The data-stream topics are live: the hello lists them, the snapshot of {@code streams} has
-   * every pipeline, and the simulator's batches arrive as updates of all three.
+   * The data-stream topics are live: the hello lists them (and the screens' topic), the snapshot of
+   * {@code streams} has every pipeline, and the simulator's batches arrive as updates of all three.
    */
   private static void assertDataStreamTopicsAreLive(int port) throws Exception {
     Recorder screen = connect(port, "/", null, "wsproducer.v1");
     JsonNode hello = screen.next();
     assertThat(hello.path("topics").findValuesAsString("name"))
-        .containsExactly("random", "streams", "totals", "events");
+        .containsExactly("random", "wsproducer.screens", "streams", "totals", "events");
     for (String topic : List.of("streams", "totals", "events")) {
       screen.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}");
     }
@@ -221,7 +221,8 @@ class SampleIT {
     try (SampleServer open =
         SampleServer.start(
             new Options(
-                "0.0.0.0", 0, List.of(), List.of(), null, null, null, null, "jetty", false))) {
+                "0.0.0.0", 0, List.of(), List.of(), null, null, null, null, "jetty", null,
+                false))) {
       assertThatThrownBy(() -> connect(open.port(), "/", "null"))
           .as("Origin: null, as sandboxed frames on any site send it")
           .isInstanceOfSatisfying(
@@ -237,9 +238,26 @@ class SampleIT {
     try (SampleServer sample =
         SampleServer.start(
             new Options(
-                "127.0.0.1", 0, List.of(), List.of(), null, null, null, null, transport, false))) {
+                "127.0.0.1",
+                0,
+                List.of(),
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                transport,
+                null,
+                false))) {
       HttpClient http = HttpClient.newHttpClient();
-      for (String path : List.of("/", "/dashboard.js", "/wsproducer.js", "/webjars/", "/nope")) {
+      for (String path :
+          List.of(
+              "/",
+              "/screens/streams",
+              "/wsproducer/screens/screen.js",
+              "/wsproducer.js",
+              "/webjars/",
+              "/nope")) {
         HttpResponse<String> r =
             http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sample.port() + path))
@@ -256,7 +274,7 @@ class SampleIT {
             .as(path)
             .doesNotContainIgnoringCase("jetty")
             .doesNotContainIgnoringCase("netty");
-        if (path.equals("/") || path.endsWith(".js")) {
+        if (path.equals("/") || path.startsWith("/screens/") || path.endsWith(".js")) {
           assertThat(r.statusCode()).as(path).isEqualTo(200);
         }
         if (path.equals("/webjars/") || path.equals("/nope")) {
