@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -157,6 +159,12 @@ public final class Screens implements UpdateSource {
               + unknown.getPropertyName()
               + "\"; known keys: "
               + unknown.getKnownPropertyIds();
+    } else if (e instanceof InvalidFormatException bad && bad.getTargetType().isEnum()) {
+      List<Object> names = new ArrayList<>();
+      for (Object constant : bad.getTargetType().getEnumConstants()) {
+        names.add(YAML.valueToTree(constant).asString());
+      }
+      why = "\"" + bad.getValue() + "\" is not one of " + names;
     } else if (e instanceof ValueInstantiationException && e.getCause() != null) {
       why = e.getCause().getMessage();
     } else {

@@ -61,7 +61,10 @@ class ScreensTest {
 
   @Test
   void aFileThatDoesNotReadNamesTheLineAndTheReason() throws Exception {
-    assertProblem(OPS.replace("widget: number", "widget: nummber"), "line 5", "nummber");
+    assertProblem(
+        OPS.replace("widget: number", "widget: nummber"),
+        "line 5: \"nummber\" is not one of [number, gauge, timeseries, table, events, status, text,"
+            + " clock]");
     assertProblem(
         OPS.replace("path: orders.rate", "pth: orders.rate"), "line 8", "unknown key \"pth\"");
     assertProblem(
