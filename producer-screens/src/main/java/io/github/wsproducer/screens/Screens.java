@@ -106,7 +106,7 @@ public final class Screens implements UpdateSource {
    * @throws IllegalArgumentException naming the origin, the line and the reason
    */
   public static Screens parse(String text, String origin) {
-    return new Screens(null, parse(text, (Object) origin));
+    return new Screens(null, screenFile(text, origin));
   }
 
   /**
@@ -116,13 +116,13 @@ public final class Screens implements UpdateSource {
    */
   static ScreenFile read(Path file) {
     try {
-      return parse(Files.readString(file), file);
+      return screenFile(Files.readString(file), file.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 
-  private static ScreenFile parse(String text, Object origin) {
+  private static ScreenFile screenFile(String text, String origin) {
     try {
       return YAML.readValue(text, ScreenFile.class);
     } catch (JacksonException e) {

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
 
 /**
  * The screen kit in headless Chromium at the sizes wall screens have: every widget on one screen,
@@ -143,10 +146,44 @@ class ScreensBrowserIT {
           .atMost(Duration.ofSeconds(10))
           .until(() -> String.valueOf(browser.text(".tile .line")).contains(" in "));
       Path shot = browser.screenshot("screen-" + width + "x" + height + ".png");
+      if (width == 1920) { // a picture of each widget (its first tile), for the docs
+        for (WebElement tile : browser.driver.findElements(By.cssSelector(".tile"))) {
+          String widget = tile.findElement(By.cssSelector(".body")).getAttribute("class");
+          Path picture =
+              shot.resolveSibling("widget-" + widget.replace("body ", "").split(" ")[0] + ".png");
+          if (!Files.exists(picture)) {
+            Files.write(picture, tile.getScreenshotAs(OutputType.BYTES));
+          }
+        }
+      }
       assertThat(Files.size(shot)).isPositive();
       assertThat(browser.text("#title")).isEqualTo("Data streams");
       assertThat(browser.legibilityProblems()).as("legibility at %dx%d", width, height).isEmpty();
       assertThat(browser.text("#connection")).isEqualTo("live");
+    }
+  }
+
+  @Test
+  void aPageWhoseStateWasChangedBehindItsBackHealsAtTheNextUpdate() throws Exception {
+    try (Browser browser = new Browser(1366, 768)) {
+      browser.driver.get(server.uri().resolve("/screens/ops").toString());
+      await().until(() -> Boolean.TRUE.equals(browser.js("return typeof wsproducer === 'object'")));
+      browser.js(
+          "window.seen = null; window.mine = wsproducer.connect(null, {});"
+              + " window.mine.subscribe('streams', function (v) { window.seen = v; });");
+      String errors = "return window.seen && window.seen.orders ? window.seen.orders.errors : null";
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Long.valueOf(0).equals(browser.js(errors)));
+      // A page script writes into the value it was given: the client's state is now wrong.
+      browser.js("window.seen.orders.errors = 999;");
+      hub.publish("streams", Map.of("mail", Map.of("rate", 73.5, "lag", 250, "errors", 0)));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  Long.valueOf(250).equals(browser.js("return window.seen.mail.lag"))
+                      && Long.valueOf(0).equals(browser.js(errors)));
     }
   }
 
