@@ -64,6 +64,8 @@ public interface Hub extends UpdateSink, AutoCloseable {
     private ScheduledExecutorService scheduler;
     private Clock clock = Clock.systemUTC();
     private JsonMapper json = JsonMapper.builder().build();
+    private Authenticator authenticator;
+    private TopicAuthorizer authorizer;
 
     private Builder() {}
 
@@ -132,6 +134,21 @@ public interface Hub extends UpdateSink, AutoCloseable {
      * @throws IllegalStateException if there is no topic, or the default topic or a topic that a
      *     source declares ({@link UpdateSource#topics()}) is unknown
      */
+    /**
+     * Who may connect: a handshake the authenticator finds no identity for is refused with 401, on
+     * every transport. None by default: anyone the origin and host checks let in.
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** Which topics each identity may read. None by default: every client reads every topic. */
+    public Builder authorizer(TopicAuthorizer authorizer) {
+      this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+      return this;
+    }
+
     public Hub build() {
       if (topics.isEmpty()) {
         throw new IllegalStateException("a hub needs at least one topic");
@@ -161,7 +178,9 @@ public interface Hub extends UpdateSink, AutoCloseable {
               executor,
               scheduler,
               clock,
-              json)
+              json,
+              authenticator,
+              authorizer)
           .start();
     }
   }

@@ -1,5 +1,7 @@
 package io.github.wsproducer.internal;
 
+import io.github.wsproducer.Identity;
+import io.github.wsproducer.TopicAuthorizer;
 import io.github.wsproducer.protocol.ClientMessage;
 import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.protocol.ErrorCode;
@@ -31,13 +33,15 @@ final class ClientMessages implements Inbound {
 
   private final HubImpl hub;
   private final ClientConnection connection;
+  private final Identity identity; // or null
   private final RateLimit invalid = new RateLimit(MAX_INVALID, WINDOW_MILLIS); // guarded by this
   private final RateLimit changes = // guarded by this
       new RateLimit(MAX_SUBSCRIPTION_CHANGES, WINDOW_MILLIS);
 
-  ClientMessages(HubImpl hub, ClientConnection connection) {
+  ClientMessages(HubImpl hub, ClientConnection connection, Identity identity) {
     this.hub = hub;
     this.connection = connection;
+    this.identity = identity;
   }
 
   @Override
@@ -52,7 +56,10 @@ final class ClientMessages implements Inbound {
       return;
     } else if (message instanceof ClientMessage.Subscribe s) {
       TopicEngine engine = engine(s.topic());
-      if (engine != null) {
+      TopicAuthorizer authorizer = hub.authorizer();
+      if (engine != null && authorizer != null && !authorizer.mayRead(identity, s.topic())) {
+        reject(ErrorCode.FORBIDDEN, "not allowed to read topic \"" + s.topic() + "\"", s.topic());
+      } else if (engine != null) {
         connection.subscribed(s.topic());
         engine.subscribe(connection, s.since());
       }

@@ -1,6 +1,8 @@
 package io.github.wsproducer.internal;
 
+import io.github.wsproducer.Identity;
 import io.github.wsproducer.Topic;
+import io.github.wsproducer.TopicAuthorizer;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
@@ -16,9 +18,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The {@link Endpoint} of a hub with one transport's options. */
 final class HubEndpoint implements Endpoint {
+  private static final Logger log = LoggerFactory.getLogger(HubEndpoint.class);
+  private static final int UNAUTHORIZED = 401;
   private static final int FORBIDDEN = 403;
   private static final int NOT_FOUND = 404;
   private static final int UNAVAILABLE = 503;
@@ -69,6 +75,13 @@ final class HubEndpoint implements Endpoint {
               + options.maxConnectionsPerAddress()
               + " connections");
     }
+    Identity identity = null;
+    if (hub.authenticator() != null) {
+      identity = authenticate(h);
+      if (identity == null) {
+        return refuse(h, UNAUTHORIZED, "authentication required", "no valid credentials");
+      }
+    }
     if (h.subprotocols().contains(Protocol.SUBPROTOCOL)) {
       if (!h.path().equals(Protocol.ENVELOPE_PATH)) {
         return refuse(
@@ -77,7 +90,7 @@ final class HubEndpoint implements Endpoint {
             "the " + Protocol.SUBPROTOCOL + " form is served at " + Protocol.ENVELOPE_PATH,
             "the " + Protocol.SUBPROTOCOL + " form asked at path " + Rejections.quote(h.path()));
       }
-      return new Handshake.Accept(Protocol.SUBPROTOCOL, null, h.address());
+      return new Handshake.Accept(Protocol.SUBPROTOCOL, null, h.address(), identity);
     }
     String topic = Protocol.plainTopic(h.path(), hub.defaultTopic(), topics);
     if (topic == null) {
@@ -87,7 +100,33 @@ final class HubEndpoint implements Endpoint {
           "no such topic",
           "no topic " + Rejections.quote(h.path().substring(1)) + "; the hub has " + topics);
     }
-    return new Handshake.Accept(null, topic, h.address());
+    TopicAuthorizer authorizer = hub.authorizer();
+    if (authorizer != null && !authorizer.mayRead(identity, topic)) {
+      return refuse(
+          h,
+          FORBIDDEN,
+          "not allowed to read this topic",
+          (identity == null ? "a client" : Rejections.quote(identity.name()))
+              + " may not read topic "
+              + Rejections.quote(topic));
+    }
+    return new Handshake.Accept(null, topic, h.address(), identity);
+  }
+
+  /** The identity the hub's authenticator finds, or {@code null}: none, expired, or it failed. */
+  private Identity authenticate(Handshake h) {
+    try {
+      Identity identity = hub.authenticator().authenticate(new HandshakeRequest(h)).orElse(null);
+      if (identity != null
+          && identity.expires() != null
+          && identity.expires().toEpochMilli() <= hub.clock().millis()) {
+        return null;
+      }
+      return identity;
+    } catch (RuntimeException e) {
+      log.error("the authenticator failed on a handshake from {}; refused", h.remote(), e);
+      return null;
+    }
   }
 
   private Handshake.Refuse refuse(Handshake h, int status, String answer, String cause) {
@@ -160,6 +199,6 @@ final class HubEndpoint implements Endpoint {
 
   @Override
   public Inbound open(Handshake.Accept accepted, Outbound outbound) {
-    return hub.open(outbound, options, accepted.topic(), accepted.address());
+    return hub.open(outbound, options, accepted.topic(), accepted.address(), accepted.identity());
   }
 }

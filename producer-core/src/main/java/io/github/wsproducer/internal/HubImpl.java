@@ -1,8 +1,11 @@
 package io.github.wsproducer.internal;
 
+import io.github.wsproducer.Authenticator;
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.HubStats;
+import io.github.wsproducer.Identity;
 import io.github.wsproducer.Topic;
+import io.github.wsproducer.TopicAuthorizer;
 import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.spi.Endpoint;
@@ -63,6 +66,8 @@ public final class HubImpl implements Hub {
   private final ScheduledFuture<?> ticker;
 
   private final Counters counters = new Counters();
+  private final Authenticator authenticator; // or null
+  private final TopicAuthorizer authorizer; // or null
 
   /** A hub with its sources not yet started; {@link Hub.Builder#build()} starts it. */
   public HubImpl(
@@ -72,8 +77,12 @@ public final class HubImpl implements Hub {
       Executor executor,
       ScheduledExecutorService scheduler,
       Clock clock,
-      JsonMapper json) {
+      JsonMapper json,
+      Authenticator authenticator,
+      TopicAuthorizer authorizer) {
     this.codec = new Codec(json);
+    this.authenticator = authenticator;
+    this.authorizer = authorizer;
     this.topics = topics;
     this.sources = new Sources(this, sources);
     this.defaultTopic = defaultTopic;
@@ -209,7 +218,12 @@ public final class HubImpl implements Hub {
    * Registers a connection: an envelope one is sent {@code hello}, a plain one subscribed to its
    * topic (which the caller checked exists). After close, the connection is closed with 1012.
    */
-  Inbound open(Outbound outbound, TransportOptions options, String plainTopic, String address) {
+  Inbound open(
+      Outbound outbound,
+      TransportOptions options,
+      String plainTopic,
+      String address,
+      Identity identity) {
     Objects.requireNonNull(outbound, "outbound");
     TopicEngine plain = plainTopic == null ? null : requireEngine(plainTopic);
     ClientConnection connection =
@@ -219,12 +233,35 @@ public final class HubImpl implements Hub {
     if (closed.get()) { // closed while this client connected: close() may have missed it
       connection.closeWith(CloseCode.SERVICE_RESTART);
     } else if (plain == null) {
-      connection.offer(hello);
+      connection.offer(authorizer == null ? hello : helloFor(identity));
     } else {
       connection.subscribed(plainTopic);
       plain.subscribe(connection, null);
     }
-    return new ClientMessages(this, connection);
+    if (identity != null && identity.expires() != null) {
+      long left = identity.expires().toEpochMilli() - clock.millis();
+      scheduler.schedule(
+          () -> connection.closeWith(CloseCode.AUTHENTICATION_EXPIRED),
+          Math.max(0, left),
+          TimeUnit.MILLISECONDS);
+    }
+    return new ClientMessages(this, connection, identity);
+  }
+
+  /** {@code hello} listing only the topics {@code identity} may read. */
+  private Frame helloFor(Identity identity) {
+    return codec.hello(
+        SERVER, topics.stream().filter(t -> authorizer.mayRead(identity, t.name())).toList());
+  }
+
+  /** The hub's authenticator, or {@code null}. */
+  Authenticator authenticator() {
+    return authenticator;
+  }
+
+  /** The hub's topic authorizer, or {@code null}. */
+  TopicAuthorizer authorizer() {
+    return authorizer;
   }
 
   @Override

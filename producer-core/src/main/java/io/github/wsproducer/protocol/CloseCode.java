@@ -9,6 +9,8 @@ public enum CloseCode {
   UNSUPPORTED_DATA(1003, "binary messages are not supported"),
   /** Too many invalid messages, or subscribes and unsubscribes, within a minute. */
   POLICY_VIOLATION(1008, "too many invalid messages or subscription changes"),
+  /** The client's identity expired ({@link io.github.wsproducer.Identity#expires()}). */
+  AUTHENTICATION_EXPIRED(1008, "authentication expired"),
   /** A client message larger than the server accepts. */
   MESSAGE_TOO_BIG(1009, "message too big"),
   /**

@@ -10,6 +10,10 @@ public enum ErrorCode {
   UNKNOWN_TYPE("unknown-type"),
   /** No topic of that name. */
   UNKNOWN_TOPIC("unknown-topic"),
+  /**
+   * The client's identity may not read the topic ({@link io.github.wsproducer.TopicAuthorizer}).
+   */
+  FORBIDDEN("forbidden"),
   /** The topic's state could not be read: a server-side failure, logged there. */
   UNAVAILABLE("unavailable");
 

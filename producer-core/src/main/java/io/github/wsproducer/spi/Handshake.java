@@ -1,7 +1,9 @@
 package io.github.wsproducer.spi;
 
+import io.github.wsproducer.Identity;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,6 +17,9 @@ import java.util.Objects;
  * @param serverPort the port it was addressed to
  * @param address the client's IP address, for limits per address
  * @param remote the client's address and port, for logs
+ * @param query the raw query string, without {@code ?}, or {@code null}; for an {@link
+ *     io.github.wsproducer.Authenticator}, never logged (it may hold a token)
+ * @param headers the request's headers by lower-case name, for an authenticator
  */
 public record Handshake(
     String path,
@@ -24,15 +29,41 @@ public record Handshake(
     String serverName,
     int serverPort,
     String address,
-    String remote) {
+    String remote,
+    String query,
+    Map<String, List<String>> headers) {
 
-  /** Copies the list. */
+  /** Copies the collections. */
   public Handshake {
     Objects.requireNonNull(path, "path");
     subprotocols = List.copyOf(subprotocols);
     Objects.requireNonNull(serverName, "serverName");
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(remote, "remote");
+    headers = Map.copyOf(headers);
+  }
+
+  /** A handshake without a query or headers, for a hub without an authenticator. */
+  public Handshake(
+      String path,
+      List<String> subprotocols,
+      String origin,
+      boolean secure,
+      String serverName,
+      int serverPort,
+      String address,
+      String remote) {
+    this(
+        path,
+        subprotocols,
+        origin,
+        secure,
+        serverName,
+        serverPort,
+        address,
+        remote,
+        null,
+        Map.of());
   }
 
   /** What the transport does with a handshake. */
@@ -44,8 +75,16 @@ public record Handshake(
    * @param subprotocol the subprotocol to accept, or {@code null} for the plain form
    * @param topic the plain form's topic, or {@code null} for the envelope form
    * @param address the client's IP address, counted against the limits per address
+   * @param identity who the client is, when the hub has an authenticator; else {@code null}
    */
-  public record Accept(String subprotocol, String topic, String address) implements Decision {}
+  public record Accept(String subprotocol, String topic, String address, Identity identity)
+      implements Decision {
+
+    /** An accepted handshake of a hub without an authenticator. */
+    public Accept(String subprotocol, String topic, String address) {
+      this(subprotocol, topic, address, null);
+    }
+  }
 
   /**
    * Answer with an HTTP error instead of upgrading; the endpoint has logged why.

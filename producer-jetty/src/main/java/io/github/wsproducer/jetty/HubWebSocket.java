@@ -9,9 +9,13 @@ import io.github.wsproducer.spi.Handshake;
 import io.github.wsproducer.spi.TransportOptions;
 import io.github.wsproducer.spi.WebResources;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Connector;
@@ -162,7 +166,9 @@ public final class HubWebSocket {
             Request.getServerName(request),
             Request.getServerPort(request),
             Request.getRemoteAddr(request),
-            Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request));
+            Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request),
+            request.getHttpURI().getQuery(),
+            headers(request));
     Handshake.Decision decision = endpoint.decide(handshake);
     if (decision instanceof Handshake.Refuse refuse) {
       refuse(response, callback, refuse);
@@ -176,6 +182,17 @@ public final class HubWebSocket {
       response.setExtensions(List.of());
     }
     return new HubEndpoint(endpoint, accept, sessions);
+  }
+
+  /** The request's headers by lower-case name, for an authenticator. */
+  private static Map<String, List<String>> headers(Request request) {
+    Map<String, List<String>> headers = new HashMap<>();
+    for (HttpField field : request.getHeaders()) {
+      headers
+          .computeIfAbsent(field.getLowerCaseName(), name -> new ArrayList<>())
+          .add(field.getValue());
+    }
+    return headers;
   }
 
   /**

@@ -31,8 +31,12 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketSe
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -203,15 +207,24 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             .map(String::trim)
             .filter(s -> !s.isEmpty())
             .toList();
+    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    Map<String, List<String>> byName = new HashMap<>();
+    for (Map.Entry<String, String> header : headers) {
+      byName
+          .computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), name -> new ArrayList<>())
+          .add(header.getValue());
+    }
     return new Handshake(
-        new QueryStringDecoder(request.uri()).path(),
+        uri.path(),
         subprotocols,
         headers.get(HttpHeaderNames.ORIGIN),
         false,
         host.name(),
         host.port(),
         address,
-        address + ":" + remote.getPort());
+        address + ":" + remote.getPort(),
+        uri.rawQuery().isEmpty() ? null : uri.rawQuery(),
+        byName);
   }
 
   /** A few words of plain text, not an error page that would name the server. */

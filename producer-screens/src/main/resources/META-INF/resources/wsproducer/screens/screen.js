@@ -4,7 +4,13 @@
 
   var TOPIC = 'wsproducer.screens';
   var doc = document;
-  var client = wsproducer.connect(null, { onState: freshen });
+  // A screen opened as /screens/lobby?token=... passes its token on to the server (a hub with a
+  // TokenAuthenticator); a cookie needs nothing, as the browser sends it by itself.
+  var token = new URLSearchParams(location.search).get('token');
+  var url = token
+    ? (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/?token=' + encodeURIComponent(token)
+    : null;
+  var client = wsproducer.connect(url, { onState: freshen });
 
   // ---- formatting ----------------------------------------------------------------------
 
@@ -618,7 +624,7 @@
     root.textContent = '';
     (definitions.screens || []).concat(definitions.playlists || []).forEach(function (x) {
       var a = root.appendChild(el('a', '', x.title || (x.screens ? 'playlist: ' + x.screens.join(', ') : x.name)));
-      a.href = '/screens/' + encodeURIComponent(x.name);
+      a.href = '/screens/' + encodeURIComponent(x.name) + location.search;
       a.appendChild(el('span', 'name', '/screens/' + x.name));
     });
   }

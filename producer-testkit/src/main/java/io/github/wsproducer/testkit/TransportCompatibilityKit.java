@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.github.wsproducer.Hub;
+import io.github.wsproducer.Identity;
 import io.github.wsproducer.State;
+import io.github.wsproducer.TokenAuthenticator;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.protocol.Protocol;
@@ -17,8 +19,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -111,7 +115,13 @@ public abstract class TransportCompatibilityKit {
   private URI root;
 
   private void start(TransportOptions options, Topic... topics) throws Exception {
-    Hub.Builder builder = Hub.builder();
+    start(options, b -> b, topics);
+  }
+
+  /** A hub of {@code topics} with what {@code more} adds to its builder, served with options. */
+  private void start(TransportOptions options, UnaryOperator<Hub.Builder> more, Topic... topics)
+      throws Exception {
+    Hub.Builder builder = more.apply(Hub.builder());
     for (Topic t : topics) {
       builder.topic(t);
     }
@@ -353,6 +363,67 @@ public abstract class TransportCompatibilityKit {
       // megabytes.
       assertThat(published).as("bytes taken before the first drop").isLessThan(512 * 1024);
     }
+  }
+
+  private static final String TOKEN = "lobby-screen-token-0123456789";
+
+  private static void assertRefused(URI uri, String subprotocol, int status) {
+    assertThatThrownBy(() -> WsTestClient.connect(uri, subprotocol, null))
+        .as(uri.getPath())
+        .isInstanceOfSatisfying(
+            WsTestClient.Refused.class, e -> assertThat(e.status()).isEqualTo(status));
+  }
+
+  @Test
+  void onlyAClientWithATokenConnectsAndItReadsOnlyTheTopicsItMay() throws Exception {
+    start(
+        quiet().build(),
+        b ->
+            b.authenticator(TokenAuthenticator.of(Map.of("lobby", TOKEN)))
+                .authorizer((who, topic) -> who.name().equals("lobby") && !topic.equals("secret")),
+        Topic.of("t", State.latest()),
+        Topic.of("secret", State.latest()));
+    hub.publish("t", Map.of("n", 1));
+    hub.publish("secret", Map.of("n", 2));
+    await().until(() -> hub.stats().updates() == 2);
+    assertRefused(at("/t"), null, 401);
+    assertRefused(at("/t?token=lobby-screen-token-0123456780"), null, 401);
+    assertRefused(root, Protocol.SUBPROTOCOL, 401);
+    assertRefused(at("/secret?token=" + TOKEN), null, 403);
+
+    WsTestClient plain = WsTestClient.connect(at("/t?token=" + TOKEN), null, null);
+    assertThat(plain.nextText()).isEqualTo("{\"n\":1}");
+
+    WsTestClient screen = WsTestClient.connect(at("/?token=" + TOKEN), Protocol.SUBPROTOCOL, null);
+    assertThat(screen.next("hello").path("topics").findValuesAsString("name"))
+        .as("hello names only the topics it may read")
+        .containsExactly("t");
+    screen.send(subscribe("secret"));
+    JsonNode error = screen.next("error");
+    assertThat(error.path("code").asString()).isEqualTo("forbidden");
+    assertThat(error.path("topic").asString()).isEqualTo("secret");
+    screen.send(subscribe("t"));
+    assertThat(screen.next("snapshot").path("data").path("n").asInt()).isEqualTo(1);
+    hub.publish("secret", Map.of("n", 3));
+    hub.publish("t", Map.of("n", 4));
+    assertThat(screen.next("update").path("data").path("n").asInt())
+        .as("nothing of the secret topic")
+        .isEqualTo(4);
+  }
+
+  @Test
+  void aConnectionWhoseIdentityExpiresIsClosedWith1008() throws Exception {
+    start(
+        quiet().build(),
+        b ->
+            b.authenticator(
+                request ->
+                    Optional.of(new Identity("brief", java.time.Instant.now().plusMillis(500)))),
+        Topic.of("t", State.latest()));
+    WsTestClient screen = envelope();
+    WsTestClient.Close close = screen.awaitClose();
+    assertThat(close.code()).isEqualTo(1008);
+    assertThat(close.reason()).isEqualTo("authentication expired");
   }
 
   @Test

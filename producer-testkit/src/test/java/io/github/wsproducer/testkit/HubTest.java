@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.github.wsproducer.Hub;
+import io.github.wsproducer.Identity;
 import io.github.wsproducer.State;
+import io.github.wsproducer.TokenAuthenticator;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
@@ -731,6 +733,103 @@ class HubTest {
     } finally {
       logger.detachAppender(lines);
     }
+  }
+
+  @Test
+  void credentialsNeverReachTheLogsAndAFailingAuthenticatorRefuses() {
+    String secret = "query-secret-0123456789";
+    String bearer = "header-secret-0123456789";
+    hub =
+        Hub.builder()
+            .topic(Topic.of("orders", State.latest()))
+            .authenticator(
+                request -> {
+                  if (request.queryParameter("boom").isPresent()) {
+                    throw new IllegalStateException("authenticator bug");
+                  }
+                  return TokenAuthenticator.of(Map.of("wall", "wall-token-0123456789"))
+                      .authenticate(request);
+                })
+            .build();
+    Endpoint endpoint = Endpoint.of(hub, TransportOptions.DEFAULTS);
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    root.addAppender(lines);
+    try {
+      Handshake withSecrets =
+          new Handshake(
+              "/orders",
+              List.of(),
+              null,
+              false,
+              "127.0.0.1",
+              5000,
+              "127.0.0.1",
+              "127.0.0.1:40000",
+              "token=" + secret,
+              Map.of(
+                  "authorization", List.of("Bearer " + bearer),
+                  "cookie", List.of("wsproducer_token=" + secret)));
+      assertThat(endpoint.decide(withSecrets))
+          .isEqualTo(new Handshake.Refuse(401, "authentication required", null));
+      Handshake failing =
+          new Handshake(
+              "/orders",
+              List.of(),
+              null,
+              false,
+              "127.0.0.1",
+              5000,
+              "127.0.0.1",
+              "127.0.0.1:40001",
+              "boom=1&token=" + secret,
+              Map.of());
+      assertThat(endpoint.decide(failing))
+          .isEqualTo(new Handshake.Refuse(401, "authentication required", null));
+      Handshake good =
+          new Handshake(
+              "/orders",
+              List.of(),
+              null,
+              false,
+              "127.0.0.1",
+              5000,
+              "127.0.0.1",
+              "x",
+              "a=1&token=wall-token-0123456789",
+              Map.of());
+      assertThat(endpoint.decide(good))
+          .isEqualTo(new Handshake.Accept(null, "orders", "127.0.0.1", Identity.of("wall")));
+      assertThat(lines.list).isNotEmpty();
+      for (var line : lines.list) {
+        String logged =
+            line.getFormattedMessage()
+                + (line.getThrowableProxy() == null ? "" : line.getThrowableProxy().getMessage());
+        assertThat(logged).doesNotContain(secret, bearer, "wall-token");
+      }
+      assertThat(lines.list)
+          .anySatisfy(l -> assertThat(l.getFormattedMessage()).contains("authenticator failed"));
+    } finally {
+      root.detachAppender(lines);
+    }
+  }
+
+  @Test
+  void aTokenAuthenticatorRefusesWeakOrSharedTokens() {
+    assertThatThrownBy(() -> TokenAuthenticator.of(Map.of("wall", "short")))
+        .hasMessage("the token of \"wall\" must have at least 16 characters");
+    assertThatThrownBy(
+            () ->
+                TokenAuthenticator.of(
+                    new java.util.TreeMap<>(
+                        Map.of("a", "same-token-0123456789", "b", "same-token-0123456789"))))
+        .hasMessage("\"b\" and \"a\" have the same token");
+    assertThatThrownBy(() -> TokenAuthenticator.of(Map.of()))
+        .hasMessage("no tokens: every client would be refused");
   }
 
   private static Handshake handshake(String path, List<String> subprotocols, String origin) {
