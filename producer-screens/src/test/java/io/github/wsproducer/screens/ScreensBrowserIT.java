@@ -187,6 +187,32 @@ class ScreensBrowserIT {
     }
   }
 
+  @Test
+  void aScreenPassesTheTokenOfItsAddressOnAndWithoutOneGetsNoData() throws Exception {
+    String token = "lobby-screen-token-0123456789";
+    try (Hub locked =
+            Hub.builder()
+                .topic(Screens.topic())
+                .source(Screens.of(Screen.named("lobby").tile(Tile.number("N", "n", "v"))))
+                .topic(Topic.of("n", State.latest()))
+                .authenticator(io.github.wsproducer.TokenAuthenticator.of(Map.of("lobby", token)))
+                .build();
+        NettyServer lockedServer = NettyServer.builder(locked).port(0).start();
+        Browser browser = new Browser(1366, 768)) {
+      locked.publish("n", Map.of("v", 42));
+      browser.driver.get(lockedServer.uri().resolve("/screens/lobby?token=" + token).toString());
+      await().atMost(Duration.ofSeconds(10)).until(() -> "42".equals(browser.text(".value")));
+      assertThat(browser.text("#connection")).isEqualTo("live");
+
+      browser.driver.get(lockedServer.uri().resolve("/screens/lobby").toString());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> String.valueOf(browser.text("#connection")).startsWith("server unreachable"));
+      assertThat(browser.text("#tiles")).doesNotContain("42");
+    }
+  }
+
   static final String WALL =
       """
       screens:
