@@ -243,18 +243,24 @@
             height: Math.max(30, chart.clientHeight),
             legend: { show: false },
             cursor: { show: false },
-            // At least a minute across, ending at the newest sample, so that ticks read well.
+            // At least ten seconds across, ending at the newest sample, so that ticks read well.
             scales: {
               x: {
                 time: true,
                 range: function (u, min, max) {
-                  return [Math.min(min, max - 60), max];
+                  return [Math.min(min, max - 10), max];
+                }
+              },
+              // From zero, as a wall screen should not make a small wiggle look like a cliff.
+              y: {
+                range: function (u, min, max) {
+                  return [Math.min(0, min), max > 0 ? max * 1.1 : 1];
                 }
               }
             },
             axes: [
               Object.assign({ size: minText() * 2, space: minText() * 8, values: times }, axis),
-              Object.assign({ size: minText() * 4, space: minText() * 2.5, values: numbers }, axis)
+              Object.assign({ size: minText() * 4, space: minText() * 1.6, values: numbers }, axis)
             ],
             series: [{}, { stroke: '#5cc8ff', width: 3, fill: 'rgba(92,200,255,.12)' }]
           },
