@@ -40,8 +40,9 @@ public interface Endpoint {
   TransportOptions options();
 
   /**
-   * Decides a handshake: host, origin, connection limits, path and form. A refusal is logged here
-   * (once per cause, then at most once a minute).
+   * Decides a handshake: host, origin, connection limits, the client's identity and the topics it
+   * may read (when the hub has an authenticator or an authorizer), path and form. A refusal is
+   * logged here, never with the query or the headers (once per cause, then at most once a minute).
    */
   Handshake.Decision decide(Handshake handshake);
 

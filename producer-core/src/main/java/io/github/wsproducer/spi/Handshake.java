@@ -43,29 +43,6 @@ public record Handshake(
     headers = Map.copyOf(headers);
   }
 
-  /** A handshake without a query or headers, for a hub without an authenticator. */
-  public Handshake(
-      String path,
-      List<String> subprotocols,
-      String origin,
-      boolean secure,
-      String serverName,
-      int serverPort,
-      String address,
-      String remote) {
-    this(
-        path,
-        subprotocols,
-        origin,
-        secure,
-        serverName,
-        serverPort,
-        address,
-        remote,
-        null,
-        Map.of());
-  }
-
   /** What the transport does with a handshake. */
   public sealed interface Decision {}
 

@@ -4,6 +4,7 @@ import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
+import io.github.wsproducer.internal.NamedThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -206,11 +207,7 @@ public final class Screens implements UpdateSource {
       seen = stamp();
       watcher =
           Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "wsproducer-screens-" + file.getFileName());
-                t.setDaemon(true);
-                return t;
-              });
+              new NamedThreads("wsproducer-screens-" + file.getFileName()));
       watcher.scheduleWithFixedDelay(this::reloadIfChanged, 1, 1, TimeUnit.SECONDS);
     }
   }

@@ -15,9 +15,15 @@
   // ---- formatting ----------------------------------------------------------------------
 
   var locale;
+  var formats = {}; // Intl formatters by locale and options: building one costs far more than using it
+
+  function formatter(Kind, options) {
+    var key = Kind.name + locale + JSON.stringify(options);
+    return formats[key] || (formats[key] = new Kind(locale, options));
+  }
 
   function number(v, digits) {
-    return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(v);
+    return formatter(Intl.NumberFormat, { maximumFractionDigits: digits }).format(v);
   }
 
   function duration(ms) {
@@ -33,7 +39,7 @@
     var t = typeof v === 'number' ? v : Date.parse(v);
     if (isNaN(t)) return String(v);
     var s = Math.round((t - Date.now()) / 1000);
-    var rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+    var rtf = formatter(Intl.RelativeTimeFormat, { numeric: 'auto', style: 'short' });
     if (Math.abs(s) < 60) return rtf.format(s, 'second');
     if (Math.abs(s) < 3600) return rtf.format(Math.round(s / 60), 'minute');
     if (Math.abs(s) < 86400) return rtf.format(Math.round(s / 3600), 'hour');
@@ -50,7 +56,7 @@
       case 'decimal':
         return number(v, Math.abs(v) < 10 ? 2 : Math.abs(v) < 100 ? 1 : 0);
       case 'percent':
-        return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(v);
+        return formatter(Intl.NumberFormat, { style: 'percent', maximumFractionDigits: 1 }).format(v);
       case 'bytes':
         var units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
         var i = 0;
@@ -260,7 +266,7 @@
             },
             axes: [
               Object.assign({ size: minText() * 2, space: minText() * 8, values: times }, axis),
-              Object.assign({ size: minText() * 4, space: minText() * 1.6, values: numbers }, axis)
+              Object.assign({ size: minText() * 4.5, space: minText() * 1.6, values: numbers }, axis)
             ],
             series: [{}, { stroke: '#5cc8ff', width: 3, fill: 'rgba(92,200,255,.12)' }]
           },

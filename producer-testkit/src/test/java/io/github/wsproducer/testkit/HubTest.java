@@ -697,14 +697,17 @@ class HubTest {
               "evil.example",
               5000,
               "10.0.0.9",
-              "10.0.0.9:1");
+              "10.0.0.9:1",
+              null,
+              Map.of());
       assertThat(endpoint.decide(rebinding))
           .as("a DNS-rebinding page: its origin matches its Host, which is not ours")
           .isEqualTo(new Handshake.Refuse(403, "host not allowed", null));
       for (String ours : List.of("localhost", "127.0.0.1", "[::1]", "LOCALHOST")) {
         assertThat(
                 endpoint.decide(
-                    new Handshake("/", List.of(), null, false, ours, 5000, "127.0.0.1", "x")))
+                    new Handshake(
+                        "/", List.of(), null, false, ours, 5000, "127.0.0.1", "x", null, Map.of())))
             .as(ours)
             .isInstanceOf(Handshake.Accept.class);
       }
@@ -721,7 +724,9 @@ class HubTest {
                       "WALL.example.com",
                       443,
                       "10.0.0.9",
-                      "x")))
+                      "x",
+                      null,
+                      Map.of())))
           .as("an allowed host, compared without regard to case, and its own origin")
           .isInstanceOf(Handshake.Accept.class);
 
@@ -761,47 +766,17 @@ class HubTest {
     root.addAppender(lines);
     try {
       Handshake withSecrets =
-          new Handshake(
-              "/orders",
-              List.of(),
-              null,
-              false,
-              "127.0.0.1",
-              5000,
-              "127.0.0.1",
-              "127.0.0.1:40000",
+          withCredentials(
               "token=" + secret,
               Map.of(
                   "authorization", List.of("Bearer " + bearer),
                   "cookie", List.of("wsproducer_token=" + secret)));
       assertThat(endpoint.decide(withSecrets))
           .isEqualTo(new Handshake.Refuse(401, "authentication required", null));
-      Handshake failing =
-          new Handshake(
-              "/orders",
-              List.of(),
-              null,
-              false,
-              "127.0.0.1",
-              5000,
-              "127.0.0.1",
-              "127.0.0.1:40001",
-              "boom=1&token=" + secret,
-              Map.of());
+      Handshake failing = withCredentials("boom=1&token=" + secret, Map.of());
       assertThat(endpoint.decide(failing))
           .isEqualTo(new Handshake.Refuse(401, "authentication required", null));
-      Handshake good =
-          new Handshake(
-              "/orders",
-              List.of(),
-              null,
-              false,
-              "127.0.0.1",
-              5000,
-              "127.0.0.1",
-              "x",
-              "a=1&token=wall-token-0123456789",
-              Map.of());
+      Handshake good = withCredentials("a=1&token=wall-token-0123456789", Map.of());
       assertThat(endpoint.decide(good))
           .isEqualTo(new Handshake.Accept(null, "orders", "127.0.0.1", Identity.of("wall")));
       assertThat(lines.list).isNotEmpty();
@@ -834,7 +809,31 @@ class HubTest {
 
   private static Handshake handshake(String path, List<String> subprotocols, String origin) {
     return new Handshake(
-        path, subprotocols, origin, false, "127.0.0.1", 5000, "127.0.0.1", "127.0.0.1:40000");
+        path,
+        subprotocols,
+        origin,
+        false,
+        "127.0.0.1",
+        5000,
+        "127.0.0.1",
+        "127.0.0.1:40000",
+        null,
+        Map.of());
+  }
+
+  /** A plain-form handshake for {@code /orders} with this query and these headers. */
+  private static Handshake withCredentials(String query, Map<String, List<String>> headers) {
+    return new Handshake(
+        "/orders",
+        List.of(),
+        null,
+        false,
+        "127.0.0.1",
+        5000,
+        "127.0.0.1",
+        "127.0.0.1:40000",
+        query,
+        headers);
   }
 
   @Test
