@@ -4,9 +4,11 @@ import io.github.wsproducer.internal.HubImpl;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,6 +68,8 @@ public interface Hub extends UpdateSink, AutoCloseable {
     private JsonMapper json = JsonMapper.builder().build();
     private Authenticator authenticator;
     private TopicAuthorizer authorizer;
+    private Authenticator pushers;
+    private final Set<String> pushable = new LinkedHashSet<>();
 
     private Builder() {}
 
@@ -129,12 +133,6 @@ public interface Hub extends UpdateSink, AutoCloseable {
     }
 
     /**
-     * Validates the configuration, starts the hub and then its sources.
-     *
-     * @throws IllegalStateException if there is no topic, or the default topic or a topic that a
-     *     source declares ({@link UpdateSource#topics()}) is unknown
-     */
-    /**
      * Who may connect: a handshake the authenticator finds no identity for is refused with 401, on
      * every transport. None by default: anyone the origin and host checks let in.
      */
@@ -149,9 +147,45 @@ public interface Hub extends UpdateSink, AutoCloseable {
       return this;
     }
 
+    /**
+     * Lets programs in any language publish to these topics over HTTP, on every transport: {@code
+     * POST /topics/{topic}} with a JSON body, published as a source would. Off by default.
+     *
+     * <p>A request needs a credential {@code pushers} accepts in its {@code Authorization} header,
+     * such as {@code Bearer TOKEN} for a {@link TokenAuthenticator}: cookies and query parameters
+     * are not read, so that another site's page cannot push. Browsers are accepted only from the
+     * allowed origins. Answers: 202 published; 400 malformed JSON (with the parser's message), or
+     * not an object for a keyed topic; 401 no valid credential; 403 a topic not named here; 404 no
+     * such topic; 413 a body over the transport's {@code maxMessageSize}; 429 with {@code
+     * Retry-After} over 10 requests a second per identity. Nothing is published unless it answers
+     * 202.
+     */
+    public Builder push(Authenticator pushers, String... topics) {
+      this.pushers = Objects.requireNonNull(pushers, "pushers");
+      if (topics.length == 0) {
+        throw new IllegalArgumentException("name at least one pushable topic");
+      }
+      for (String topic : topics) {
+        pushable.add(Topic.requireValidName(topic));
+      }
+      return this;
+    }
+
+    /**
+     * Validates the configuration, starts the hub and then its sources.
+     *
+     * @throws IllegalStateException if there is no topic, or the default topic, a pushable topic or
+     *     a topic that a source declares ({@link UpdateSource#topics()}) is unknown
+     */
     public Hub build() {
       if (topics.isEmpty()) {
         throw new IllegalStateException("a hub needs at least one topic");
+      }
+      for (String topic : pushable) {
+        if (!topics.containsKey(topic)) {
+          throw new IllegalStateException(
+              "pushable topic \"" + topic + "\" is not one of " + topics.keySet());
+        }
       }
       for (UpdateSource source : sources) {
         for (String topic : source.topics()) {
@@ -180,7 +214,9 @@ public interface Hub extends UpdateSink, AutoCloseable {
               clock,
               json,
               authenticator,
-              authorizer)
+              authorizer,
+              pushers,
+              pushable)
           .start();
     }
   }

@@ -55,11 +55,14 @@ final class ClientMessages implements Inbound {
     } else if (!withinLimit(changes, "subscribes and unsubscribes")) {
       return;
     } else if (message instanceof ClientMessage.Subscribe s) {
-      TopicEngine engine = engine(s.topic());
+      // Authorized before it is looked up: no answer tells whether a forbidden topic exists.
       TopicAuthorizer authorizer = hub.authorizer();
-      if (engine != null && authorizer != null && !authorizer.mayRead(identity, s.topic())) {
+      if (authorizer != null && !authorizer.mayRead(identity, s.topic())) {
         reject(ErrorCode.FORBIDDEN, "not allowed to read topic \"" + s.topic() + "\"", s.topic());
-      } else if (engine != null) {
+        return;
+      }
+      TopicEngine engine = engine(s.topic());
+      if (engine != null) {
         connection.subscribed(s.topic());
         engine.subscribe(connection, s.since());
       }

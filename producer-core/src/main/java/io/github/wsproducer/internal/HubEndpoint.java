@@ -6,6 +6,8 @@ import io.github.wsproducer.TopicAuthorizer;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.HttpRequest;
+import io.github.wsproducer.spi.HttpResponse;
 import io.github.wsproducer.spi.Inbound;
 import io.github.wsproducer.spi.Outbound;
 import io.github.wsproducer.spi.TransportOptions;
@@ -33,12 +35,16 @@ final class HubEndpoint implements Endpoint {
   private final TransportOptions options;
   private final List<String> topics;
   private final Rejections rejections;
+  private final Rejections requests;
+  private final Http http;
 
   HubEndpoint(HubImpl hub, TransportOptions options) {
     this.hub = hub;
     this.options = options;
     this.topics = hub.topics().stream().map(Topic::name).toList();
-    this.rejections = new Rejections(hub.clock());
+    this.rejections = new Rejections(hub.clock(), "a WebSocket handshake");
+    this.requests = new Rejections(hub.clock(), "an HTTP request");
+    this.http = new Http(hub);
   }
 
   @Override
@@ -56,7 +62,7 @@ final class HubEndpoint implements Endpoint {
           "host " + Rejections.quote(h.serverName()) + " is not one this server answers to");
     }
     String origin = h.origin();
-    if (origin != null && !originAllowed(origin, h)) {
+    if (origin != null && !originAllowed(origin, h.secure(), h.serverName(), h.serverPort())) {
       return refuse(
           h,
           FORBIDDEN,
@@ -92,6 +98,19 @@ final class HubEndpoint implements Endpoint {
       }
       return new Handshake.Accept(Protocol.SUBPROTOCOL, null, h.address(), identity);
     }
+    // The authorizer is asked first, so that a client learns nothing of topics it may not read,
+    // not even whether they exist.
+    String asked = h.path().equals("/") ? hub.defaultTopic() : h.path().substring(1);
+    TopicAuthorizer authorizer = hub.authorizer();
+    if (authorizer != null && asked != null && !authorizer.mayRead(identity, asked)) {
+      return refuse(
+          h,
+          FORBIDDEN,
+          "not allowed to read this topic",
+          (identity == null ? "a client" : Rejections.quote(identity.name()))
+              + " may not read topic "
+              + Rejections.quote(asked));
+    }
     String topic = Protocol.plainTopic(h.path(), hub.defaultTopic(), topics);
     if (topic == null) {
       return refuse(
@@ -100,23 +119,13 @@ final class HubEndpoint implements Endpoint {
           "no such topic",
           "no topic " + Rejections.quote(h.path().substring(1)) + "; the hub has " + topics);
     }
-    TopicAuthorizer authorizer = hub.authorizer();
-    if (authorizer != null && !authorizer.mayRead(identity, topic)) {
-      return refuse(
-          h,
-          FORBIDDEN,
-          "not allowed to read this topic",
-          (identity == null ? "a client" : Rejections.quote(identity.name()))
-              + " may not read topic "
-              + Rejections.quote(topic));
-    }
     return new Handshake.Accept(null, topic, h.address(), identity);
   }
 
   /** The identity the hub's authenticator finds, or {@code null}: none, expired, or it failed. */
   private Identity authenticate(Handshake h) {
     try {
-      Identity identity = hub.authenticator().authenticate(new HandshakeRequest(h)).orElse(null);
+      Identity identity = hub.authenticator().authenticate(RequestView.of(h)).orElse(null);
       if (identity != null
           && identity.expires() != null
           && identity.expires().toEpochMilli() <= hub.clock().millis()) {
@@ -177,11 +186,11 @@ final class HubEndpoint implements Endpoint {
   }
 
   /** An allowed origin, or the server's own: the scheme, host and port it was addressed as. */
-  private boolean originAllowed(String origin, Handshake h) {
+  private boolean originAllowed(String origin, boolean secure, String serverName, int serverPort) {
     if (options.allowedOrigins().contains(origin)) {
       return true;
     }
-    String own = (h.secure() ? "https" : "http") + "://" + h.serverName() + ":" + h.serverPort();
+    String own = (secure ? "https" : "http") + "://" + serverName + ":" + serverPort;
     return normalize(own).equals(normalize(origin));
   }
 
@@ -195,6 +204,51 @@ final class HubEndpoint implements Endpoint {
     } catch (URISyntaxException e) {
       return origin;
     }
+  }
+
+  @Override
+  public boolean serves(String path) {
+    return route(path) != null;
+  }
+
+  private HttpRoute route(String path) {
+    for (HttpRoute route : hub.routes()) {
+      if (route.serves(path)) {
+        return route;
+      }
+    }
+    return null;
+  }
+
+  /** The host and origin checks of {@link #decide}, the size limit, then the route's answer. */
+  @Override
+  public HttpResponse serve(HttpRequest r) {
+    HttpRoute route = route(r.path());
+    if (route == null) {
+      return Http.error(NOT_FOUND, "not found");
+    }
+    String cause = null;
+    HttpResponse refusal = null;
+    String origin = r.header("origin");
+    if (!hostAllowed(r.serverName())) {
+      cause = "host " + Rejections.quote(r.serverName()) + " is not one this server answers to";
+      refusal = Http.error(FORBIDDEN, "host not allowed");
+    } else if (origin != null
+        && !originAllowed(origin, r.secure(), r.serverName(), r.serverPort())) {
+      cause = "origin " + Rejections.quote(origin) + " is not allowed";
+      refusal = Http.error(FORBIDDEN, "origin not allowed");
+    } else if (r.body().length > options.maxMessageSize()) {
+      refusal = HttpResponse.tooLarge(options.maxMessageSize());
+    } else {
+      refusal = route.serve(r, http);
+      if (refusal.status() == UNAUTHORIZED || refusal.status() == FORBIDDEN) {
+        cause = r.method() + " " + Rejections.quote(r.path());
+      }
+    }
+    if (cause != null) {
+      requests.refused(refusal.status(), cause, r.remote());
+    }
+    return refusal;
   }
 
   @Override

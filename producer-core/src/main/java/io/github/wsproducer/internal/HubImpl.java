@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,7 @@ public final class HubImpl implements Hub {
   private final Counters counters = new Counters();
   private final Authenticator authenticator; // or null
   private final TopicAuthorizer authorizer; // or null
+  private final List<HttpRoute> routes;
 
   /** A hub with its sources not yet started; {@link Hub.Builder#build()} starts it. */
   public HubImpl(
@@ -79,8 +81,20 @@ public final class HubImpl implements Hub {
       Clock clock,
       JsonMapper json,
       Authenticator authenticator,
-      TopicAuthorizer authorizer) {
+      TopicAuthorizer authorizer,
+      Authenticator pushers,
+      Set<String> pushable) {
     this.codec = new Codec(json);
+    List<HttpRoute> routes = new ArrayList<>();
+    if (pushers != null) {
+      routes.add(new PushApi(this, pushers, pushable));
+    }
+    for (UpdateSource source : sources) {
+      if (source instanceof HttpRoute route) {
+        routes.add(route);
+      }
+    }
+    this.routes = List.copyOf(routes);
     this.authenticator = authenticator;
     this.authorizer = authorizer;
     this.topics = topics;
@@ -257,6 +271,11 @@ public final class HubImpl implements Hub {
   /** The hub's authenticator, or {@code null}. */
   Authenticator authenticator() {
     return authenticator;
+  }
+
+  /** The HTTP endpoints the hub serves beside its sockets. */
+  List<HttpRoute> routes() {
+    return routes;
   }
 
   /** The hub's topic authorizer, or {@code null}. */

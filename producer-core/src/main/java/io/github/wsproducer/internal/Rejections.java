@@ -7,9 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs refused handshakes: the first of each cause (an origin, a topic) at once, then at most once
- * a minute with the number refused meanwhile, so that a scanner or a misconfigured wall cannot
- * flood the log. What a client sent is quoted cut short and without control characters.
+ * Logs refused handshakes or HTTP requests: the first of each cause (an origin, a topic) at once,
+ * then at most once a minute with the number refused meanwhile, so that a scanner or a
+ * misconfigured wall cannot flood the log. What a client sent is quoted cut short and without
+ * control characters.
  */
 final class Rejections {
   /** A logger name of its own, so that operators can route or silence these lines. */
@@ -29,9 +30,12 @@ final class Rejections {
 
   private final Map<String, Window> causes = new ConcurrentHashMap<>();
   private final Clock clock;
+  private final String what;
 
-  Rejections(Clock clock) {
+  /** Refusals of {@code what}, such as {@code "a WebSocket handshake"}. */
+  Rejections(Clock clock, String what) {
     this.clock = clock;
+    this.what = what;
   }
 
   /**
@@ -59,10 +63,11 @@ final class Rejections {
       w.since = 0;
     }
     if (before == 0) {
-      log.warn("refused a WebSocket handshake from {} with {}: {}", remote, status, cause);
+      log.warn("refused {} from {} with {}: {}", what, remote, status, cause);
     } else {
       log.warn(
-          "refused a WebSocket handshake from {} with {}: {} ({} more since the last line)",
+          "refused {} from {} with {}: {} ({} more since the last line)",
+          what,
           remote,
           status,
           cause,

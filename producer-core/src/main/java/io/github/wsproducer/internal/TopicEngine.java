@@ -56,6 +56,11 @@ final class TopicEngine {
     this.freshAt = ts;
   }
 
+  /** Whether this topic's state takes only JSON objects, merged by key. */
+  boolean keyed() {
+    return state.kind().equals("keyed");
+  }
+
   boolean isWatched() {
     return subscribers.count() > 0;
   }

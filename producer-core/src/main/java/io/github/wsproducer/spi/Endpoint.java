@@ -55,4 +55,22 @@ public interface Endpoint {
    * ignores what follows.
    */
   Inbound open(Handshake.Accept accepted, Outbound outbound);
+
+  /**
+   * Whether {@link #serve} answers HTTP requests to {@code path} (a request's path, without its
+   * query): the push API and the screen fleet, when the hub has them. A transport asks before it
+   * reads a request's body, reads at most {@link TransportOptions#maxMessageSize()} bytes of it,
+   * and answers a larger one with {@link HttpResponse#tooLarge}. None by default.
+   */
+  default boolean serves(String path) {
+    return false;
+  }
+
+  /**
+   * Answers an HTTP request to a path it {@link #serves}: host and origin checks, authentication,
+   * and the answer, errors included, with a JSON body. Does not block.
+   */
+  default HttpResponse serve(HttpRequest request) {
+    return HttpResponse.json(404, "{\"error\":\"not found\"}");
+  }
 }

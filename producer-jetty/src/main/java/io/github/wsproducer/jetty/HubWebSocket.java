@@ -132,6 +132,7 @@ public final class HubWebSocket {
           }
         });
     return new HubUpgradeHandler(
+        endpoint,
         ServerWebSocketContainer.ensure(server),
         container -> {
           container.setMaxTextMessageSize(options.maxMessageSize());
@@ -185,7 +186,7 @@ public final class HubWebSocket {
   }
 
   /** The request's headers by lower-case name, for an authenticator. */
-  private static Map<String, List<String>> headers(Request request) {
+  static Map<String, List<String>> headers(Request request) {
     Map<String, List<String>> headers = new HashMap<>();
     for (HttpField field : request.getHeaders()) {
       headers
@@ -216,17 +217,27 @@ public final class HubWebSocket {
   }
 
   /**
-   * The upgrade handler, which also serves the browser client at {@code /wsproducer.js} and the
-   * screen kit's pages ({@link WebResources#find}).
+   * The upgrade handler, which also serves the browser client at {@code /wsproducer.js}, the screen
+   * kit's pages ({@link WebResources#find}) and the endpoint's HTTP requests.
    */
   private static final class HubUpgradeHandler extends WebSocketUpgradeHandler {
+    private final Endpoint endpoint;
+
     HubUpgradeHandler(
-        ServerWebSocketContainer container, Consumer<ServerWebSocketContainer> configurator) {
+        Endpoint endpoint,
+        ServerWebSocketContainer container,
+        Consumer<ServerWebSocketContainer> configurator) {
       super(container, configurator);
+      this.endpoint = endpoint;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      if (!request.getHeaders().contains(HttpHeader.UPGRADE, "websocket")
+          && endpoint.serves(Request.getPathInContext(request))) {
+        EndpointRequests.serve(endpoint, request, response, callback);
+        return true;
+      }
       if (HttpMethod.GET.is(request.getMethod())) {
         WebResources.Resource file = WebResources.find(Request.getPathInContext(request));
         if (file != null) {

@@ -2,8 +2,11 @@ package io.github.wsproducer.netty;
 
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.HttpRequest;
+import io.github.wsproducer.spi.HttpResponse;
 import io.github.wsproducer.spi.TransportOptions;
 import io.github.wsproducer.spi.WebResources;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,6 +20,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -47,9 +51,6 @@ import org.slf4j.LoggerFactory;
  * connection's start or of the previous response; a slow one is dropped.
  */
 final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-  /** The largest request accepted: upgrades and GETs have no body. */
-  private static final int MAX_REQUEST = 8 * 1024;
-
   private static final Logger log = LoggerFactory.getLogger(HttpHandler.class);
   private static final HttpHeaders SECURITY = new DefaultHttpHeaders();
 
@@ -71,7 +72,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     TransportOptions options = endpoint.options();
     ChannelPipeline p = ch.pipeline();
     p.addLast(new HttpServerCodec());
-    p.addLast(new HttpObjectAggregator(MAX_REQUEST));
+    p.addLast(new Aggregator(endpoint));
     if (options.deflate()) {
       p.addLast(new WebSocketServerCompressionHandler((int) options.maxMessageSize()));
     }
@@ -114,6 +115,11 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request);
+    String path = new QueryStringDecoder(request.uri()).path();
+    if (endpoint.serves(path)) {
+      send(ctx, response(endpoint.serve(httpRequest(ctx, request))), keepAlive);
+      return;
+    }
     HttpMethod method = request.method();
     if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
       FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed");
@@ -121,7 +127,6 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       send(ctx, response, keepAlive);
       return;
     }
-    String path = new QueryStringDecoder(request.uri()).path();
     FullHttpResponse response = null;
     WebResources.Resource library = WebResources.find(path);
     if (library != null) {
@@ -197,34 +202,105 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static Handshake handshake(ChannelHandlerContext ctx, FullHttpRequest request) {
     HttpHeaders headers = request.headers();
-    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-    InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-    String address = remote.getAddress().getHostAddress();
-    Host host = Host.parse(headers.get(HttpHeaderNames.HOST), local.getPort());
+    Head head = Head.of(ctx, request);
     List<String> subprotocols =
         headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL).stream()
             .flatMap(v -> Arrays.stream(v.split(",")))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
             .toList();
-    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-    Map<String, List<String>> byName = new HashMap<>();
-    for (Map.Entry<String, String> header : headers) {
-      byName
-          .computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), name -> new ArrayList<>())
-          .add(header.getValue());
-    }
     return new Handshake(
-        uri.path(),
+        head.uri.path(),
         subprotocols,
         headers.get(HttpHeaderNames.ORIGIN),
         false,
-        host.name(),
-        host.port(),
-        address,
-        address + ":" + remote.getPort(),
-        uri.rawQuery().isEmpty() ? null : uri.rawQuery(),
-        byName);
+        head.host.name(),
+        head.host.port(),
+        head.address,
+        head.remote,
+        head.query(),
+        head.headers);
+  }
+
+  private static HttpRequest httpRequest(ChannelHandlerContext ctx, FullHttpRequest request) {
+    Head head = Head.of(ctx, request);
+    return new HttpRequest(
+        request.method().name(),
+        head.uri.path(),
+        head.query(),
+        false,
+        head.host.name(),
+        head.host.port(),
+        head.address,
+        head.remote,
+        head.headers,
+        ByteBufUtil.getBytes(request.content()));
+  }
+
+  /** What a handshake and an HTTP request both carry. */
+  private record Head(
+      QueryStringDecoder uri,
+      Host host,
+      String address,
+      String remote,
+      Map<String, List<String>> headers) {
+
+    static Head of(ChannelHandlerContext ctx, FullHttpRequest request) {
+      InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+      InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+      String address = remote.getAddress().getHostAddress();
+      Map<String, List<String>> byName = new HashMap<>();
+      for (Map.Entry<String, String> header : request.headers()) {
+        byName
+            .computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), name -> new ArrayList<>())
+            .add(header.getValue());
+      }
+      return new Head(
+          new QueryStringDecoder(request.uri()),
+          Host.parse(request.headers().get(HttpHeaderNames.HOST), local.getPort()),
+          address,
+          address + ":" + remote.getPort(),
+          byName);
+    }
+
+    String query() {
+      return uri.rawQuery().isEmpty() ? null : uri.rawQuery();
+    }
+  }
+
+  private static FullHttpResponse response(HttpResponse answer) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(answer.status()),
+            Unpooled.wrappedBuffer(answer.body()));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+    response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    answer.headers().forEach(response.headers()::set);
+    return response;
+  }
+
+  /**
+   * Aggregates a request whole: bodies up to the message size for the paths the endpoint serves,
+   * and a larger one gets the endpoint's 413; other requests have no body to speak of.
+   */
+  private static final class Aggregator extends HttpObjectAggregator {
+    private final Endpoint endpoint;
+
+    Aggregator(Endpoint endpoint) {
+      super((int) Math.min(Integer.MAX_VALUE, endpoint.options().maxMessageSize()));
+      this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      long limit = endpoint.options().maxMessageSize();
+      FullHttpResponse response = response(HttpResponse.tooLarge(limit));
+      response.headers().add(SECURITY);
+      HttpUtil.setContentLength(response, response.content().readableBytes());
+      HttpUtil.setKeepAlive(response, false);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
   }
 
   /** A few words of plain text, not an error page that would name the server. */

@@ -380,7 +380,8 @@ public abstract class TransportCompatibilityKit {
         quiet().build(),
         b ->
             b.authenticator(TokenAuthenticator.of(Map.of("lobby", TOKEN)))
-                .authorizer((who, topic) -> who.name().equals("lobby") && !topic.equals("secret")),
+                .authorizer(
+                    (who, topic) -> who.name().equals("lobby") && !topic.startsWith("secret")),
         Topic.of("t", State.latest()),
         Topic.of("secret", State.latest()));
     hub.publish("t", Map.of("n", 1));
@@ -390,6 +391,7 @@ public abstract class TransportCompatibilityKit {
     assertRefused(at("/t?token=lobby-screen-token-0123456780"), null, 401);
     assertRefused(root, Protocol.SUBPROTOCOL, 401);
     assertRefused(at("/secret?token=" + TOKEN), null, 403);
+    assertRefused(at("/secret-plans?token=" + TOKEN), null, 403); // no such topic: tells nothing
 
     WsTestClient plain = WsTestClient.connect(at("/t?token=" + TOKEN), null, null);
     assertThat(plain.nextText()).isEqualTo("{\"n\":1}");
@@ -402,6 +404,10 @@ public abstract class TransportCompatibilityKit {
     JsonNode error = screen.next("error");
     assertThat(error.path("code").asString()).isEqualTo("forbidden");
     assertThat(error.path("topic").asString()).isEqualTo("secret");
+    screen.send(subscribe("secret-plans"));
+    assertThat(screen.next("error").path("code").asString())
+        .as("a forbidden name that is no topic is forbidden too, not unknown")
+        .isEqualTo("forbidden");
     screen.send(subscribe("t"));
     assertThat(screen.next("snapshot").path("data").path("n").asInt()).isEqualTo(1);
     hub.publish("secret", Map.of("n", 3));
@@ -424,6 +430,140 @@ public abstract class TransportCompatibilityKit {
     WsTestClient.Close close = screen.awaitClose();
     assertThat(close.code()).isEqualTo(1008);
     assertThat(close.reason()).isEqualTo("authentication expired");
+  }
+
+  private static final String PUSH_TOKEN = "ci-pipeline-token-0123456789";
+
+  /** A request to the server's HTTP side; {@code headers} in pairs. */
+  private java.net.http.HttpResponse<String> http(
+      String method, String path, java.net.http.HttpRequest.BodyPublisher body, String... headers)
+      throws Exception {
+    java.net.http.HttpRequest.Builder request =
+        java.net.http.HttpRequest.newBuilder(URI.create("http://" + root.getAuthority() + path))
+            .method(method, body);
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return java.net.http.HttpClient.newHttpClient()
+        .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  private java.net.http.HttpResponse<String> push(String topic, String json, String... headers)
+      throws Exception {
+    return http(
+        "POST",
+        "/topics/" + topic,
+        java.net.http.HttpRequest.BodyPublishers.ofString(json),
+        headers);
+  }
+
+  private static final String[] BEARER = {"Authorization", "Bearer " + PUSH_TOKEN};
+
+  @Test
+  void aPushPublishesToAPushableTopicAndABadOneGetsItsAnswerAndPublishesNothing() throws Exception {
+    start(
+        quiet().maxMessageSize(1024).build(),
+        b -> b.push(TokenAuthenticator.of(Map.of("ci", PUSH_TOKEN)), "notes", "board"),
+        Topic.of("notes", State.latest()),
+        Topic.of("board", State.keyed()),
+        Topic.of("t", State.latest()));
+    WsTestClient notes = WsTestClient.connect(at("/notes"), null, null);
+    java.net.http.HttpResponse<String> ok = push("notes", "{\"text\":\"deploy done\"}", BEARER);
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+    assertThat(ok.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertHeaders(ok);
+    assertThat(notes.nextText()).isEqualTo("{\"text\":\"deploy done\"}");
+
+    Map<String, java.net.http.HttpResponse<String>> answers = new java.util.LinkedHashMap<>();
+    answers.put("no token", push("notes", "{}"));
+    answers.put("a wrong token", push("notes", "{}", "Authorization", "Bearer x" + PUSH_TOKEN));
+    answers.put("the token in the query", push("notes?token=" + PUSH_TOKEN, "{}"));
+    answers.put(
+        "the token in a cookie",
+        push("notes", "{}", "Cookie", TokenAuthenticator.COOKIE + "=" + PUSH_TOKEN));
+    answers.put("a topic not pushable", push("t", "{}", BEARER));
+    answers.put("no such topic", push("nope", "{}", BEARER));
+    answers.put("malformed JSON", push("notes", "{\"text\":", BEARER));
+    answers.put("an empty body", push("notes", "", BEARER));
+    answers.put("an array to a keyed topic", push("board", "[1,2]", BEARER));
+    answers.put("over the size limit", push("notes", "\"" + "x".repeat(2000) + "\"", BEARER));
+    answers.put(
+        "over the size limit, chunked",
+        http(
+            "POST",
+            "/topics/notes",
+            java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                () ->
+                    new java.io.ByteArrayInputStream(("\"" + "x".repeat(5000) + "\"").getBytes())),
+            BEARER));
+    answers.put(
+        "a foreign origin",
+        push("notes", "{}", "Authorization", BEARER[1], "Origin", "http://evil.example"));
+    answers.put(
+        "GET", http("GET", "/topics/notes", java.net.http.HttpRequest.BodyPublishers.noBody()));
+    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("no token", "401");
+    expected.put("a wrong token", "401");
+    expected.put("the token in the query", "401");
+    expected.put("the token in a cookie", "401");
+    expected.put("a topic not pushable", "403 topic \"t\" is not pushable");
+    expected.put("no such topic", "404 no topic \"nope\"");
+    expected.put("malformed JSON", "400 malformed JSON");
+    expected.put("an empty body", "400 malformed JSON");
+    expected.put("an array to a keyed topic", "400 topic \"board\" is keyed");
+    expected.put("over the size limit", "413 the body is over 1024 bytes");
+    expected.put("over the size limit, chunked", "413 the body is over 1024 bytes");
+    expected.put("a foreign origin", "403 origin not allowed");
+    expected.put("GET", "405 use POST");
+    answers.forEach(
+        (what, answer) -> {
+          String[] want = expected.get(what).split(" ", 2);
+          assertThat(answer.statusCode()).as(what).isEqualTo(Integer.parseInt(want[0]));
+          assertThat(answer.headers().firstValue("Content-Type"))
+              .as(what)
+              .hasValue("application/json");
+          if (want.length > 1) {
+            assertThat(answer.body()).as(what).contains(want[1].replace("\"", "\\\""));
+          }
+        });
+    assertThat(answers.get("no token").headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    assertThat(answers.get("GET").headers().firstValue("Allow")).hasValue("POST");
+
+    assertThat(push("board", "{\"web-1\":\"up\"}", BEARER).statusCode()).isEqualTo(202);
+    assertThat(push("notes", "{\"text\":\"second\"}", BEARER).statusCode()).isEqualTo(202);
+    assertThat(notes.nextText())
+        .as("nothing was published in between")
+        .isEqualTo("{\"text\":\"second\"}");
+    Hub h = hub;
+    await().until(() -> h.stats().updates() == 3);
+    assertThat(h.stats().updates()).as("only the three good pushes").isEqualTo(3);
+  }
+
+  @Test
+  void aPusherOverTenRequestsASecondGets429WithRetryAfterUntilTheSecondIsOver() throws Exception {
+    ManualClock clock = new ManualClock();
+    start(
+        QUIET,
+        b -> b.clock(clock).push(TokenAuthenticator.of(Map.of("ci", PUSH_TOKEN)), "notes"),
+        Topic.of("notes", State.latest()));
+    for (int i = 0; i < 10; i++) {
+      assertThat(push("notes", "{\"n\":" + i + "}", BEARER).statusCode()).isEqualTo(202);
+    }
+    java.net.http.HttpResponse<String> over = push("notes", "{\"n\":10}", BEARER);
+    assertThat(over.statusCode()).isEqualTo(429);
+    assertThat(over.headers().firstValue("Retry-After")).hasValue("1");
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(push("notes", "{\"n\":11}", BEARER).statusCode()).isEqualTo(202);
+    Hub h = hub;
+    await().until(() -> h.stats().updates() == 11);
+  }
+
+  @Test
+  void withoutPushConfiguredThereIsNoPushApi() throws Exception {
+    start(QUIET, Topic.of("notes", State.latest()));
+    assertThat(push("notes", "{}", BEARER).statusCode()).isIn(404, 405);
+    Hub h = hub;
+    assertThat(h.stats().updates()).isZero();
   }
 
   @Test

@@ -2,30 +2,45 @@ package io.github.wsproducer.internal;
 
 import io.github.wsproducer.ClientRequest;
 import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.HttpRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
-/** A transport's {@link Handshake} as an authenticator sees it. */
-record HandshakeRequest(Handshake handshake) implements ClientRequest {
+/** A request as an {@link io.github.wsproducer.Authenticator} sees it. */
+record RequestView(
+    String path, String query, Map<String, List<String>> headers, String address, String remote)
+    implements ClientRequest {
 
-  @Override
-  public String path() {
-    return handshake.path();
+  /** A WebSocket handshake: a page's credentials come as a cookie or a query parameter. */
+  static RequestView of(Handshake h) {
+    return new RequestView(h.path(), h.query(), h.headers(), h.address(), h.remote());
+  }
+
+  /**
+   * An HTTP request to an endpoint that changes things: credentials only in the {@code
+   * Authorization} header. A cookie would come with a request another site's page makes (CSRF), a
+   * query parameter ends up in proxies' logs.
+   */
+  static RequestView headerOnly(HttpRequest r) {
+    Map<String, List<String>> headers = new HashMap<>(r.headers());
+    headers.remove("cookie");
+    return new RequestView(r.path(), null, headers, r.address(), r.remote());
   }
 
   @Override
   public Optional<String> header(String name) {
-    List<String> values = handshake.headers().get(name.toLowerCase(Locale.ROOT));
+    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 
   @Override
   public Optional<String> cookie(String name) {
-    List<String> headers = handshake.headers().getOrDefault("cookie", List.of());
-    for (String header : headers) {
+    for (String header : headers.getOrDefault("cookie", List.of())) {
       for (String pair : header.split(";")) {
         int eq = pair.indexOf('=');
         if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
@@ -38,7 +53,6 @@ record HandshakeRequest(Handshake handshake) implements ClientRequest {
 
   @Override
   public Optional<String> queryParameter(String name) {
-    String query = handshake.query();
     if (query == null) {
       return Optional.empty();
     }
@@ -59,12 +73,12 @@ record HandshakeRequest(Handshake handshake) implements ClientRequest {
 
   @Override
   public String remoteAddress() {
-    return handshake.address();
+    return address;
   }
 
   /** Never the query or the headers: they may hold credentials. */
   @Override
   public String toString() {
-    return handshake.path() + " from " + handshake.remote();
+    return path + " from " + remote;
   }
 }

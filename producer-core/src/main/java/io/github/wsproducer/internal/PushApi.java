@@ -1,0 +1,88 @@
+package io.github.wsproducer.internal;
+
+import io.github.wsproducer.Authenticator;
+import io.github.wsproducer.Identity;
+import io.github.wsproducer.spi.HttpRequest;
+import io.github.wsproducer.spi.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /topics/{topic}}: publishes a JSON body to a topic declared pushable, for programs in
+ * any language (a cron job, a CI pipeline). Nothing is published unless every check passes.
+ */
+public final class PushApi implements HttpRoute {
+  /** Requests a second each identity may make; more get 429. */
+  public static final int RATE_PER_SECOND = 10;
+
+  static final String PREFIX = "/topics/";
+  private static final int MAX_IDENTITIES = 10_000; // a bound on the rate limits kept
+
+  private final HubImpl hub;
+  private final Authenticator pushers;
+  private final Set<String> pushable;
+  private final Map<String, RateLimit> limits = new HashMap<>(); // guarded by itself
+
+  PushApi(HubImpl hub, Authenticator pushers, Set<String> pushable) {
+    this.hub = hub;
+    this.pushers = pushers;
+    this.pushable = Set.copyOf(pushable);
+  }
+
+  @Override
+  public boolean serves(String path) {
+    return path.startsWith(PREFIX);
+  }
+
+  @Override
+  public HttpResponse serve(HttpRequest request, Http http) {
+    if (!request.method().equals("POST")) {
+      return Http.onlyMethod("POST");
+    }
+    Identity who = http.authenticate(pushers, request);
+    if (who == null) {
+      return Http.unauthorized();
+    }
+    if (!withinRate(who.name())) {
+      return Http.error(429, "more than " + RATE_PER_SECOND + " requests a second")
+          .withHeader("Retry-After", "1");
+    }
+    String topic = request.path().substring(PREFIX.length());
+    TopicEngine engine = hub.engine(topic);
+    if (engine == null) {
+      return Http.error(404, "no topic " + Rejections.quote(topic));
+    }
+    if (!pushable.contains(topic)) {
+      return Http.error(403, "topic \"" + topic + "\" is not pushable");
+    }
+    JsonNode value;
+    try {
+      value = hub.codec().parse(new String(request.body(), StandardCharsets.UTF_8));
+    } catch (JacksonException e) {
+      return Http.error(400, "malformed JSON: " + e.getOriginalMessage());
+    }
+    if (value == null || value.isMissingNode()) {
+      return Http.error(400, "malformed JSON: the body is empty");
+    }
+    if (engine.keyed() && !value.isObject()) {
+      return Http.error(
+          400, "topic \"" + topic + "\" is keyed: the body must be a JSON object of keys");
+    }
+    hub.publish(topic, value);
+    return Http.json(202, Map.of("topic", topic, "published", true));
+  }
+
+  private boolean withinRate(String name) {
+    long now = hub.clock().millis();
+    synchronized (limits) {
+      if (limits.size() >= MAX_IDENTITIES && !limits.containsKey(name)) {
+        limits.clear(); // identities by the thousand: a custom authenticator; start over
+      }
+      return limits.computeIfAbsent(name, n -> new RateLimit(RATE_PER_SECOND, 1000)).allow(now);
+    }
+  }
+}
