@@ -90,7 +90,8 @@ public final class HubImpl implements Hub {
       routes.add(new PushApi(this, pushers, pushable));
     }
     for (UpdateSource source : sources) {
-      if (source instanceof HttpRoute route) {
+      HttpRoute route = HttpRoute.of(source);
+      if (route != null) {
         routes.add(route);
       }
     }

@@ -318,11 +318,11 @@
       };
     }
 
-    // {stale, error, ts (server time the data was last known current), receivedAt}
+    // {stale, error, ts (server time the data was last known current), receivedAt, seq}
     function freshness(name) {
       var t = topics[name];
       if (!t) return null;
-      return { stale: t.status.stale, error: t.status.error, ts: t.status.ts, receivedAt: t.receivedAt };
+      return { stale: t.status.stale, error: t.status.error, ts: t.status.ts, receivedAt: t.receivedAt, seq: t.seq };
     }
 
     function onVisible() {

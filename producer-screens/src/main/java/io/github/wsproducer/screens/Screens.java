@@ -1,12 +1,20 @@
 package io.github.wsproducer.screens;
 
+import io.github.wsproducer.Authenticator;
 import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
+import io.github.wsproducer.internal.Http;
+import io.github.wsproducer.internal.HttpRoute;
 import io.github.wsproducer.internal.NamedThreads;
+import io.github.wsproducer.protocol.Protocol;
+import io.github.wsproducer.spi.HttpRequest;
+import io.github.wsproducer.spi.HttpResponse;
+import io.github.wsproducer.spi.WebResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,10 +23,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -29,6 +40,7 @@ import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.exc.ValueInstantiationException;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -52,22 +64,70 @@ public final class Screens implements UpdateSource {
   /** The topic the pages read the screens from. */
   public static final String TOPIC = "wsproducer.screens";
 
+  /** Where the fleet is listed as JSON, and below which its commands are ({@link #withFleet}). */
+  public static final String FLEET = "/fleet";
+
+  /** The operators' page of the fleet. */
+  public static final String FLEET_PAGE = FLEET + "/admin";
+
   private static final YAMLMapper YAML =
       YAMLMapper.builder()
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
           .build();
 
+  /** The spread of reloads after a deploy when the fleet is off and the screens are uncounted. */
+  private static final long SPREAD_MILLIS = 5_000;
+
+  /**
+   * What pages compare to know that they run the kit's assets of an earlier deploy: the ETags of
+   * the page, its script and styles, and the client script.
+   */
+  static final String KIT =
+      WebResources.etag(
+          Stream.of(
+                  "/screens/x",
+                  "/wsproducer/screens/screen.js",
+                  "/wsproducer/screens/screen.css",
+                  Protocol.CLIENT_SCRIPT_PATH)
+              .map(path -> Optional.ofNullable(WebResources.find(path)))
+              .map(found -> found.map(WebResources.Resource::etag).orElse(""))
+              .collect(Collectors.joining())
+              .getBytes(StandardCharsets.UTF_8));
+
   private final Path file;
+  private final Authenticator operators; // or null: no fleet
+  private final Fleet fleet; // or null
   private volatile ScreenFile current;
   private volatile UpdateSink sink;
   private ScheduledExecutorService watcher;
   private Object seen; // the file's modification time and size, on the watcher's thread
   private String lastProblem; // on the watcher's thread
 
-  private Screens(Path file, ScreenFile current) {
+  private Screens(Path file, ScreenFile current, Authenticator operators) {
     this.file = file;
     this.current = current;
+    this.operators = operators;
+    this.fleet = operators == null ? null : new Fleet();
+    if (fleet != null) {
+      HttpRoute.attach(this, new FleetRoute());
+    }
+  }
+
+  /**
+   * These screens with their fleet, run from a desk: every page reports itself, and {@code
+   * operators} may list them and reload or identify them over HTTP ({@code docs/fleet.md}). A
+   * request needs a credential {@code operators} accept in its {@code Authorization} header, such
+   * as {@code Bearer TOKEN} for a {@link io.github.wsproducer.TokenAuthenticator}. Off by default.
+   *
+   * @throws IllegalStateException if the hub runs these screens already
+   */
+  public Screens withFleet(Authenticator operators) {
+    Objects.requireNonNull(operators, "operators");
+    if (sink != null) {
+      throw new IllegalStateException("add the fleet before the hub starts the screens");
+    }
+    return new Screens(file, current, operators);
   }
 
   /** The topic to add to the hub: the screens as pages read them. */
@@ -81,7 +141,7 @@ public final class Screens implements UpdateSource {
    * @throws IllegalArgumentException if two have one name, or a playlist names no screen
    */
   public static Screens of(List<Screen> screens, List<Playlist> playlists) {
-    return new Screens(null, new ScreenFile(screens, playlists));
+    return new Screens(null, new ScreenFile(screens, playlists), null);
   }
 
   /** These screens. */
@@ -97,7 +157,7 @@ public final class Screens implements UpdateSource {
    * @throws UncheckedIOException if the file cannot be read at all
    */
   public static Screens watch(Path file) {
-    return new Screens(file, read(file));
+    return new Screens(file, read(file), null);
   }
 
   /**
@@ -107,7 +167,7 @@ public final class Screens implements UpdateSource {
    * @throws IllegalArgumentException naming the origin, the line and the reason
    */
   public static Screens parse(String text, String origin) {
-    return new Screens(null, screenFile(text, origin));
+    return new Screens(null, screenFile(text, origin), null);
   }
 
   /**
@@ -189,9 +249,28 @@ public final class Screens implements UpdateSource {
     return lines;
   }
 
-  /** The screens and playlists now, as pages receive them. */
+  /** The screens and playlists now. */
   public JsonNode current() {
     return YAML.valueToTree(current);
+  }
+
+  /**
+   * What pages receive: the screens and playlists; the kit's version and how long to spread reloads
+   * over, for pages to reload after a deploy; and the fleet's commands.
+   */
+  private JsonNode published() {
+    ObjectNode value = (ObjectNode) current();
+    value.put("kit", KIT);
+    long now = System.currentTimeMillis();
+    value.put(
+        "reloadSpread",
+        fleet == null
+            ? SPREAD_MILLIS
+            : Math.min(60_000, Math.max(1_000, 200L * fleet.online(now))));
+    if (fleet != null) {
+      value.set("fleet", fleet.commands());
+    }
+    return value;
   }
 
   @Override
@@ -202,7 +281,7 @@ public final class Screens implements UpdateSource {
   @Override
   public synchronized void start(UpdateSink sink) {
     this.sink = Objects.requireNonNull(sink, "sink");
-    sink.publish(TOPIC, current());
+    sink.publish(TOPIC, published());
     if (file != null) {
       seen = stamp();
       watcher =
@@ -237,7 +316,7 @@ public final class Screens implements UpdateSource {
       ScreenFile read = read(file);
       current = read;
       lastProblem = null;
-      sink.publish(TOPIC, current());
+      sink.publish(TOPIC, published());
       log.info(
           "{}: {} screens and {} playlists", file, read.screens().size(), read.playlists().size());
     } catch (IllegalArgumentException | UncheckedIOException e) {
@@ -252,6 +331,84 @@ public final class Screens implements UpdateSource {
       log.warn(problem);
       lastProblem = problem;
     }
+  }
+
+  /** The fleet's HTTP endpoints. */
+  private final class FleetRoute implements HttpRoute {
+    @Override
+    public boolean serves(String path) {
+      return path.equals(FLEET) || path.startsWith(FLEET + "/");
+    }
+
+    @Override
+    public HttpResponse serve(HttpRequest request, Http http) {
+      return fleetRequest(request, http);
+    }
+  }
+
+  private HttpResponse fleetRequest(HttpRequest request, Http http) {
+    String path = request.path();
+    boolean get = request.method().equals("GET");
+    if (path.equals(FLEET_PAGE) && get) { // no data in it: its script asks for a token
+      WebResources.Resource page = WebResources.find("/wsproducer/screens/fleet.html");
+      byte[] bytes = new byte[page.bytes().remaining()];
+      page.bytes().get(bytes);
+      return new HttpResponse(200, page.contentType(), bytes, Map.of());
+    }
+    if (path.equals(FLEET + "/report")) {
+      if (!request.method().equals("POST")) {
+        return Http.onlyMethod("POST");
+      }
+      return http.isClient(request) ? report(request) : Http.unauthorized();
+    }
+    if (!(get && path.equals(FLEET)) && !request.method().equals("POST")) {
+      return Http.onlyMethod(path.equals(FLEET) ? "GET" : "POST");
+    }
+    if (http.authenticate(operators, request) == null) {
+      return Http.unauthorized();
+    }
+    long now = System.currentTimeMillis();
+    if (path.equals(FLEET)) {
+      return Http.json(200, fleet.list(now, KIT));
+    }
+    if (path.equals(FLEET + "/reload")) {
+      fleet.reload("*");
+      return command(Map.of("reload", "*", "online", fleet.online(now)));
+    }
+    String[] parts = path.substring(FLEET.length() + 1).split("/", -1);
+    if (parts.length != 2 || !(parts[1].equals("reload") || parts[1].equals("identify"))) {
+      return Http.error(404, "not found");
+    }
+    if (!fleet.knows(parts[0])) {
+      return Http.error(404, "no screen " + parts[0] + " has reported");
+    }
+    if (parts[1].equals("reload")) {
+      fleet.reload(parts[0]);
+    } else {
+      fleet.identify(parts[0]);
+    }
+    return command(Map.of(parts[1], parts[0]));
+  }
+
+  private HttpResponse report(HttpRequest request) {
+    try {
+      JsonNode report = YAML.readTree(new String(request.body(), StandardCharsets.UTF_8));
+      fleet.report(report, request.address(), System.currentTimeMillis());
+      return Http.json(202, Map.of("next", Fleet.REPORT_MILLIS));
+    } catch (JacksonException e) {
+      return Http.error(400, "malformed JSON: " + e.getOriginalMessage());
+    } catch (IllegalArgumentException e) {
+      return Http.error(400, e.getMessage());
+    }
+  }
+
+  /** Sends the fleet's commands to the pages; answers 202 with {@code answer}. */
+  private HttpResponse command(Map<String, Object> answer) {
+    UpdateSink to = sink;
+    if (to != null) {
+      to.publish(TOPIC, published());
+    }
+    return Http.json(202, answer);
   }
 
   @Override

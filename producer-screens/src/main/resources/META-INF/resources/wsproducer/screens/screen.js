@@ -10,7 +10,12 @@
   var url = token
     ? (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/?token=' + encodeURIComponent(token)
     : null;
-  var client = wsproducer.connect(url, { onState: freshen });
+  var client = wsproducer.connect(url, {
+    onState: function () {
+      freshen();
+      report();
+    }
+  });
 
   // ---- formatting ----------------------------------------------------------------------
 
@@ -641,8 +646,109 @@
     });
   }
 
+  // ---- after a deploy, and the fleet --------------------------------------------------------
+
+  var params = new URLSearchParams(location.search);
+  var store = localStorage;
+  var id = store.getItem('wsproducer.screen-id');
+  if (!id) {
+    id = Array.prototype.map
+      .call(crypto.getRandomValues(new Uint8Array(8)), function (b) {
+        return (b + 256).toString(16).slice(1);
+      })
+      .join('');
+    store.setItem('wsproducer.screen-id', id);
+  }
+  var loads = Number(store.getItem('wsproducer.loads') || 0) + 1;
+  store.setItem('wsproducer.loads', loads);
+  var first; // the first value this page received: its kit, layout and commands
+  var fleet; // the fleet's commands as last seen, or undefined when the fleet is off
+  var reloading;
+
+  // The screens this page shows, as JSON: a layout change is a change of this.
+  function mine(value) {
+    var playlist = byName(value.playlists, name);
+    return JSON.stringify(
+      [byName(value.screens, name), playlist].concat(
+        ((playlist && playlist.screens) || []).map(function (n) {
+          return byName(value.screens, n);
+        })
+      )
+    );
+  }
+
+  // Reloads within `spread` ms, at random, so that a wall of screens does not come back at once.
+  function reload(spread) {
+    if (reloading) return;
+    reloading = setTimeout(function () {
+      location.reload();
+    }, Math.random() * spread);
+  }
+
+  function count(commands, kind, key) {
+    return (commands && commands[kind] && commands[kind][key]) || 0;
+  }
+
+  function command(value) {
+    var now = value.fleet;
+    var before = fleet && now && fleet.boot === now.boot ? fleet : null; // after a restart: from 0
+    fleet = now;
+    if (!now || !first) return;
+    if (count(now, 'reload', id) > count(before, 'reload', id)) reload(0);
+    if (count(now, 'reload', '*') > count(before, 'reload', '*')) reload(value.reloadSpread);
+    if (count(now, 'identify', id) > count(before, 'identify', id)) identify();
+  }
+
+  function identify() {
+    var badge = doc.body.appendChild(el('div', 'identify', params.get('screen') || name));
+    badge.appendChild(el('span', '', id));
+    setTimeout(function () {
+      doc.body.removeChild(badge);
+    }, 8000);
+  }
+
+  // Tells the server what this page is and shows: its fleet lists it.
+  function report() {
+    if (!fleet || !client || doc.getElementById('list')) return; // the listing is no screen
+    var seqs = {};
+    var stale = [];
+    shown.forEach(function (s) {
+      var f = s.tile.topic && client.freshness(s.tile.topic);
+      if (!f) return;
+      if (f.seq !== null) seqs[s.tile.topic] = f.seq;
+      if ((f.stale || f.error) && stale.indexOf(s.tile.topic) < 0) stale.push(s.tile.topic);
+    });
+    var headers = { 'Content-Type': 'application/json' };
+    if (token) headers.Authorization = 'Bearer ' + token;
+    fetch('/fleet/report', {
+      method: 'POST',
+      headers: headers,
+      body: JSON.stringify({
+        id: id,
+        name: params.get('screen') || name,
+        screen: name,
+        version: first && first.kit,
+        state: client.state,
+        seqs: seqs,
+        stale: stale,
+        viewport: { width: innerWidth, height: innerHeight },
+        loads: loads
+      })
+    }).catch(function () {}); // the next one will tell
+  }
+
   client.subscribe(TOPIC, function (value) {
-    definitions = value || {};
+    value = value || {};
+    if (first && (value.kit !== first.kit || mine(value) !== mine(first))) {
+      reload(value.reloadSpread); // a deploy, or a new layout: start afresh
+    }
+    command(value);
+    if (!first) {
+      first = value;
+      report();
+      setInterval(report, (fleet && fleet.report) || 10000);
+    }
+    definitions = value;
     if (doc.getElementById('list')) list();
     else apply();
   });
