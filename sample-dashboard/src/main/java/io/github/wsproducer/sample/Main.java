@@ -71,7 +71,20 @@ public final class Main {
                   ? ""
                   : ": the server listens on loopback only"));
     }
+    String root = "http://" + options.hostInUrl() + ":" + server.port() + "/";
+    if (options.adminToken() != null) {
+      System.out.println(
+          "the fleet: "
+              + root
+              + "fleet/admin; push a note: curl -H \"Authorization: Bearer $(cat TOKEN_FILE)\""
+              + " -d '{\"text\":\"...\"}' "
+              + root
+              + "topics/notes");
+    }
+    if (options.screenToken() != null) {
+      System.out.println("screens present their token: " + root + "screens/streams?token=...");
+    }
     // The transport's threads keep the process running.
-    System.out.println("listening on http://" + options.hostInUrl() + ":" + server.port() + "/");
+    System.out.println("listening on " + root);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.wsproducer.sample;
 
+import io.github.wsproducer.TokenAuthenticator;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -21,6 +22,8 @@ import java.util.List;
  * @param redisUrl the Redis that makes this sample a cluster node, or {@code null}
  * @param transport {@code jetty} or {@code netty}
  * @param screens a screen file to serve and watch instead of the sample's own, or {@code null}
+ * @param adminToken the token of {@code --admin-token-file}, or {@code null}
+ * @param screenToken the token of {@code --screen-token-file}, or {@code null}
  * @param help whether {@code --help} was given
  */
 record Options(
@@ -34,6 +37,8 @@ record Options(
     String redisUrl,
     String transport,
     Path screens,
+    String adminToken,
+    String screenToken,
     boolean help) {
 
   static final String USAGE =
@@ -61,6 +66,11 @@ record Options(
         --screens FILE       serve the screens of this YAML or JSON file instead of the
                              sample's own, and apply every edit while running (start
                              from sample-dashboard/src/main/resources/screens.yaml)
+        --admin-token-file F turn on the screen fleet (/fleet/admin), its remote actions
+                             and pushing to the topic notes (POST /topics/notes), for
+                             requests with Authorization: Bearer and the token in F
+        --screen-token-file F make screens and socket clients present the token in F:
+                             /screens/streams?token=TOKEN, or Authorization: Bearer
         --help               print this help and exit
 
       Values may also be given as --name=value.
@@ -87,6 +97,8 @@ record Options(
     String redisUrl = null;
     String transport = "jetty";
     Path screens = null;
+    String adminToken = null;
+    String screenToken = null;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -126,11 +138,18 @@ record Options(
         }
         case "--transport" -> transport = transport(value);
         case "--screens" -> screens = screens(value);
+        case "--admin-token-file" -> adminToken = token(arg, value);
+        case "--screen-token-file" -> screenToken = token(arg, value);
         default -> redisUrl = redisUrl(value); // --redis-url
       }
     }
     if (jdbcFlag != null && jdbcUrl == null) {
       throw new UsageException(jdbcFlag + " needs --jdbc-url (the embedded H2 takes no user)");
+    }
+    if (adminToken != null && adminToken.equals(screenToken)) {
+      throw new UsageException(
+          "--admin-token-file and --screen-token-file hold the same token: a screen could act"
+              + " as an operator");
     }
     return new Options(
         host,
@@ -143,7 +162,37 @@ record Options(
         redisUrl,
         transport,
         screens,
+        adminToken,
+        screenToken,
         help);
+  }
+
+  /** The one token a file holds, on its first line. */
+  private static String token(String flag, String value) throws UsageException {
+    Path file = Path.of(value);
+    String token;
+    try {
+      token = Files.readString(file).strip();
+    } catch (java.io.IOException e) {
+      throw new UsageException(flag + " must name a readable file: " + file.toAbsolutePath());
+    }
+    if (token.length() < TokenAuthenticator.MIN_LENGTH || token.contains("\n")) {
+      throw new UsageException(
+          flag
+              + " must name a file holding one token of at least "
+              + TokenAuthenticator.MIN_LENGTH
+              + " characters on one line; "
+              + file.toAbsolutePath()
+              + " holds "
+              + (token.contains("\n") ? "several lines" : token.length() + " characters"));
+    }
+    return token;
+  }
+
+  /** Never the tokens. */
+  @Override
+  public String toString() {
+    return "Options[" + hostInUrl() + ":" + port + ", " + transport + "]";
   }
 
   private static Path screens(String value) throws UsageException {
@@ -173,7 +222,9 @@ record Options(
           "--jdbc-password",
           "--redis-url",
           "--transport",
-          "--screens");
+          "--screens",
+          "--admin-token-file",
+          "--screen-token-file");
 
   /** The host as a URL shows it: an IPv6 address in brackets. */
   String hostInUrl() {

@@ -1,8 +1,10 @@
 package io.github.wsproducer.sample;
 
+import io.github.wsproducer.Authenticator;
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.RandomWalkSource;
 import io.github.wsproducer.State;
+import io.github.wsproducer.TokenAuthenticator;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.jetty.HubWebSocket;
@@ -11,6 +13,7 @@ import io.github.wsproducer.netty.NettyServer;
 import io.github.wsproducer.redis.RedisFanout;
 import io.github.wsproducer.screens.Screens;
 import io.github.wsproducer.spi.TransportOptions;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -21,8 +24,8 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
 
 /**
  * The sample: the original example's random counter on topic {@code random}, and the topics of a
- * simulated data-streams database ({@link DataStreams}), served over WebSockets with a page at
- * {@code /}.
+ * simulated data-streams database ({@link DataStreams}), and {@code notes}, served over WebSockets
+ * with a page at {@code /}; with an admin token, the screen fleet and pushing notes over HTTP.
  */
 final class SampleServer implements AutoCloseable {
   private final DataStreams data;
@@ -52,14 +55,25 @@ final class SampleServer implements AutoCloseable {
     Hub.Builder topics =
         Hub.builder()
             .topic(Topic.of("random", State.latest()))
-            .topic(Screens.topic())
-            .source(screens(options));
+            .topic(Topic.of("notes", State.latest()))
+            .topic(Screens.topic());
+    Screens screens = screens(options);
+    if (options.adminToken() != null) {
+      Authenticator admin = TokenAuthenticator.of(Map.of("admin", options.adminToken()));
+      screens = screens.withFleet(admin);
+      topics.push(admin, "notes");
+    }
+    if (options.screenToken() != null) {
+      topics.authenticator(TokenAuthenticator.of(Map.of("screen", options.screenToken())));
+    }
+    topics.source(screens);
     Supplier<UpdateSource> random = () -> RandomWalkSource.builder("random").build();
     if (options.redisUrl() == null) {
       topics.source(random.get());
     }
     data.addTo(topics);
     Hub hub = topics.build();
+    hub.publish("notes", Map.of("text", "No notes yet"));
     RedisFanout cluster = null;
     AutoCloseable server = null;
     try {

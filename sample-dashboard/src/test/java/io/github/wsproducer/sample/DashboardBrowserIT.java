@@ -38,6 +38,8 @@ class DashboardBrowserIT {
                 null,
                 "jetty",
                 null,
+                null,
+                null,
                 false));
     return server;
   }
@@ -164,6 +166,8 @@ class DashboardBrowserIT {
                   null,
                   null,
                   "jetty",
+                  null,
+                  null,
                   null,
                   false));
       try (Browser browser = new Browser(1366, 768)) {

@@ -23,6 +23,8 @@ class OptionsTest {
                 null,
                 "jetty",
                 null,
+                null,
+                null,
                 false));
   }
 
@@ -65,6 +67,8 @@ class OptionsTest {
                 "redis://cache:6379",
                 "netty",
                 java.nio.file.Path.of("src/main/resources/screens.yaml"),
+                null,
+                null,
                 false));
     assertThat(Options.parse("--help").help()).isTrue();
   }
@@ -98,6 +102,46 @@ class OptionsTest {
         .hasMessageEndingWith("nope.yaml");
     assertThatThrownBy(() -> Options.parse("--jdbc-password=secret"))
         .hasMessage("--jdbc-password needs --jdbc-url (the embedded H2 takes no user)");
+  }
+
+  @Test
+  void tokenFilesHoldOneLongTokenEachAndNeverTheSame(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path admin =
+        java.nio.file.Files.writeString(dir.resolve("a"), "admin-token-0123456789\n");
+    java.nio.file.Path screen =
+        java.nio.file.Files.writeString(dir.resolve("s"), "  screen-token-0123456789 ");
+    Options options =
+        Options.parse("--admin-token-file", admin.toString(), "--screen-token-file=" + screen);
+    assertThat(options.adminToken()).isEqualTo("admin-token-0123456789");
+    assertThat(options.screenToken()).isEqualTo("screen-token-0123456789");
+    assertThat(options.toString()).doesNotContain("token-0123456789");
+
+    java.nio.file.Path shortToken =
+        java.nio.file.Files.writeString(dir.resolve("short"), "secret\n");
+    assertThatThrownBy(() -> Options.parse("--admin-token-file", shortToken.toString()))
+        .hasMessage(
+            "--admin-token-file must name a file holding one token of at least 16 characters on"
+                + " one line; "
+                + shortToken
+                + " holds 6 characters");
+    java.nio.file.Path twoLines =
+        java.nio.file.Files.writeString(
+            dir.resolve("two"), "admin-token-0123456789\nanother-token-0123456\n");
+    assertThatThrownBy(() -> Options.parse("--screen-token-file", twoLines.toString()))
+        .hasMessageEndingWith(twoLines + " holds several lines");
+    assertThatThrownBy(() -> Options.parse("--admin-token-file", dir.resolve("nope").toString()))
+        .hasMessage("--admin-token-file must name a readable file: " + dir.resolve("nope"));
+    assertThatThrownBy(
+            () ->
+                Options.parse(
+                    "--admin-token-file",
+                    admin.toString(),
+                    "--screen-token-file",
+                    admin.toString()))
+        .hasMessage(
+            "--admin-token-file and --screen-token-file hold the same token: a screen could act as"
+                + " an operator");
   }
 
   @Test

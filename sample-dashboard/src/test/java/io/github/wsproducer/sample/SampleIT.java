@@ -204,6 +204,101 @@ class SampleIT {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"jetty", "netty"})
+  void tokenFilesTurnOnTheFleetAndPushingNotesAndMakeScreensPresentTheirToken(String transport)
+      throws Exception {
+    Path dir = java.nio.file.Files.createTempDirectory("tokens");
+    String admin = "admin-token-0123456789";
+    String screen = "screen-token-0123456789";
+    Path adminFile = java.nio.file.Files.writeString(dir.resolve("admin"), admin + "\n");
+    Path screenFile = java.nio.file.Files.writeString(dir.resolve("screen"), screen + "\n");
+    Process sample =
+        launch(
+            "--port",
+            "0",
+            "--host",
+            "127.0.0.1",
+            "--transport",
+            transport,
+            "--admin-token-file",
+            adminFile.toString(),
+            "--screen-token-file",
+            screenFile.toString());
+    try {
+      int port = awaitListening(sample);
+      Recorder notes = connect(port, "/notes?token=" + screen, null);
+      assertThat(notes.next().path("text").asString()).isEqualTo("No notes yet");
+      assertThatThrownBy(() -> connect(port, "/", "null"))
+          .as("the original page has no token")
+          .isInstanceOfSatisfying(
+              UpgradeException.class, e -> assertThat(e.getResponseStatusCode()).isEqualTo(401));
+
+      HttpClient http = HttpClient.newHttpClient();
+      URI push = URI.create("http://127.0.0.1:" + port + "/topics/notes");
+      String note = "{\"text\":\"Deploy at 17:00\"}";
+      HttpResponse<String> pushed =
+          http.send(
+              HttpRequest.newBuilder(push)
+                  .header("Authorization", "Bearer " + admin)
+                  .POST(HttpRequest.BodyPublishers.ofString(note))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(pushed.statusCode()).isEqualTo(202);
+      assertThat(notes.next().path("text").asString()).isEqualTo("Deploy at 17:00");
+      for (String token : new String[] {screen, "nope-nope-nope-nope"}) {
+        assertThat(
+                http.send(
+                        HttpRequest.newBuilder(push)
+                            .header("Authorization", "Bearer " + token)
+                            .POST(HttpRequest.BodyPublishers.ofString(note))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .statusCode())
+            .as("a screen's token or none may not push")
+            .isEqualTo(401);
+      }
+      HttpResponse<String> fleet =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fleet"))
+                  .header("Authorization", "Bearer " + admin)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(fleet.statusCode()).isEqualTo(200);
+      assertThat(fleet.body()).startsWith("[");
+    } finally {
+      stop(sample);
+    }
+  }
+
+  @Test
+  void withoutTokenFilesThereIsNoFleetAndNoPushing() throws Exception {
+    Process sample = launch("--port", "0", "--host", "127.0.0.1");
+    try {
+      int port = awaitListening(sample);
+      HttpClient http = HttpClient.newHttpClient();
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fleet"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(404);
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + port + "/topics/notes"))
+                          .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isIn(404, 405);
+      assertThat(connect(port, "/", "null").next().has("variable")).isTrue();
+    } finally {
+      stop(sample);
+    }
+  }
+
   @Test
   void allowedOriginsComeFromTheCommandLine() throws Exception {
     Process sample =
@@ -221,8 +316,8 @@ class SampleIT {
     try (SampleServer open =
         SampleServer.start(
             new Options(
-                "0.0.0.0", 0, List.of(), List.of(), null, null, null, null, "jetty", null,
-                false))) {
+                "0.0.0.0", 0, List.of(), List.of(), null, null, null, null, "jetty", null, null,
+                null, false))) {
       assertThatThrownBy(() -> connect(open.port(), "/", "null"))
           .as("Origin: null, as sandboxed frames on any site send it")
           .isInstanceOfSatisfying(
@@ -247,6 +342,8 @@ class SampleIT {
                 null,
                 null,
                 transport,
+                null,
+                null,
                 null,
                 false))) {
       HttpClient http = HttpClient.newHttpClient();
