@@ -106,6 +106,59 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void theWelcomePagePassesTheScreenTokenOnAndANotePushedOverHttpReachesTheScreen()
+      throws Exception {
+    String admin = "admin-token-0123456789";
+    String screen = "screen-token-0123456789";
+    server =
+        SampleServer.start(
+            new Options(
+                "localhost",
+                0,
+                List.of(),
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                "jetty",
+                null,
+                admin,
+                screen,
+                false));
+    try (Browser browser = new Browser(1366, 768)) {
+      browser.driver.get("http://localhost:" + server.port() + "/?token=" + screen);
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> browser.driver.getCurrentUrl().endsWith("/screens/streams?token=" + screen));
+      String notes = "[data-topic=notes] .value";
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> "No notes yet".equals(browser.text(notes)));
+
+      java.net.HttpURLConnection push =
+          (java.net.HttpURLConnection)
+              java.net
+                  .URI
+                  .create("http://localhost:" + server.port() + "/topics/notes")
+                  .toURL()
+                  .openConnection();
+      push.setRequestMethod("POST");
+      push.setRequestProperty("Authorization", "Bearer " + admin);
+      push.setDoOutput(true);
+      try (java.io.OutputStream out = push.getOutputStream()) {
+        out.write(
+            "{\"text\":\"Deploy at 17:00\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      assertThat(push.getResponseCode()).isEqualTo(202);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> "Deploy at 17:00".equals(browser.text(notes)));
+      assertThat(browser.legibilityProblems()).isEmpty();
+    }
+  }
+
+  @Test
   void thePageSaysWhenTheServerIsGoneAndRecoversWhenItReturns() throws Exception {
     int port = start(0).port();
     try (Browser browser = new Browser(1366, 768)) {
