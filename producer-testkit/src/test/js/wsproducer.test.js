@@ -220,7 +220,7 @@ test('freshness follows status messages', () => {
   time.advance(10);
   s.serverSends({ type: 'snapshot', topic: 'streams', epoch: 1, seq: 1, data: { orders: { n: 1 } } });
   s.serverSends({ type: 'status', topic: 'streams', stale: false, error: 'database unreachable', ts: 5 });
-  assert.deepStrictEqual(client.freshness('streams'), { stale: false, error: 'database unreachable', ts: 5, receivedAt: 10 });
+  assert.deepStrictEqual(client.freshness('streams'), { stale: false, error: 'database unreachable', ts: 5, receivedAt: 10, seq: 1 });
   s.serverSends({ type: 'status', topic: 'streams', stale: false, ts: 6 });
   assert.strictEqual(client.freshness('streams').error, null);
   assert.strictEqual(statuses.length, 2);

@@ -15,7 +15,7 @@ public final class Bench {
       """
       usage: java -jar producer-bench.jar COMMAND [options]
         server --port P --rate R --payload-bytes B [--system wsproducer|jetty|netty]
-               [--transport jetty|netty] [--host H]
+               [--transport jetty|netty|tomcat] [--host H]
             publishes R updates/s on topic "load" (clients connect at /load): wsproducer on
             the transport given (Jetty by default), or a bare Jetty or Netty broadcast loop;
             answers a line "heap" on standard input with "heap KB", its used heap after a full GC

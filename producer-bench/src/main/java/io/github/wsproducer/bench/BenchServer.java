@@ -3,6 +3,7 @@ package io.github.wsproducer.bench;
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
+import io.github.wsproducer.jakarta.HubFilter;
 import io.github.wsproducer.jetty.HubWebSocket;
 import io.github.wsproducer.netty.NettyServer;
 import java.io.BufferedReader;
@@ -11,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -29,9 +31,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A bench server publishing {@code rate} updates per second on topic {@code load}; plain clients
  * connect at {@code /load}. Three systems: {@code wsproducer} (the library, on the Jetty or the
- * Netty transport), {@code jetty} (plain Jetty 12: a {@code sendText} loop over the open sessions,
- * no library) and {@code netty} (plain Netty 4.2: one frame encoded per update and written to every
- * channel, no library: the floor of the Netty transport's design).
+ * Netty transport, or the Jakarta one on embedded Tomcat), {@code jetty} (plain Jetty 12: a {@code
+ * sendText} loop over the open sessions, no library) and {@code netty} (plain Netty 4.2: one frame
+ * encoded per update and written to every channel, no library: the floor of the Netty transport's
+ * design).
  */
 final class BenchServer {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -51,9 +54,9 @@ final class BenchServer {
   static BenchServer start(
       String system, String transport, String host, int port, int rate, int payloadBytes)
       throws Exception {
-    if (!transport.equals("jetty") && !transport.equals("netty")) {
+    if (!List.of("jetty", "netty", "tomcat").contains(transport)) {
       throw new IllegalArgumentException(
-          "transport must be jetty or netty, was \"" + transport + "\"");
+          "transport must be jetty, netty or tomcat, was \"" + transport + "\"");
     }
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
@@ -70,7 +73,18 @@ final class BenchServer {
         Hub h = Hub.builder().topic(Topic.of("load", State.latest())).build();
         hub = h;
         publish = text -> h.publish("load", JSON.readTree(text));
-        if (transport.equals("netty")) {
+        if (transport.equals("tomcat")) {
+          TomcatServer t =
+              TomcatServer.start(
+                  host,
+                  port,
+                  HubFilter.builder(h)
+                      .maxConnections(100_000)
+                      .maxConnectionsPerAddress(100_000)
+                      .build());
+          netty = t;
+          nettyPort = t.port();
+        } else if (transport.equals("netty")) {
           NettyServer n =
               NettyServer.builder(h)
                   .host(host)

@@ -101,6 +101,7 @@ final class Compare {
       List.of(
           "wsproducer",
           "wsproducer-netty",
+          "wsproducer-tomcat",
           "wsproducer-before",
           "jetty",
           "netty",

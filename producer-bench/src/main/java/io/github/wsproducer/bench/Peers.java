@@ -25,6 +25,7 @@ final class Peers {
         new String[][] {
           {"wsproducer", "wsproducer", "jetty"},
           {"wsproducer-netty", "wsproducer", "netty"},
+          {"wsproducer-tomcat", "wsproducer", "tomcat"},
           {"jetty", "jetty", "jetty"},
           {"netty", "netty", "netty"}
         }) {

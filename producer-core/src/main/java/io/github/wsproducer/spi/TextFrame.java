@@ -6,14 +6,16 @@ import java.nio.charset.StandardCharsets;
 /**
  * One text message the hub sends, encoded once and shared by every connection it goes to.
  *
- * <p>A transport that frames messages itself sends {@link #payload()}. One that writes bytes to the
- * socket sends {@link #wire()}: the whole WebSocket frame, header included, which is the same for
- * every client because server frames are not masked (RFC 6455, section 5.1). It is built on first
- * use, once, off the heap so that a socket write does not copy it. Thread-safe.
+ * <p>A transport that frames messages itself sends {@link #payload()}, or {@link #text()} when its
+ * API takes strings. One that writes bytes to the socket sends {@link #wire()}: the whole WebSocket
+ * frame, header included, which is the same for every client because server frames are not masked
+ * (RFC 6455, section 5.1). It is built on first use, once, off the heap so that a socket write does
+ * not copy it. Thread-safe.
  */
 public final class TextFrame {
   private final ByteBuffer utf8;
   private volatile ByteBuffer wire;
+  private volatile String text;
 
   private TextFrame(ByteBuffer utf8) {
     this.utf8 = utf8;
@@ -32,6 +34,18 @@ public final class TextFrame {
   /** The UTF-8 payload: a read-only view with its own position, for one send. */
   public ByteBuffer payload() {
     return utf8.duplicate();
+  }
+
+  /**
+   * The payload as a string, for a transport whose API takes text (Jakarta WebSocket): decoded on
+   * first use, once, and shared.
+   */
+  public String text() {
+    String t = text;
+    if (t == null) {
+      text = t = StandardCharsets.UTF_8.decode(utf8.duplicate()).toString();
+    }
+    return t;
   }
 
   /**

@@ -159,6 +159,18 @@ class ScreensFleetIT {
           .until(() -> loads(server, "lobby") == 4 && loads(server, "kitchen") == 3);
       assertThat(lobby.text("#title")).isEqualTo("Wall, new");
 
+      // A deploy: the server publishes another kit version; the pages reload to get it.
+      lobby.js("window.beforeTheDeploy = true");
+      tools.jackson.databind.node.ObjectNode deployed =
+          (tools.jackson.databind.node.ObjectNode)
+              Screens.parse(LAYOUT.replace("title: Wall", "title: Wall, new"), "test").current();
+      deployed.put("kit", "\"next-deploy\"").put("reloadSpread", 500);
+      hub.publish(Screens.TOPIC, deployed);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> lobby.js("return window.beforeTheDeploy === undefined").equals(true));
+      ScreensTest.edit(file, LAYOUT.replace("title: Wall", "title: Wall, new").concat("\n"));
+
       // The operators' page lists both.
       try (Browser desk = new Browser(1366, 768)) {
         desk.driver.get(server.uri().resolve(Screens.FLEET_PAGE).toString());

@@ -180,7 +180,7 @@ class ScreensTest {
       }
       System.out.printf(
           "screen kit %s: %d bytes, %d bytes gzipped%n", name, bytes.length, gzipped.size());
-      assertThat(gzipped.size()).as(name + " gzipped").isLessThan(8 * 1024);
+      assertThat(gzipped.size()).as(name + " gzipped").isLessThan(10 * 1024);
     }
   }
 }

@@ -83,6 +83,17 @@ public abstract class TransportCompatibilityKit {
    */
   protected abstract Served serve(Endpoint endpoint) throws Exception;
 
+  /**
+   * Whether the transport bounds the time a whole request takes to arrive, so that a handshake
+   * trickled one byte at a time is dropped at the handshake timeout. Servlet containers bound only
+   * the time between two reads, and a filter sees a request once its headers are all in: a
+   * transport on them answers {@code false}, and the trickling scenario is skipped with that
+   * reason; the defence is then a proxy's header timeout in front.
+   */
+  protected boolean boundsWholeRequests() {
+    return true;
+  }
+
   private final List<Hub> hubs = new ArrayList<>();
   private final List<Served> servers = new ArrayList<>();
 
@@ -608,7 +619,9 @@ public abstract class TransportCompatibilityKit {
             java.net.http.HttpRequest.newBuilder(script).build(),
             java.net.http.HttpResponse.BodyHandlers.ofByteArray());
     assertThat(ok.statusCode()).isEqualTo(200);
-    assertThat(ok.headers().firstValue("Content-Type")).hasValue(WebResources.CLIENT_SCRIPT_TYPE);
+    assertThat(ok.headers().firstValue("Content-Type").map(type -> type.replace("; ", ";")))
+        .as("the media type (servlet containers leave out the space)")
+        .hasValue(WebResources.CLIENT_SCRIPT_TYPE.replace("; ", ";"));
     assertThat(java.nio.ByteBuffer.wrap(ok.body())).isEqualTo(WebResources.clientScript());
     assertHeaders(ok);
     java.net.http.HttpResponse<byte[]> again =
@@ -867,6 +880,10 @@ public abstract class TransportCompatibilityKit {
 
   @Test
   void tricklingHandshakesAreDroppedWhileHealthyClientsReceiveEveryUpdate() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        boundsWholeRequests(),
+        "the server bounds only the time between reads: a proxy's header timeout must drop"
+            + " trickled handshakes");
     start(quiet().handshakeTimeout(Duration.ofMillis(500)).build(), Topic.of("t", State.latest()));
     WsTestClient healthy = envelope();
     healthy.send(subscribe("t"));

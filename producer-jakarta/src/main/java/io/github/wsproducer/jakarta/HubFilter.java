@@ -1,0 +1,310 @@
+package io.github.wsproducer.jakarta;
+
+import io.github.wsproducer.Hub;
+import io.github.wsproducer.jakarta.internal.Connection;
+import io.github.wsproducer.jakarta.internal.Sessions;
+import io.github.wsproducer.protocol.Protocol;
+import io.github.wsproducer.spi.Endpoint;
+import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.HttpRequest;
+import io.github.wsproducer.spi.HttpResponse;
+import io.github.wsproducer.spi.TransportOptions;
+import io.github.wsproducer.spi.WebResources;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Serves a {@link Hub} from a servlet container through the Jakarta WebSocket API (2.1 or newer):
+ * Tomcat, Jetty's Jakarta container, Undertow, and Spring Boot on any of them. Both forms of
+ * protocol v1, the browser client at {@code /wsproducer.js}, the screen kit's pages when {@code
+ * producer-screens} is on the class path, and the push API and the screen fleet when the hub has
+ * them; every other request passes down the filter chain to your application.
+ *
+ * <p>It is a servlet {@link Filter}: {@link #register} adds it to a context while the context
+ * starts (from a {@code ServletContainerInitializer}, a {@code ServletContextListener} or Spring
+ * Boot's {@code ServletContextInitializer}). For each WebSocket upgrade it asks the hub's {@link
+ * Endpoint} to decide, answers a refusal itself (403, 401, 404, 503), and upgrades an accepted one
+ * with {@link ServerContainer#upgradeHttpToWebSocket}. When the context stops ({@link #close()}),
+ * its connections are closed with 1012 and a reconnect hint, before the container closes what is
+ * left with 1001.
+ *
+ * <p>Options and defaults are those of every transport ({@link TransportOptions.Builder}), but two
+ * are the container's to enforce: the handshake timeout (Tomcat's {@code connectionTimeout},
+ * Jetty's idle timeout) and the send buffer size. The Jakarta API sends text as a string, so each
+ * frame is encoded once per connection instead of once for all: see {@code docs/transports.md} for
+ * what that costs.
+ *
+ * <pre>{@code
+ * HubFilter ws = HubFilter.builder(hub).allowOrigin("https://wall.example.com").build();
+ * // while the context starts:
+ * ws.register(servletContext);
+ * }</pre>
+ *
+ * <p>Thread-safe. The hub is not owned: close it after the container stops.
+ */
+public final class HubFilter implements Filter, AutoCloseable {
+  /** The name the filter is registered under. */
+  public static final String NAME = "wsproducer";
+
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
+  private final Endpoint endpoint;
+  private final Sessions sessions = new Sessions();
+  private volatile ServerContainer container;
+
+  /** Serves {@code endpoint}: a hub's, or a test's. */
+  HubFilter(Endpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  /** A builder with the defaults listed on its methods. */
+  public static Builder builder(Hub hub) {
+    return new Builder(hub);
+  }
+
+  /**
+   * Adds this filter to {@code context} for every request ({@code /*}), ahead of the application's
+   * filters.
+   *
+   * @throws IllegalStateException if the context has started, or has no WebSocket support
+   */
+  public void register(ServletContext context) {
+    Objects.requireNonNull(context, "context");
+    container = serverContainer(context);
+    FilterRegistration.Dynamic registration = context.addFilter(NAME, this);
+    if (registration == null) {
+      throw new IllegalStateException("the context has a filter named " + NAME + " already");
+    }
+    registration.setAsyncSupported(true);
+    registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+  }
+
+  private static ServerContainer serverContainer(ServletContext context) {
+    Object container = context.getAttribute(ServerContainer.class.getName());
+    if (!(container instanceof ServerContainer server)) {
+      throw new IllegalStateException(
+          "the servlet context has no Jakarta WebSocket container: add the container's WebSocket"
+              + " support (tomcat-embed-websocket, jetty-ee11-websocket-jakarta-server, ...)");
+    }
+    return server;
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    HttpServletRequest request = (HttpServletRequest) req;
+    HttpServletResponse response = (HttpServletResponse) res;
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    if (path.isEmpty()) {
+      path = "/";
+    }
+    boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+    if (upgrade) {
+      upgrade(request, response, path);
+    } else if (endpoint.serves(path)) {
+      serve(request, response, path);
+    } else if (!libraryFile(request, response, path)) {
+      chain.doFilter(request, response);
+    }
+  }
+
+  private void upgrade(HttpServletRequest request, HttpServletResponse response, String path)
+      throws IOException, ServletException {
+    Handshake handshake =
+        new Handshake(
+            path,
+            subprotocols(request),
+            request.getHeader("Origin"),
+            request.isSecure(),
+            request.getServerName(),
+            request.getServerPort(),
+            request.getRemoteAddr(),
+            request.getRemoteAddr() + ":" + request.getRemotePort(),
+            request.getQueryString(),
+            headers(request));
+    Handshake.Decision decision = endpoint.decide(handshake);
+    if (decision instanceof Handshake.Refuse refuse) {
+      if (refuse.retryAfter() != null) {
+        response.setHeader("Retry-After", Long.toString(refuse.retryAfter().toSeconds()));
+      }
+      write(response, refuse.status(), "text/plain; charset=utf-8", refuse.message() + "\n");
+      return;
+    }
+    Handshake.Accept accept = (Handshake.Accept) decision;
+    ServerContainer server =
+        container != null ? container : serverContainer(request.getServletContext());
+    try {
+      server.upgradeHttpToWebSocket(
+          request,
+          response,
+          Connection.config(path, accept, endpoint, sessions, handshake.remote()),
+          Map.of());
+    } catch (DeploymentException e) {
+      throw new ServletException("the container refused the upgrade", e);
+    }
+  }
+
+  private static List<String> subprotocols(HttpServletRequest request) {
+    List<String> offered = new ArrayList<>();
+    for (String header : Collections.list(request.getHeaders("Sec-WebSocket-Protocol"))) {
+      Arrays.stream(header.split(","))
+          .map(String::trim)
+          .filter(s -> !s.isEmpty())
+          .forEach(offered::add);
+    }
+    return offered;
+  }
+
+  private static Map<String, List<String>> headers(HttpServletRequest request) {
+    Map<String, List<String>> headers = new HashMap<>();
+    for (String name : Collections.list(request.getHeaderNames())) {
+      headers.put(name.toLowerCase(Locale.ROOT), Collections.list(request.getHeaders(name)));
+    }
+    return headers;
+  }
+
+  /** The push API and the fleet: the body is read up to the message size. */
+  private void serve(HttpServletRequest request, HttpServletResponse response, String path)
+      throws IOException {
+    long limit = endpoint.options().maxMessageSize();
+    HttpResponse answer;
+    byte[] body;
+    try (InputStream in = request.getInputStream()) {
+      body =
+          request.getContentLengthLong() > limit
+              ? null
+              : in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+    }
+    if (body == null || body.length > limit) {
+      answer = HttpResponse.tooLarge(limit);
+    } else {
+      answer =
+          endpoint.serve(
+              new HttpRequest(
+                  request.getMethod(),
+                  path,
+                  request.getQueryString(),
+                  request.isSecure(),
+                  request.getServerName(),
+                  request.getServerPort(),
+                  request.getRemoteAddr(),
+                  request.getRemoteAddr() + ":" + request.getRemotePort(),
+                  headers(request),
+                  body));
+    }
+    answer.headers().forEach(response::setHeader);
+    response.setHeader("Cache-Control", "no-store");
+    write(response, answer.status(), answer.contentType(), ByteBuffer.wrap(answer.body()));
+  }
+
+  /** The client script and the screen kit's files ({@link WebResources#find}). */
+  private static boolean libraryFile(
+      HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
+    String method = request.getMethod();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return false;
+    }
+    WebResources.Resource file = WebResources.find(path);
+    if (file == null) {
+      return false;
+    }
+    response.setHeader("ETag", file.etag());
+    response.setHeader("Cache-Control", "no-cache");
+    if (file.etag().equals(request.getHeader("If-None-Match"))) {
+      WebResources.SECURITY_HEADERS.forEach(response::setHeader);
+      response.setStatus(304);
+      return true;
+    }
+    write(
+        response,
+        200,
+        file.contentType(),
+        method.equals("HEAD") ? ByteBuffer.allocate(0) : file.bytes());
+    return true;
+  }
+
+  private static void write(HttpServletResponse response, int status, String type, String text)
+      throws IOException {
+    write(response, status, type, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** A response with the security headers; not the container's error page, which names it. */
+  private static void write(HttpServletResponse response, int status, String type, ByteBuffer body)
+      throws IOException {
+    response.setStatus(status);
+    WebResources.SECURITY_HEADERS.forEach(response::setHeader);
+    response.setContentType(type);
+    response.setContentLength(body.remaining());
+    try (OutputStream out = response.getOutputStream()) {
+      Channels.newChannel(out).write(body);
+    }
+  }
+
+  /**
+   * Closes every WebSocket with 1012 and a reconnect hint, and every later one, waiting up to 2 s
+   * for the closing handshakes. {@link #destroy()} calls it when the context stops, which on Tomcat
+   * comes before the container closes what is left with 1001. A container that closes WebSockets
+   * before it stops its contexts (Jetty with a stop timeout) needs it called first: from a listener
+   * of the server's stop, or Spring's lifecycle.
+   */
+  @Override
+  public void close() {
+    sessions.closeAll(CLOSE_WAIT);
+  }
+
+  /** {@link #close()}: the container stops the context. */
+  @Override
+  public void destroy() {
+    close();
+  }
+
+  /** The subprotocol of the envelope form ({@link Protocol#SUBPROTOCOL}). */
+  public static final String SUBPROTOCOL = Protocol.SUBPROTOCOL;
+
+  /**
+   * Configures a {@link HubFilter}: the options of every transport ({@link
+   * TransportOptions.Builder}); {@link #build()} validates them together.
+   */
+  public static final class Builder extends TransportOptions.Builder<Builder> {
+    private final Hub hub;
+
+    private Builder(Hub hub) {
+      this.hub = Objects.requireNonNull(hub, "hub");
+    }
+
+    /**
+     * An immutable {@link HubFilter}.
+     *
+     * @throws IllegalArgumentException if the options do not fit together
+     */
+    public HubFilter build() {
+      return new HubFilter(Endpoint.of(hub, buildOptions()));
+    }
+  }
+}
