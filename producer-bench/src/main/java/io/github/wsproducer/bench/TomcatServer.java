@@ -53,7 +53,7 @@ final class TomcatServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws org.apache.catalina.LifecycleException {
     tomcat.stop();
     tomcat.destroy();
   }

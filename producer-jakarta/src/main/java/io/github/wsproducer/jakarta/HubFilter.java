@@ -2,12 +2,12 @@ package io.github.wsproducer.jakarta;
 
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.jakarta.internal.Connection;
-import io.github.wsproducer.jakarta.internal.Sessions;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
 import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
+import io.github.wsproducer.spi.OpenConnections;
 import io.github.wsproducer.spi.TransportOptions;
 import io.github.wsproducer.spi.WebResources;
 import jakarta.servlet.DispatcherType;
@@ -21,6 +21,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerContainer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,10 +50,11 @@ import java.util.Objects;
  * <p>It is a servlet {@link Filter}: {@link #register} adds it to a context while the context
  * starts (from a {@code ServletContainerInitializer}, a {@code ServletContextListener} or Spring
  * Boot's {@code ServletContextInitializer}). For each WebSocket upgrade it asks the hub's {@link
- * Endpoint} to decide, answers a refusal itself (403, 401, 404, 503), and upgrades an accepted one
- * with {@link ServerContainer#upgradeHttpToWebSocket}. When the context stops ({@link #close()}),
- * its connections are closed with 1012 and a reconnect hint, before the container closes what is
- * left with 1001.
+ * Endpoint} to decide, answers a refusal itself (403, 401, 503), passes one for a path that is not
+ * the hub's down the chain (perhaps the application has a WebSocket there), and upgrades an
+ * accepted one with {@link ServerContainer#upgradeHttpToWebSocket}. When the context stops ({@link
+ * #close()}), its connections are closed with 1012 and a reconnect hint, before the container
+ * closes what is left with 1001.
  *
  * <p>Options and defaults are those of every transport ({@link TransportOptions.Builder}), but two
  * are the container's to enforce: the handshake timeout (Tomcat's {@code connectionTimeout},
@@ -75,7 +77,8 @@ public final class HubFilter implements Filter, AutoCloseable {
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private final Endpoint endpoint;
-  private final Sessions sessions = new Sessions();
+  private final OpenConnections<Session> sessions =
+      new OpenConnections<>(Connection::closeForRestart);
   private volatile ServerContainer container;
 
   /** Serves {@code endpoint}: a hub's, or a test's. */
@@ -92,11 +95,10 @@ public final class HubFilter implements Filter, AutoCloseable {
    * Adds this filter to {@code context} for every request ({@code /*}), ahead of the application's
    * filters.
    *
-   * @throws IllegalStateException if the context has started, or has no WebSocket support
+   * @throws IllegalStateException if the context has started
    */
   public void register(ServletContext context) {
     Objects.requireNonNull(context, "context");
-    container = serverContainer(context);
     FilterRegistration.Dynamic registration = context.addFilter(NAME, this);
     if (registration == null) {
       throw new IllegalStateException("the context has a filter named " + NAME + " already");
@@ -126,7 +128,7 @@ public final class HubFilter implements Filter, AutoCloseable {
     }
     boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
     if (upgrade) {
-      upgrade(request, response, path);
+      upgrade(request, response, chain, path);
     } else if (endpoint.serves(path)) {
       serve(request, response, path);
     } else if (!libraryFile(request, response, path)) {
@@ -134,7 +136,8 @@ public final class HubFilter implements Filter, AutoCloseable {
     }
   }
 
-  private void upgrade(HttpServletRequest request, HttpServletResponse response, String path)
+  private void upgrade(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain, String path)
       throws IOException, ServletException {
     Handshake handshake =
         new Handshake(
@@ -149,6 +152,10 @@ public final class HubFilter implements Filter, AutoCloseable {
             request.getQueryString(),
             headers(request));
     Handshake.Decision decision = endpoint.decide(handshake);
+    if (decision instanceof Handshake.Refuse refuse && refuse.status() == 404) {
+      chain.doFilter(request, response); // not the hub's: perhaps the application's own WebSocket
+      return;
+    }
     if (decision instanceof Handshake.Refuse refuse) {
       if (refuse.retryAfter() != null) {
         response.setHeader("Retry-After", Long.toString(refuse.retryAfter().toSeconds()));
@@ -157,8 +164,10 @@ public final class HubFilter implements Filter, AutoCloseable {
       return;
     }
     Handshake.Accept accept = (Handshake.Accept) decision;
-    ServerContainer server =
-        container != null ? container : serverContainer(request.getServletContext());
+    ServerContainer server = container;
+    if (server == null) { // the container sets it up while the context starts, perhaps after us
+      container = server = serverContainer(request.getServletContext());
+    }
     try {
       server.upgradeHttpToWebSocket(
           request,

@@ -2,10 +2,11 @@ package io.github.wsproducer.jetty;
 
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.jetty.internal.HubEndpoint;
-import io.github.wsproducer.jetty.internal.SessionRegistry;
+import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.OpenConnections;
 import io.github.wsproducer.spi.TransportOptions;
 import io.github.wsproducer.spi.WebResources;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
@@ -101,7 +103,13 @@ public final class HubWebSocket {
   public Handler.Wrapper handler(Server server) {
     Objects.requireNonNull(server, "server");
     TransportOptions options = endpoint.options();
-    SessionRegistry sessions = new SessionRegistry();
+    OpenConnections<Session> sessions =
+        new OpenConnections<>(
+            session ->
+                session.close(
+                    CloseCode.SERVICE_RESTART.code(),
+                    CloseCode.SERVICE_RESTART.reason(),
+                    org.eclipse.jetty.websocket.api.Callback.NOOP));
     HandshakeDeadline deadline = new HandshakeDeadline(options.handshakeTimeout());
     server.addEventListener(
         new LifeCycle.Listener() {
@@ -157,7 +165,7 @@ public final class HubWebSocket {
       ServerUpgradeRequest request,
       ServerUpgradeResponse response,
       Callback callback,
-      SessionRegistry sessions) {
+      OpenConnections<Session> sessions) {
     Handshake handshake =
         new Handshake(
             Request.getPathInContext(request),

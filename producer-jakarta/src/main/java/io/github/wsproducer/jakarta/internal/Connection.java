@@ -1,8 +1,10 @@
 package io.github.wsproducer.jakarta.internal;
 
+import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
 import io.github.wsproducer.spi.Inbound;
+import io.github.wsproducer.spi.OpenConnections;
 import io.github.wsproducer.spi.TransportOptions;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EndpointConfig;
@@ -12,6 +14,7 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.slf4j.Logger;
@@ -34,7 +37,7 @@ public final class Connection extends jakarta.websocket.Endpoint {
 
   private final Endpoint endpoint;
   private final Handshake.Accept accepted;
-  private final Sessions sessions;
+  private final OpenConnections<Session> sessions;
   private final String remote;
   private volatile Inbound inbound;
   private volatile JakartaOutbound outbound;
@@ -45,7 +48,10 @@ public final class Connection extends jakarta.websocket.Endpoint {
   private ByteArrayOutputStream binary;
 
   private Connection(
-      Endpoint endpoint, Handshake.Accept accepted, Sessions sessions, String remote) {
+      Endpoint endpoint,
+      Handshake.Accept accepted,
+      OpenConnections<Session> sessions,
+      String remote) {
     this.endpoint = endpoint;
     this.accepted = accepted;
     this.sessions = sessions;
@@ -54,7 +60,11 @@ public final class Connection extends jakarta.websocket.Endpoint {
 
   /** The configuration of one accepted handshake: its subprotocol, no extension unless deflate. */
   public static ServerEndpointConfig config(
-      String path, Handshake.Accept accepted, Endpoint endpoint, Sessions sessions, String remote) {
+      String path,
+      Handshake.Accept accepted,
+      Endpoint endpoint,
+      OpenConnections<Session> sessions,
+      String remote) {
     Connection connection = new Connection(endpoint, accepted, sessions, remote);
     boolean deflate = endpoint.options().deflate();
     ServerEndpointConfig.Configurator configurator =
@@ -201,5 +211,17 @@ public final class Connection extends jakarta.websocket.Endpoint {
   @Override
   public void onError(Session session, Throwable cause) {
     log.debug("WebSocket error from {}, connection dropped", remote, cause);
+  }
+
+  /** Starts the closing handshake for a restart: 1012 and a jittered reconnect hint. */
+  public static void closeForRestart(Session session) {
+    try {
+      session.close(
+          new CloseReason(
+              CloseReason.CloseCodes.getCloseCode(CloseCode.SERVICE_RESTART.code()),
+              CloseCode.SERVICE_RESTART.reason()));
+    } catch (IOException | RuntimeException e) {
+      log.debug("closing {} for a restart failed: {}", session.getId(), e.toString());
+    }
   }
 }

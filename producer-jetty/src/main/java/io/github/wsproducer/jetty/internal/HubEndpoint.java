@@ -3,6 +3,7 @@ package io.github.wsproducer.jetty.internal;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
 import io.github.wsproducer.spi.Inbound;
+import io.github.wsproducer.spi.OpenConnections;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -21,11 +22,12 @@ public final class HubEndpoint implements Session.Listener.AutoDemanding {
 
   private final Endpoint endpoint;
   private final Handshake.Accept accepted;
-  private final SessionRegistry sessions;
+  private final OpenConnections<Session> sessions;
   private Session session;
   private volatile Inbound inbound;
 
-  public HubEndpoint(Endpoint endpoint, Handshake.Accept accepted, SessionRegistry sessions) {
+  public HubEndpoint(
+      Endpoint endpoint, Handshake.Accept accepted, OpenConnections<Session> sessions) {
     this.endpoint = endpoint;
     this.accepted = accepted;
     this.sessions = sessions;
