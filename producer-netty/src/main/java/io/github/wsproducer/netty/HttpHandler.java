@@ -299,7 +299,19 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       response.headers().add(SECURITY);
       HttpUtil.setContentLength(response, response.content().readableBytes());
       HttpUtil.setKeepAlive(response, false);
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      // The client may still be sending the body: closing now would reset the connection and
+      // lose the answer. Half-close, drop what comes (the aggregator does), close a moment later.
+      ctx.writeAndFlush(response)
+          .addListener(
+              (ChannelFutureListener)
+                  f -> {
+                    if (f.channel() instanceof SocketChannel socket) {
+                      socket.shutdownOutput();
+                    }
+                    f.channel()
+                        .eventLoop()
+                        .schedule(() -> f.channel().close(), 1, TimeUnit.SECONDS);
+                  });
     }
   }
 
