@@ -40,6 +40,7 @@ import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.exc.ValueInstantiationException;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -94,6 +95,8 @@ public final class Screens implements UpdateSource {
               .map(found -> found.map(WebResources.Resource::etag).orElse(""))
               .collect(Collectors.joining())
               .getBytes(StandardCharsets.UTF_8));
+
+  private static final JsonMapper REPORTS = JsonMapper.builder().build();
 
   private final Path file;
   private final Authenticator operators; // or null: no fleet
@@ -392,7 +395,7 @@ public final class Screens implements UpdateSource {
 
   private HttpResponse report(HttpRequest request) {
     try {
-      JsonNode report = YAML.readTree(new String(request.body(), StandardCharsets.UTF_8));
+      JsonNode report = REPORTS.readTree(request.body()); // JSON only: it comes from anyone
       fleet.report(report, request.address(), System.currentTimeMillis());
       return Http.json(202, Map.of("next", Fleet.REPORT_MILLIS));
     } catch (JacksonException e) {

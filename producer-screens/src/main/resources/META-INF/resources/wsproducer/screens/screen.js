@@ -746,6 +746,7 @@
     if (!first) {
       first = value;
       report();
+      setTimeout(report, 1000); // again once the tiles have their data
       setInterval(report, (fleet && fleet.report) || 10000);
     }
     definitions = value;

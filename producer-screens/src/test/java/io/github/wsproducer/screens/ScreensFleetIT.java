@@ -133,7 +133,7 @@ class ScreensFleetIT {
           .atMost(Duration.ofSeconds(20))
           .until(() -> loads(server, "lobby") == 2 && loads(server, "kitchen") == 2);
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(15))
           .until(() -> seq(server, "lobby") == seq + 1 && seq(server, "kitchen") == seq + 1);
       await().atMost(Duration.ofSeconds(5)).until(() -> "6".equals(lobby.text(".value")));
 
