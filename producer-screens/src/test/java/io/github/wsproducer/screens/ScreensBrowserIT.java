@@ -241,8 +241,15 @@ class ScreensBrowserIT {
       browser.driver.get(wallServer.uri().resolve("/screens/wall").toString());
       await().atMost(Duration.ofSeconds(10)).until(() -> "Before".equals(browser.text("#title")));
 
+      browser.js("window.beforeTheEdit = true");
       ScreensTest.edit(file, WALL.replace("title: Before", "title: After"));
-      await().atMost(Duration.ofSeconds(10)).until(() -> "After".equals(browser.text("#title")));
+      // The page shows the edit, and reloads within a few seconds to start afresh with it.
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  browser.js("return window.beforeTheEdit === undefined").equals(true)
+                      && "After".equals(browser.text("#title")));
 
       ScreensTest.edit(file, WALL.replace("widget: text", "widget: txet"));
       await()
