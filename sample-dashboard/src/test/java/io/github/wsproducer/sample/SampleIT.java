@@ -109,14 +109,15 @@ class SampleIT {
   }
 
   /**
-   * The data-stream topics are live: the hello lists them (and the screens' topic), the snapshot of
-   * {@code streams} has every pipeline, and the simulator's batches arrive as updates of all three.
+   * The data-stream topics are live: the hello lists them (and the notes and the screens' topics),
+   * the snapshot of {@code streams} has every pipeline, and the simulator's batches arrive as
+   * updates of all three.
    */
   private static void assertDataStreamTopicsAreLive(int port) throws Exception {
     Recorder screen = connect(port, "/", null, "wsproducer.v1");
     JsonNode hello = screen.next();
     assertThat(hello.path("topics").findValuesAsString("name"))
-        .containsExactly("random", "wsproducer.screens", "streams", "totals", "events");
+        .containsExactly("random", "notes", "wsproducer.screens", "streams", "totals", "events");
     for (String topic : List.of("streams", "totals", "events")) {
       screen.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}");
     }
