@@ -14,6 +14,7 @@ module io.github.wsproducer {
   // Shared with the library's own modules only: threads, backoff.
   exports io.github.wsproducer.internal to
       io.github.wsproducer.jdbc,
+      io.github.wsproducer.micrometer,
       io.github.wsproducer.redis,
       io.github.wsproducer.screens;
 }

@@ -53,6 +53,13 @@ public interface Hub extends UpdateSink, AutoCloseable {
   /** Current counters. */
   HubStats stats();
 
+  /**
+   * One topic's subscribers, freshness and errors.
+   *
+   * @throws IllegalArgumentException if the hub has no such topic
+   */
+  TopicStats topicStats(String topic);
+
   /** Closes sources and connections and stops owned threads. Idempotent. */
   @Override
   void close();

@@ -1,5 +1,7 @@
 package io.github.wsproducer;
 
+import java.util.Map;
+
 /**
  * Counters of a {@link Hub} since it was built, read with {@link Hub#stats()}.
  *
@@ -8,6 +10,10 @@ package io.github.wsproducer;
  * @param encodings JSON serializations of update and snapshot data; one per update or snapshot,
  *     however many subscribers receive it
  * @param connections connections open now
+ * @param plainConnections of those, the connections in the plain form (one topic, data alone); the
+ *     rest use the envelope form
+ * @param framesSent frames written to connections, each connection counted; pings not included
+ * @param bytesSent the payload bytes of those frames, without WebSocket framing
  * @param dropped frames dropped because a connection was over its byte cap
  * @param resyncs snapshots sent to connections that had fallen behind
  * @param slowConsumerCloses connections closed with 4001 ({@link
@@ -20,15 +26,24 @@ package io.github.wsproducer;
  *     refused, snapshots a state could not serialize, and sources that failed to start or to close
  *     (or did not close in time). A source's own failures on its own threads are its to report
  *     ({@link UpdateSink#reportError}).
+ * @param rejectedHandshakes WebSocket handshakes the hub refused, by reason: {@code host}, {@code
+ *     origin}, {@code capacity} (too many connections, in all or from one address), {@code
+ *     unauthenticated}, {@code forbidden} (a topic the client may not read) and {@code not-found}
+ *     (no such topic or path), every reason present. Requests a transport refuses before asking the
+ *     hub (a malformed upgrade) are not counted.
  */
 public record HubStats(
     long published,
     long updates,
     long encodings,
     int connections,
+    int plainConnections,
+    long framesSent,
+    long bytesSent,
     long dropped,
     long resyncs,
     long slowConsumerCloses,
     long unresponsiveCloses,
     long peakQueuedBytes,
-    long errors) {}
+    long errors,
+    Map<String, Long> rejectedHandshakes) {}

@@ -6,12 +6,14 @@ import io.github.wsproducer.spi.TextFrame;
 import io.github.wsproducer.spi.TransportOptions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,8 @@ final class ClientConnection implements Outbound.SendCallback {
   private boolean writing; // a send is in flight
   private long inFlightBytes;
   private final List<TextFrame> inFlight = new ArrayList<>(); // reused: one send at a time
+  private long[] publishedAt = new long[8]; // of the updates in flight, when delivery is timed
+  private int timed;
   private boolean sendReturned; // of the write in flight
   private boolean completed; // of the write in flight
   private long writeStartedAt;
@@ -189,9 +193,16 @@ final class ClientConnection implements Outbound.SendCallback {
         if (!open || writing) {
           return;
         }
+        boolean timing = hub.delivery() != null;
         for (Frame f; (f = queue.pollFirst()) != null; ) {
           inFlight.add(f.text());
           inFlightBytes += f.bytes();
+          if (timing && f.publishedAt() != 0) {
+            if (timed == publishedAt.length) {
+              publishedAt = Arrays.copyOf(publishedAt, timed * 2);
+            }
+            publishedAt[timed++] = f.publishedAt();
+          }
         }
         if (!inFlight.isEmpty()) {
           send = writing = true;
@@ -239,8 +250,18 @@ final class ClientConnection implements Outbound.SendCallback {
     drain();
   }
 
-  /** Holds the lock. */
+  /** The write in flight succeeded. Holds the lock. */
   private void writeDone() {
+    hub.counters().framesSent.add(inFlight.size());
+    hub.counters().bytesSent.add(inFlightBytes);
+    LongConsumer delivery = hub.delivery();
+    if (timed > 0 && delivery != null) {
+      long now = System.nanoTime();
+      for (int i = 0; i < timed; i++) {
+        delivery.accept(now - publishedAt[i]);
+      }
+    }
+    timed = 0;
     writing = false;
     inFlight.clear();
     queuedBytes -= inFlightBytes;
@@ -252,6 +273,7 @@ final class ClientConnection implements Outbound.SendCallback {
     log.debug("{}: write failed, connection dropped", transport.describe(), cause);
     synchronized (lock) {
       completed = true;
+      timed = 0;
     }
     shutdown();
     transport.abort();

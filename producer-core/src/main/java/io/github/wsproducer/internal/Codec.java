@@ -4,6 +4,7 @@ import io.github.wsproducer.Topic;
 import io.github.wsproducer.protocol.ClientMessage;
 import io.github.wsproducer.protocol.ErrorCode;
 import io.github.wsproducer.protocol.ServerMessage;
+import io.github.wsproducer.spi.TextFrame;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import tools.jackson.databind.JsonNode;
@@ -76,17 +77,19 @@ final class Codec {
     return json;
   }
 
-  static Frame update(String topic, long epoch, long seq, long ts, long sum, String data) {
-    return Frame.of(topic, ServerMessage.update(topic, epoch, seq, ts, sum, data));
+  static Frame update(
+      String topic, long epoch, long seq, long ts, long sum, String data, long publishedAt) {
+    return new Frame(
+        topic, TextFrame.of(ServerMessage.update(topic, epoch, seq, ts, sum, data)), publishedAt);
   }
 
   static Frame snapshot(String topic, long epoch, long seq, long ts, boolean reset, String data) {
     return Frame.of(topic, ServerMessage.snapshot(topic, epoch, seq, ts, reset, data));
   }
 
-  /** The plain form's frame: the data alone. */
-  static Frame plain(String topic, String data) {
-    return Frame.of(topic, data);
+  /** The plain form's frame: the data alone; {@code publishedAt} as in {@link Frame}. */
+  static Frame plain(String topic, String data, long publishedAt) {
+    return new Frame(topic, TextFrame.of(data), publishedAt);
   }
 
   static Frame ping(long ts) {

@@ -58,6 +58,7 @@ final class HubEndpoint implements Endpoint {
       return refuse(
           h,
           FORBIDDEN,
+          "host",
           "host not allowed",
           "host " + Rejections.quote(h.serverName()) + " is not one this server answers to");
     }
@@ -66,6 +67,7 @@ final class HubEndpoint implements Endpoint {
       return refuse(
           h,
           FORBIDDEN,
+          "origin",
           "origin not allowed",
           "origin " + Rejections.quote(origin) + " is not allowed");
     }
@@ -85,7 +87,8 @@ final class HubEndpoint implements Endpoint {
     if (hub.authenticator() != null) {
       identity = authenticate(h);
       if (identity == null) {
-        return refuse(h, UNAUTHORIZED, "authentication required", "no valid credentials");
+        return refuse(
+            h, UNAUTHORIZED, "unauthenticated", "authentication required", "no valid credentials");
       }
     }
     if (h.subprotocols().contains(Protocol.SUBPROTOCOL)) {
@@ -93,6 +96,7 @@ final class HubEndpoint implements Endpoint {
         return refuse(
             h,
             NOT_FOUND,
+            "not-found",
             "the " + Protocol.SUBPROTOCOL + " form is served at " + Protocol.ENVELOPE_PATH,
             "the " + Protocol.SUBPROTOCOL + " form asked at path " + Rejections.quote(h.path()));
       }
@@ -106,6 +110,7 @@ final class HubEndpoint implements Endpoint {
       return refuse(
           h,
           FORBIDDEN,
+          "forbidden",
           "not allowed to read this topic",
           (identity == null ? "a client" : Rejections.quote(identity.name()))
               + " may not read topic "
@@ -116,6 +121,7 @@ final class HubEndpoint implements Endpoint {
       return refuse(
           h,
           NOT_FOUND,
+          "not-found",
           "no such topic",
           "no topic " + Rejections.quote(h.path().substring(1)) + "; the hub has " + topics);
     }
@@ -138,13 +144,20 @@ final class HubEndpoint implements Endpoint {
     }
   }
 
-  private Handshake.Refuse refuse(Handshake h, int status, String answer, String cause) {
+  /**
+   * Refuses a handshake: {@code reason} counts it in {@link io.github.wsproducer.HubStats}, {@code
+   * answer} goes to the client, {@code cause} to the log.
+   */
+  private Handshake.Refuse refuse(
+      Handshake h, int status, String reason, String answer, String cause) {
+    hub.counters().rejected(reason);
     rejections.refused(status, cause, h.remote());
     return new Handshake.Refuse(status, answer, null);
   }
 
   /** 503 with a jittered {@code Retry-After}, so that refused screens do not return together. */
   private Handshake.Refuse busy(Handshake h, String cause) {
+    hub.counters().rejected("capacity");
     rejections.refused(UNAVAILABLE, cause, h.remote());
     return new Handshake.Refuse(
         UNAVAILABLE,

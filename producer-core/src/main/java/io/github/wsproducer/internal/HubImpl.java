@@ -6,6 +6,7 @@ import io.github.wsproducer.HubStats;
 import io.github.wsproducer.Identity;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.TopicAuthorizer;
+import io.github.wsproducer.TopicStats;
 import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.spi.Endpoint;
@@ -32,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -67,6 +69,7 @@ public final class HubImpl implements Hub {
   private final ScheduledFuture<?> ticker;
 
   private final Counters counters = new Counters();
+  private volatile LongConsumer delivery; // or null
   private final Authenticator authenticator; // or null
   private final TopicAuthorizer authorizer; // or null
   private final List<HttpRoute> routes;
@@ -287,6 +290,29 @@ public final class HubImpl implements Hub {
   @Override
   public HubStats stats() {
     return counters.stats(codec.encodings(), connections);
+  }
+
+  @Override
+  public TopicStats topicStats(String topic) {
+    return requireEngine(topic).stats();
+  }
+
+  /**
+   * Adds a listener told, for every update a connection has written, the nanoseconds from its
+   * publish to the end of that write. It runs on the thread that completed the write and must
+   * return quickly; a metrics library records it.
+   */
+  public void onDelivery(LongConsumer listener) {
+    Objects.requireNonNull(listener, "listener");
+    synchronized (counters) {
+      LongConsumer before = delivery;
+      delivery = before == null ? listener : before.andThen(listener);
+    }
+  }
+
+  /** The delivery listeners, or {@code null}. */
+  LongConsumer delivery() {
+    return delivery;
   }
 
   @Override

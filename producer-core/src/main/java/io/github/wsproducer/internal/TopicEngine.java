@@ -2,11 +2,14 @@ package io.github.wsproducer.internal;
 
 import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
+import io.github.wsproducer.TopicStats;
 import io.github.wsproducer.protocol.ClientMessage.Position;
 import io.github.wsproducer.protocol.ErrorCode;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -34,9 +37,11 @@ final class TopicEngine {
   private final long staleAfterMillis; // 0: never stale
   private long seq;
   private long ts;
-  private long freshAt; // when the data was last known to be current
-  private boolean stale;
-  private String error;
+  // Written on the topic's executor, read by stats() from any thread.
+  private volatile long freshAt; // when the data was last known to be current
+  private volatile boolean stale;
+  private volatile String error;
+  private final LongAdder errors = new LongAdder();
   // The state at the current seq, serialized on demand and shared by every joiner until the
   // next update; null when stale.
   private String snapshotData;
@@ -70,6 +75,7 @@ final class TopicEngine {
   }
 
   void reportError(String message) {
+    errors.increment();
     serial.execute(
         () -> {
           if (!message.equals(error)) {
@@ -77,6 +83,11 @@ final class TopicEngine {
             broadcastStatus();
           }
         });
+  }
+
+  TopicStats stats() {
+    return new TopicStats(
+        name, subscribers.count(), stale, error, errors.sum(), Instant.ofEpochMilli(freshAt));
   }
 
   /** Called by the hub's timer: announces the topic stale once it has been quiet too long. */
@@ -118,7 +129,8 @@ final class TopicEngine {
 
   /** A value from a source: a change, or with {@code whole} the topic's whole new value. */
   void publish(JsonNode value, boolean whole) {
-    serial.execute(() -> apply(value, whole));
+    long at = System.nanoTime();
+    serial.execute(() -> apply(value, whole, at));
   }
 
   /**
@@ -157,7 +169,7 @@ final class TopicEngine {
     return whole ? state.replace(value) : state.apply(value);
   }
 
-  private void apply(JsonNode value, boolean whole) {
+  private void apply(JsonNode value, boolean whole, long publishedAt) {
     String data;
     try {
       JsonNode update = fold(value, whole);
@@ -175,11 +187,12 @@ final class TopicEngine {
       return;
     }
     seq++;
-    broadcast(data);
+    broadcast(data, publishedAt);
   }
 
   /** A value at a position assigned by a replicated log; see {@code Hub.applyReplicated}. */
   void applyAt(long atEpoch, long atSeq, JsonNode value, boolean whole) {
+    long at = System.nanoTime();
     serial.execute(
         () -> {
           if (atEpoch == epoch && atSeq <= seq) {
@@ -203,7 +216,7 @@ final class TopicEngine {
           epoch = atEpoch;
           seq = atSeq;
           if (followsOn) {
-            broadcast(data);
+            broadcast(data, at);
             return;
           }
           // A new epoch, or positions this node never saw: every subscriber starts over.
@@ -224,16 +237,17 @@ final class TopicEngine {
   }
 
   /** Sends the update at the current seq to every subscriber and keeps it in the history. */
-  private void broadcast(String data) {
+  private void broadcast(String data, long publishedAt) {
     ts = hub.clock().millis();
     clearSnapshot();
-    Frame frame = Codec.update(name, epoch, seq, ts, state.checksum(), data);
+    Frame frame = Codec.update(name, epoch, seq, ts, state.checksum(), data, publishedAt);
     history.addLast(new Entry(seq, frame));
     if (history.size() > historySize) {
       history.removeFirst();
     }
     hub.counters().updates.increment();
-    subscribers.broadcast(frame, () -> data.equals("null") ? null : Codec.plain(name, data));
+    subscribers.broadcast(
+        frame, () -> data.equals("null") ? null : Codec.plain(name, data, publishedAt));
     fresh(ts);
   }
 
@@ -283,7 +297,7 @@ final class TopicEngine {
     List<Frame> missed = new ArrayList<>((int) (seq - since.seq()));
     for (Entry e : history) {
       if (e.seq() > since.seq()) {
-        missed.add(e.frame());
+        missed.add(e.frame().unstamped());
       }
     }
     return missed;
@@ -306,7 +320,7 @@ final class TopicEngine {
     }
     if (!envelope) {
       if (plainSnapshot == null && !snapshotData.equals("null")) {
-        plainSnapshot = Codec.plain(name, snapshotData);
+        plainSnapshot = Codec.plain(name, snapshotData, 0);
       }
       return plainSnapshot;
     }
