@@ -71,8 +71,11 @@ public final class Screens implements UpdateSource {
   /** The operators' page of the fleet. */
   public static final String FLEET_PAGE = FLEET + "/admin";
 
+  // An absent boolean or number of a tile is false or 0 on every Jackson 3 (3.1, which Spring Boot
+  // 4.0 brings, fails on it by default).
   private static final YAMLMapper YAML =
       YAMLMapper.builder()
+          .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
           .build();

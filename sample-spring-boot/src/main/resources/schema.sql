@@ -1,0 +1,6 @@
+CREATE TABLE IF NOT EXISTS stream_status (
+  name VARCHAR(64) PRIMARY KEY,
+  events BIGINT NOT NULL,
+  errors BIGINT NOT NULL,
+  lag_ms INT NOT NULL
+);
