@@ -9,9 +9,7 @@ import io.github.wsproducer.jdbc.ResultMapper;
 import io.github.wsproducer.jdbc.TableTailSource;
 import io.github.wsproducer.spring.WsProducerProperties.SqlTopic;
 import java.util.Map;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * The topics of {@code wsproducer.topics}: each a {@link QuerySource} or a {@link TableTailSource}.
@@ -23,30 +21,34 @@ final class SqlTopics {
    * Adds each declared topic and its source to {@code hub}.
    *
    * @param dataSource the application's, or {@code null} if it has none
-   * @throws InvalidConfigurationPropertyValueException naming the property at fault
+   * @throws
+   *     org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException
+   *     naming the property at fault
    */
-  static void addTo(Hub.Builder hub, Map<String, SqlTopic> topics, DataSource dataSource) {
-    topics.forEach((name, topic) -> add(hub, name, topic, dataSource));
+  static void addTo(
+      Hub.Builder hub, Map<String, SqlTopic> topics, DataSource dataSource, PropertyCheck p) {
+    topics.forEach((name, topic) -> add(hub, name, topic, dataSource, p));
   }
 
-  private static void add(Hub.Builder hub, String name, SqlTopic topic, DataSource dataSource) {
+  private static void add(
+      Hub.Builder hub, String name, SqlTopic topic, DataSource dataSource, PropertyCheck p) {
     String prefix = "wsproducer.topics." + name;
-    check(prefix, name, () -> Topic.requireValidName(name));
+    p.check(prefix, name, () -> Topic.requireValidName(name));
     if ((topic.getQuery() == null) == (topic.getTable() == null)) {
-      throw new InvalidConfigurationPropertyValueException(
+      throw p.invalid(
           prefix,
           "query=" + topic.getQuery() + ", table=" + topic.getTable(),
           "set exactly one of query and table");
     }
     if (dataSource == null) {
-      throw new InvalidConfigurationPropertyValueException(
+      throw p.invalid(
           prefix, name, "a topic fed by SQL needs a DataSource, and the application has none");
     }
     State state;
     UpdateSource source;
     if (topic.getQuery() != null) {
       if (topic.getKey() != null && topic.isFirstRow()) {
-        throw new InvalidConfigurationPropertyValueException(
+        throw p.invalid(
             prefix + ".first-row", true, "a keyed topic takes every row: drop key or first-row");
       }
       QuerySource.Builder query = QuerySource.builder(dataSource, name, topic.getQuery());
@@ -58,10 +60,11 @@ final class SqlTopics {
         state = State.latest();
       }
       if (topic.getInterval() != null) {
-        check(prefix + ".interval", topic.getInterval(), () -> query.interval(topic.getInterval()));
+        p.check(
+            prefix + ".interval", topic.getInterval(), () -> query.interval(topic.getInterval()));
       }
       if (topic.getErrorMessage() != null) {
-        check(
+        p.check(
             prefix + ".error-message",
             topic.getErrorMessage(),
             () -> query.errorMessage(topic.getErrorMessage()));
@@ -69,17 +72,19 @@ final class SqlTopics {
       source = query.build();
     } else {
       TableTailSource.Builder table = TableTailSource.builder(dataSource, name, topic.getTable());
-      check(prefix + ".id-column", topic.getIdColumn(), () -> table.idColumn(topic.getIdColumn()));
+      p.check(
+          prefix + ".id-column", topic.getIdColumn(), () -> table.idColumn(topic.getIdColumn()));
       if (topic.getColumns() != null) {
-        check(prefix + ".columns", topic.getColumns(), () -> table.columns(topic.getColumns()));
+        p.check(prefix + ".columns", topic.getColumns(), () -> table.columns(topic.getColumns()));
       }
-      check(prefix + ".window", topic.getWindow(), () -> table.backfill(topic.getWindow()));
-      state = check(prefix + ".window", topic.getWindow(), () -> State.window(topic.getWindow()));
+      p.check(prefix + ".window", topic.getWindow(), () -> table.backfill(topic.getWindow()));
+      state = p.check(prefix + ".window", topic.getWindow(), () -> State.window(topic.getWindow()));
       if (topic.getInterval() != null) {
-        check(prefix + ".interval", topic.getInterval(), () -> table.interval(topic.getInterval()));
+        p.check(
+            prefix + ".interval", topic.getInterval(), () -> table.interval(topic.getInterval()));
       }
       if (topic.getErrorMessage() != null) {
-        check(
+        p.check(
             prefix + ".error-message",
             topic.getErrorMessage(),
             () -> table.errorMessage(topic.getErrorMessage()));
@@ -89,23 +94,11 @@ final class SqlTopics {
     Topic declared = Topic.of(name, state);
     if (topic.getStaleAfter() != null) {
       declared =
-          check(
+          p.check(
               prefix + ".stale-after",
               topic.getStaleAfter(),
               () -> Topic.of(name, state).withStaleAfter(topic.getStaleAfter()));
     }
     hub.topic(declared).source(source);
-  }
-
-  /**
-   * Runs {@code step}; an {@link IllegalArgumentException} it throws becomes one that names {@code
-   * property} and its value, which Spring Boot reports as such at startup.
-   */
-  static <T> T check(String property, Object value, Supplier<T> step) {
-    try {
-      return step.get();
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException(property, value, e.getMessage());
-    }
   }
 }

@@ -1,7 +1,5 @@
 package io.github.wsproducer.spring;
 
-import static io.github.wsproducer.spring.SqlTopics.check;
-
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSource;
@@ -14,6 +12,8 @@ import jakarta.websocket.server.ServerContainer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -22,7 +22,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -30,6 +29,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 
 /**
@@ -60,20 +60,32 @@ public class WsProducerAutoConfiguration {
       ObjectProvider<Topic> topics,
       ObjectProvider<UpdateSource> sources,
       ObjectProvider<DataSource> dataSource,
-      ObjectProvider<HubCustomizer> customizers)
+      ObjectProvider<HubCustomizer> customizers,
+      Environment env)
       throws IOException {
+    PropertyCheck p = new PropertyCheck(env);
     Hub.Builder hub = Hub.builder();
-    topics.orderedStream().forEach(hub::topic);
+    List<String> names = new ArrayList<>();
+    topics
+        .orderedStream()
+        .forEach(
+            topic -> {
+              hub.topic(topic);
+              names.add(topic.name());
+            });
     sources.orderedStream().forEach(hub::source);
-    SqlTopics.addTo(hub, properties.getTopics(), dataSource.getIfAvailable());
+    SqlTopics.addTo(hub, properties.getTopics(), dataSource.getIfAvailable(), p);
+    names.addAll(properties.getTopics().keySet());
     if (properties.getScreens() != null) {
-      hub.topic(Screens.topic()).source(screens(properties.getScreens()));
+      hub.topic(Screens.topic()).source(screens(properties.getScreens(), p));
     }
-    if (properties.getDefaultTopic() != null) {
-      check(
-          "wsproducer.default-topic",
-          properties.getDefaultTopic(),
-          () -> hub.defaultTopic(properties.getDefaultTopic()));
+    String defaultTopic = properties.getDefaultTopic();
+    if (defaultTopic != null) {
+      if (!names.contains(defaultTopic)) {
+        throw p.invalid(
+            "wsproducer.default-topic", defaultTopic, "no such topic; the topics are " + names);
+      }
+      hub.defaultTopic(defaultTopic);
     }
     customizers.orderedStream().forEach(c -> c.customize(hub));
     try {
@@ -84,10 +96,9 @@ public class WsProducerAutoConfiguration {
   }
 
   /** The screens file: watched when it is a file, read once from the class path or elsewhere. */
-  private static Screens screens(Resource file) throws IOException {
+  private static Screens screens(Resource file, PropertyCheck p) throws IOException {
     if (!file.exists()) {
-      throw new InvalidConfigurationPropertyValueException(
-          "wsproducer.screens", file.getDescription(), "no such file");
+      throw p.invalid("wsproducer.screens", file.getDescription(), "no such file");
     }
     try {
       if (file.isFile()) {
@@ -98,43 +109,43 @@ public class WsProducerAutoConfiguration {
             new String(in.readAllBytes(), StandardCharsets.UTF_8), file.getDescription());
       }
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException(
-          "wsproducer.screens", file.getDescription(), e.getMessage());
+      throw p.invalid("wsproducer.screens", file.getDescription(), e.getMessage());
     }
   }
 
   /** The transport, with the options of {@code wsproducer.*}. */
   @Bean
   @ConditionalOnMissingBean
-  HubFilter wsproducerFilter(Hub hub, WsProducerProperties p) {
+  HubFilter wsproducerFilter(Hub hub, WsProducerProperties p, Environment env) {
+    PropertyCheck c = new PropertyCheck(env);
     HubFilter.Builder b = HubFilter.builder(hub);
     p.getAllowedOrigins()
-        .forEach(o -> check("wsproducer.allowed-origins", o, () -> b.allowOrigin(o)));
-    p.getAllowedHosts().forEach(h -> check("wsproducer.allowed-hosts", h, () -> b.allowHost(h)));
-    check(
+        .forEach(o -> c.check("wsproducer.allowed-origins", o, () -> b.allowOrigin(o)));
+    p.getAllowedHosts().forEach(h -> c.check("wsproducer.allowed-hosts", h, () -> b.allowHost(h)));
+    c.check(
         "wsproducer.max-message-size",
         p.getMaxMessageSize(),
         () -> b.maxMessageSize(p.getMaxMessageSize().toBytes()));
-    check("wsproducer.idle-timeout", p.getIdleTimeout(), () -> b.idleTimeout(p.getIdleTimeout()));
-    check(
+    c.check("wsproducer.idle-timeout", p.getIdleTimeout(), () -> b.idleTimeout(p.getIdleTimeout()));
+    c.check(
         "wsproducer.ping-interval", p.getPingInterval(), () -> b.pingInterval(p.getPingInterval()));
-    check("wsproducer.pong-timeout", p.getPongTimeout(), () -> b.pongTimeout(p.getPongTimeout()));
-    check(
+    c.check("wsproducer.pong-timeout", p.getPongTimeout(), () -> b.pongTimeout(p.getPongTimeout()));
+    c.check(
         "wsproducer.max-queued-bytes",
         p.getMaxQueuedBytes(),
         () -> b.maxQueuedBytes(p.getMaxQueuedBytes().toBytes()));
-    check(
+    c.check(
         "wsproducer.write-timeout", p.getWriteTimeout(), () -> b.writeTimeout(p.getWriteTimeout()));
     b.deflate(p.isDeflate());
-    check(
+    c.check(
         "wsproducer.max-connections",
         p.getMaxConnections(),
         () -> b.maxConnections(p.getMaxConnections()));
-    check(
+    c.check(
         "wsproducer.max-connections-per-address",
         p.getMaxConnectionsPerAddress(),
         () -> b.maxConnectionsPerAddress(p.getMaxConnectionsPerAddress()));
-    return check("wsproducer", "(the options together)", b::build);
+    return c.check("wsproducer", "(the options together)", b::build);
   }
 
   /**
