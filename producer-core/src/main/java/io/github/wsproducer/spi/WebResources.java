@@ -34,7 +34,7 @@ public final class WebResources {
    * only ({@code 'self'} covers same-origin WebSockets), no inline script, no framing.
    */
   public static final String CONTENT_SECURITY_POLICY =
-      "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none';"
+      "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self';"
           + " form-action 'none'";
 
   /**

@@ -39,6 +39,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Serves a {@link Hub} from a servlet container through the Jakarta WebSocket API (2.1 or newer):
@@ -75,15 +77,23 @@ public final class HubFilter implements Filter, AutoCloseable {
   public static final String NAME = "wsproducer";
 
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+  private static final Pattern PATH = Pattern.compile("(/(?!\\.\\.?(/|$))[A-Za-z0-9._~-]+)+");
 
   private final Endpoint endpoint;
+  private final String path; // "" for the context's root, else "/live"
+  private final Map<String, WebResources.Resource> rebased = new ConcurrentHashMap<>();
   private final OpenConnections<Session> sessions =
       new OpenConnections<>(Connection::closeForRestart);
   private volatile ServerContainer container;
 
-  /** Serves {@code endpoint}: a hub's, or a test's. */
+  /** Serves {@code endpoint} at the context's root: a hub's, or a test's. */
   HubFilter(Endpoint endpoint) {
+    this(endpoint, "");
+  }
+
+  private HubFilter(Endpoint endpoint, String path) {
     this.endpoint = endpoint;
+    this.path = path;
   }
 
   /** A builder with the defaults listed on its methods. */
@@ -123,6 +133,14 @@ public final class HubFilter implements Filter, AutoCloseable {
     HttpServletRequest request = (HttpServletRequest) req;
     HttpServletResponse response = (HttpServletResponse) res;
     String path = request.getRequestURI().substring(request.getContextPath().length());
+    if (!this.path.isEmpty()) {
+      if (!path.startsWith(this.path)
+          || (path.length() > this.path.length() && path.charAt(this.path.length()) != '/')) {
+        chain.doFilter(request, response);
+        return;
+      }
+      path = path.substring(this.path.length());
+    }
     if (path.isEmpty()) {
       path = "/";
     }
@@ -229,12 +247,16 @@ public final class HubFilter implements Filter, AutoCloseable {
     }
     answer.headers().forEach(response::setHeader);
     response.setHeader("Cache-Control", "no-store");
-    write(response, answer.status(), answer.contentType(), ByteBuffer.wrap(answer.body()));
+    byte[] out = answer.body();
+    if (isHtml(answer.contentType())) {
+      out = rebase(out, base(request));
+    }
+    write(response, answer.status(), answer.contentType(), ByteBuffer.wrap(out));
   }
 
   /** The client script and the screen kit's files ({@link WebResources#find}). */
-  private static boolean libraryFile(
-      HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
+  private boolean libraryFile(HttpServletRequest request, HttpServletResponse response, String path)
+      throws IOException {
     String method = request.getMethod();
     if (!method.equals("GET") && !method.equals("HEAD")) {
       return false;
@@ -242,6 +264,18 @@ public final class HubFilter implements Filter, AutoCloseable {
     WebResources.Resource file = WebResources.find(path);
     if (file == null) {
       return false;
+    }
+    String base = base(request);
+    if (isHtml(file.contentType()) && !base.equals("/")) {
+      WebResources.Resource page = file;
+      file =
+          rebased.computeIfAbsent(
+              base + path,
+              k -> {
+                byte[] html = rebase(bytes(page.bytes()), base);
+                return new WebResources.Resource(
+                    ByteBuffer.wrap(html), page.contentType(), WebResources.etag(html));
+              });
     }
     response.setHeader("ETag", file.etag());
     response.setHeader("Cache-Control", "no-cache");
@@ -261,6 +295,35 @@ public final class HubFilter implements Filter, AutoCloseable {
   private static void write(HttpServletResponse response, int status, String type, String text)
       throws IOException {
     write(response, status, type, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Where the hub's paths start for a browser: the context's path and the filter's, then "/". */
+  private String base(HttpServletRequest request) {
+    return request.getContextPath() + path + "/";
+  }
+
+  private static boolean isHtml(String contentType) {
+    return contentType != null && contentType.startsWith("text/html");
+  }
+
+  /**
+   * The library's page with its {@code <base href="/">} pointing at {@code base} instead, so that
+   * its relative links, scripts and sockets reach the hub under a path.
+   */
+  private static byte[] rebase(byte[] html, String base) {
+    if (base.equals("/")) {
+      return html;
+    }
+    String page = new String(html, StandardCharsets.UTF_8);
+    String escaped = base.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;");
+    return page.replace("<base href=\"/\">", "<base href=\"" + escaped + "\">")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] b = new byte[buffer.remaining()];
+    buffer.get(b);
+    return b;
   }
 
   /** A response with the security headers; not the container's error page, which names it. */
@@ -302,9 +365,31 @@ public final class HubFilter implements Filter, AutoCloseable {
    */
   public static final class Builder extends TransportOptions.Builder<Builder> {
     private final Hub hub;
+    private String path = "";
 
     private Builder(Hub hub) {
       this.hub = Objects.requireNonNull(hub, "hub");
+    }
+
+    /**
+     * Serves the hub under this path of the context ({@code /live}) instead of at its root: the
+     * envelope form at {@code /live/}, a plain topic at {@code /live/orders}, the client script at
+     * {@code /live/wsproducer.js}, the screens at {@code /live/screens/...}. Requests elsewhere
+     * pass down the chain untouched. {@code /} for the root, the default.
+     *
+     * @throws IllegalArgumentException unless it is {@code /} or segments of letters, digits,
+     *     {@code . _ ~ -}, each after a {@code /}
+     */
+    public Builder path(String path) {
+      Objects.requireNonNull(path, "path");
+      if (!path.equals("/") && !PATH.matcher(path).matches()) {
+        throw new IllegalArgumentException(
+            "path must be / or like /live or /walls/live, without a trailing /, was \""
+                + path.replaceAll("[^\\x20-\\x7e]", "?")
+                + "\"");
+      }
+      this.path = path.equals("/") ? "" : path;
+      return this;
     }
 
     /**
@@ -313,7 +398,7 @@ public final class HubFilter implements Filter, AutoCloseable {
      * @throws IllegalArgumentException if the options do not fit together
      */
     public HubFilter build() {
-      return new HubFilter(Endpoint.of(hub, buildOptions()));
+      return new HubFilter(Endpoint.of(hub, buildOptions()), path);
     }
   }
 }

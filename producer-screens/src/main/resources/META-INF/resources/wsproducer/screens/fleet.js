@@ -62,7 +62,7 @@
 
   function refresh() {
     if (!token) return showLogin();
-    call('GET', '/fleet').then(function (screens) {
+    call('GET', 'fleet').then(function (screens) {
       $('login').hidden = true;
       $('fleet').hidden = false;
       $('reload-all').hidden = false;
@@ -84,8 +84,8 @@
         cell(row, s.loads);
         cell(row, s.address);
         var actions = row.insertCell();
-        button(actions, 'Reload', '/fleet/' + encodeURIComponent(s.id) + '/reload');
-        button(actions, 'Identify', '/fleet/' + encodeURIComponent(s.id) + '/identify');
+        button(actions, 'Reload', 'fleet/' + encodeURIComponent(s.id) + '/reload');
+        button(actions, 'Identify', 'fleet/' + encodeURIComponent(s.id) + '/identify');
       });
       $('summary').textContent = online + ' of ' + screens.length + ' online';
     }, report);
@@ -98,7 +98,7 @@
     refresh();
   });
   $('reload-all').addEventListener('click', function () {
-    call('POST', '/fleet/reload').then(refresh, report);
+    call('POST', 'fleet/reload').then(refresh, report);
   });
   refresh();
   setInterval(refresh, 2000);

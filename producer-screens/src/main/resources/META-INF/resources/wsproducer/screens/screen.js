@@ -4,12 +4,14 @@
 
   var TOPIC = 'wsproducer.screens';
   var doc = document;
+  // The hub's root, which the page's <base> names: "/", or the path it is mounted under.
+  var base = new URL(doc.baseURI).pathname;
   // A screen opened as /screens/lobby?token=... passes its token on to the server (a hub with a
   // TokenAuthenticator); a cookie needs nothing, as the browser sends it by itself.
   var token = new URLSearchParams(location.search).get('token');
-  var url = token
-    ? (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/?token=' + encodeURIComponent(token)
-    : null;
+  var url =
+    (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + base +
+    (token ? '?token=' + encodeURIComponent(token) : '');
   var client = wsproducer.connect(url, {
     onState: function () {
       freshen();
@@ -595,7 +597,7 @@
 
   // ---- which screen ------------------------------------------------------------------------
 
-  var name = decodeURIComponent(location.pathname.replace(/^\/screens\/?/, ''));
+  var name = decodeURIComponent(location.pathname.slice(base.length).replace(/^screens\/?/, ''));
   var definitions;
   var current; // the JSON of what is shown, to re-render only on a change
   var rotation = null;
@@ -641,8 +643,8 @@
     root.textContent = '';
     (definitions.screens || []).concat(definitions.playlists || []).forEach(function (x) {
       var a = root.appendChild(el('a', '', x.title || (x.screens ? 'playlist: ' + x.screens.join(', ') : x.name)));
-      a.href = '/screens/' + encodeURIComponent(x.name) + location.search;
-      a.appendChild(el('span', 'name', '/screens/' + x.name));
+      a.href = 'screens/' + encodeURIComponent(x.name) + location.search;
+      a.appendChild(el('span', 'name', base + 'screens/' + x.name));
     });
   }
 
@@ -720,7 +722,7 @@
     });
     var headers = { 'Content-Type': 'application/json' };
     if (token) headers.Authorization = 'Bearer ' + token;
-    fetch('/fleet/report', {
+    fetch('fleet/report', {
       method: 'POST',
       headers: headers,
       body: JSON.stringify({

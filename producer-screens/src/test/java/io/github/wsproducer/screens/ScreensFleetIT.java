@@ -214,7 +214,7 @@ class ScreensFleetIT {
       assertThat(operator(server, "POST", "/fleet/x/y/z").status()).isEqualTo(404);
       assertThat(call(server, "GET", Screens.FLEET_PAGE).body())
           .as("the operators' page holds no data, only its script")
-          .contains("/wsproducer/screens/fleet.js");
+          .contains("src=\"wsproducer/screens/fleet.js\"");
 
       // A report needs the screens' credential, and a report that reads.
       assertThat(report(server, "{\"id\":\"0123456789abcdef\"}").status()).isEqualTo(401);

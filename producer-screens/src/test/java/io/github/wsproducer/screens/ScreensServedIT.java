@@ -38,14 +38,15 @@ class ScreensServedIT {
     Response listing = get(root, "/screens");
     assertThat(listing.status()).isEqualTo(200);
     assertThat(listing.type()).startsWith("text/html");
-    assertThat(listing.body()).contains("/wsproducer/screens/screen.js");
+    assertThat(listing.body())
+        .contains("<base href=\"/\">", "src=\"wsproducer/screens/screen.js\"");
     assertThat(get(root, "/screens/").status()).isEqualTo(200);
 
     Response page = get(root, "/screens/ops");
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.policy()).contains("default-src 'self'");
     assertThat(page.body()).doesNotContain("@uplot.version@");
-    Matcher uplot = Pattern.compile("src=\"(/webjars/uplot/[^\"]+)\"").matcher(page.body());
+    Matcher uplot = Pattern.compile("src=\"(webjars/uplot/[^\"]+)\"").matcher(page.body());
     assertThat(uplot.find()).isTrue();
 
     Response script = get(root, "/wsproducer/screens/screen.js");
@@ -53,7 +54,7 @@ class ScreensServedIT {
     assertThat(script.type()).startsWith("text/javascript");
     assertThat(script.etag()).isNotBlank();
     assertThat(get(root, "/wsproducer/screens/screen.css").type()).startsWith("text/css");
-    assertThat(get(root, uplot.group(1)).status()).isEqualTo(200);
+    assertThat(get(root, "/" + uplot.group(1)).status()).isEqualTo(200);
 
     // Nothing else: no listing, no way out, no other page names.
     for (String path :

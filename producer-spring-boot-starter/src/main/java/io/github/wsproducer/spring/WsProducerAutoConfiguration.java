@@ -119,6 +119,7 @@ public class WsProducerAutoConfiguration {
   HubFilter wsproducerFilter(Hub hub, WsProducerProperties p, Environment env) {
     PropertyCheck c = new PropertyCheck(env);
     HubFilter.Builder b = HubFilter.builder(hub);
+    c.check("wsproducer.path", p.getPath(), () -> b.path(p.getPath()));
     p.getAllowedOrigins()
         .forEach(o -> c.check("wsproducer.allowed-origins", o, () -> b.allowOrigin(o)));
     p.getAllowedHosts().forEach(h -> c.check("wsproducer.allowed-hosts", h, () -> b.allowHost(h)));

@@ -21,6 +21,13 @@ public class WsProducerProperties {
   private boolean enabled = true;
 
   /**
+   * The path the hub is served under, within the servlet context: its sockets, /wsproducer.js, the
+   * screens and the push API. "/live" serves the envelope form at /live/ and the screens at
+   * /live/screens/NAME; other paths stay the application's.
+   */
+  private String path = "/";
+
+  /**
    * Browser origins accepted besides the application's own, matched exactly (scheme://host[:port]);
    * "null" admits pages opened from disk.
    */
@@ -194,6 +201,14 @@ public class WsProducerProperties {
     public void setErrorMessage(String errorMessage) {
       this.errorMessage = errorMessage;
     }
+  }
+
+  public String getPath() {
+    return path;
+  }
+
+  public void setPath(String path) {
+    this.path = path;
   }
 
   public boolean isEnabled() {

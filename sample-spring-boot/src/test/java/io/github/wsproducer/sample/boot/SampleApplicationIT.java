@@ -156,7 +156,7 @@ class SampleApplicationIT {
     assertThat(welcome.body()).contains("/index.js");
     HttpResponse<String> screen = get("/screens/streams");
     assertThat(screen.statusCode()).isEqualTo(200);
-    assertThat(screen.body()).contains("/wsproducer/screens/screen.js");
+    assertThat(screen.body()).contains("<base href=\"/\">", "src=\"wsproducer/screens/screen.js\"");
     HttpResponse<String> script = get("/wsproducer.js");
     assertThat(script.statusCode()).isEqualTo(200);
     assertThat(script.headers().firstValue("Content-Type").orElse(""))
