@@ -179,7 +179,14 @@ class ScreensFleetIT {
         await()
             .atMost(Duration.ofSeconds(10))
             .until(() -> String.valueOf(desk.text("#summary")).equals("2 of 2 online"));
-        assertThat(desk.text("#fleet tbody")).contains("lobby", "kitchen", "current");
+        // The edit republishes the kit served now, and the pages reload to it within the spread.
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .untilAsserted(
+                () ->
+                    assertThat(desk.text("#fleet tbody"))
+                        .contains("lobby", "kitchen", "current")
+                        .doesNotContain("older"));
         desk.screenshot("fleet-page.png");
       }
     }
