@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.wsproducer.testkit.WsTestClient;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,8 @@ class StartupIT {
         "--wsproducer.topics.streams.table=stream_status | 'wsproducer.topics.streams'"
             + " | exactly one of query and table",
         "--wsproducer.topics.totals.stale-after=0s | 'wsproducer.topics.totals.stale-after' | 0s",
+        "--wsproducer.path=live/ | 'wsproducer.path' | live/",
+        "--wsproducer.path=/a/../b | 'wsproducer.path' | /a/../b",
         "--wsproducer.topics[bad name].query=SELECT 1 | 'wsproducer.topics.bad name' | must match",
       })
   void aWrongPropertyFailsStartupNamingItAndItsValue(
@@ -73,12 +76,21 @@ class StartupIT {
     app.close();
     WsTestClient.Close close = client.awaitClose();
     assertThat(close.code()).isEqualTo(1012);
+    assertThat(close.reason()).matches("restart, reconnect in \\d+ ms");
   }
 
   @Test
-  void withoutTheHubThePagesStillServe(CapturedOutput output) throws Exception {
+  void withoutTheHubThePagesStillServe() throws Exception {
     try (ConfigurableApplicationContext app = run("--wsproducer.enabled=false")) {
       assertThat(app.getBeanNamesForType(io.github.wsproducer.Hub.class)).isEmpty();
+      int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+      HttpURLConnection welcome =
+          (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/").toURL().openConnection();
+      assertThat(welcome.getResponseCode()).isEqualTo(200);
+      HttpURLConnection script =
+          (HttpURLConnection)
+              URI.create("http://127.0.0.1:" + port + "/wsproducer.js").toURL().openConnection();
+      assertThat(script.getResponseCode()).isEqualTo(404);
     }
   }
 }
