@@ -8,7 +8,9 @@ import io.github.wsproducer.jdbc.QuerySource;
 import io.github.wsproducer.jdbc.ResultMapper;
 import io.github.wsproducer.jdbc.TableTailSource;
 import io.github.wsproducer.spring.WsProducerProperties.SqlTopic;
+import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -59,16 +61,7 @@ final class SqlTopics {
         query.mapper(topic.isFirstRow() ? ResultMapper.firstRow() : ResultMapper.rows());
         state = State.latest();
       }
-      if (topic.getInterval() != null) {
-        p.check(
-            prefix + ".interval", topic.getInterval(), () -> query.interval(topic.getInterval()));
-      }
-      if (topic.getErrorMessage() != null) {
-        p.check(
-            prefix + ".error-message",
-            topic.getErrorMessage(),
-            () -> query.errorMessage(topic.getErrorMessage()));
-      }
+      polling(prefix, topic, p, query::interval, query::errorMessage);
       source = query.build();
     } else {
       TableTailSource.Builder table = TableTailSource.builder(dataSource, name, topic.getTable());
@@ -79,16 +72,7 @@ final class SqlTopics {
       }
       p.check(prefix + ".window", topic.getWindow(), () -> table.backfill(topic.getWindow()));
       state = p.check(prefix + ".window", topic.getWindow(), () -> State.window(topic.getWindow()));
-      if (topic.getInterval() != null) {
-        p.check(
-            prefix + ".interval", topic.getInterval(), () -> table.interval(topic.getInterval()));
-      }
-      if (topic.getErrorMessage() != null) {
-        p.check(
-            prefix + ".error-message",
-            topic.getErrorMessage(),
-            () -> table.errorMessage(topic.getErrorMessage()));
-      }
+      polling(prefix, topic, p, table::interval, table::errorMessage);
       source = table.build();
     }
     Topic declared = Topic.of(name, state);
@@ -100,5 +84,23 @@ final class SqlTopics {
               () -> Topic.of(name, state).withStaleAfter(topic.getStaleAfter()));
     }
     hub.topic(declared).source(source);
+  }
+
+  /** The settings every polled source has, through its builder's setters. */
+  private static void polling(
+      String prefix,
+      SqlTopic topic,
+      PropertyCheck p,
+      Function<Duration, ?> interval,
+      Function<String, ?> errorMessage) {
+    if (topic.getInterval() != null) {
+      p.check(prefix + ".interval", topic.getInterval(), () -> interval.apply(topic.getInterval()));
+    }
+    if (topic.getErrorMessage() != null) {
+      p.check(
+          prefix + ".error-message",
+          topic.getErrorMessage(),
+          () -> errorMessage.apply(topic.getErrorMessage()));
+    }
   }
 }
