@@ -12,7 +12,8 @@ import java.util.Map;
  * @param connections connections open now
  * @param plainConnections of those, the connections in the plain form (one topic, data alone); the
  *     rest use the envelope form
- * @param framesSent frames written to connections, each connection counted; pings not included
+ * @param framesSent frames written to connections, each connection counted; protocol-level pings
+ *     are not frames of the hub's and not included
  * @param bytesSent the payload bytes of those frames, without WebSocket framing
  * @param dropped frames dropped because a connection was over its byte cap
  * @param resyncs snapshots sent to connections that had fallen behind

@@ -31,8 +31,9 @@ class HubMetricsIT {
   void start() throws Exception {
     hub =
         Hub.builder()
-            .topic(Topic.of("random", State.latest()).withStaleAfter(Duration.ofMillis(500)))
+            .topic(Topic.of("random", State.latest()))
             .topic(Topic.of("orders", State.latest()))
+            .topic(Topic.of("ticks", State.latest()).withStaleAfter(Duration.ofMillis(500)))
             .build();
     server = NettyServer.builder(hub).port(0).start();
     new HubMetrics(hub, Tags.of("hub", "test")).bindTo(registry);
@@ -83,7 +84,9 @@ class HubMetricsIT {
       await()
           .untilAsserted(
               () -> {
-                assertThat(counter("wsproducer.frames.sent")).isEqualTo(framesBefore + 10);
+                // (the snapshot's write may end after the client read it, so at least)
+                assertThat(counter("wsproducer.frames.sent"))
+                    .isGreaterThanOrEqualTo(framesBefore + 10);
                 assertThat(registry.get("wsproducer.delivery").timer().count()).isEqualTo(10);
               });
       assertThat(counter("wsproducer.payload.sent"))
@@ -123,11 +126,11 @@ class HubMetricsIT {
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
-            () -> assertThat(gauge("wsproducer.topic.stale", "topic", "random")).isEqualTo(1));
+            () -> assertThat(gauge("wsproducer.topic.stale", "topic", "ticks")).isEqualTo(1));
     assertThat(
             registry
                 .get("wsproducer.topic.age")
-                .tags("topic", "random")
+                .tags("topic", "ticks")
                 .timeGauge()
                 .value(TimeUnit.MILLISECONDS))
         .isGreaterThanOrEqualTo(500);
@@ -138,14 +141,14 @@ class HubMetricsIT {
         .untilAsserted(
             () -> assertThat(gauge("wsproducer.topic.error", "topic", "orders")).isEqualTo(1));
     assertThat(counter("wsproducer.source.errors", "topic", "orders")).isEqualTo(1);
-    assertThat(counter("wsproducer.source.errors", "topic", "random")).isZero();
+    assertThat(counter("wsproducer.source.errors", "topic", "ticks")).isZero();
 
-    hub.publish("random", Map.of("variable", 1));
+    hub.publish("ticks", Map.of("at", 1));
     hub.publish("orders", Map.of("open", 3));
     await()
         .untilAsserted(
             () -> {
-              assertThat(gauge("wsproducer.topic.stale", "topic", "random")).isZero();
+              assertThat(gauge("wsproducer.topic.stale", "topic", "ticks")).isZero();
               assertThat(gauge("wsproducer.topic.error", "topic", "orders")).isZero();
             });
     assertThat(counter("wsproducer.source.errors", "topic", "orders")).isEqualTo(1);
