@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ClientConnection implements Outbound.SendCallback {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+  private static final long[] NONE = {};
 
   private final HubImpl hub;
   private final Outbound transport;
@@ -49,7 +50,8 @@ final class ClientConnection implements Outbound.SendCallback {
   private boolean writing; // a send is in flight
   private long inFlightBytes;
   private final List<TextFrame> inFlight = new ArrayList<>(); // reused: one send at a time
-  private long[] publishedAt = new long[8]; // of the updates in flight, when delivery is timed
+  // Of the updates in flight, when delivery is timed; allocated then, as idle connections are many.
+  private long[] publishedAt = NONE;
   private int timed;
   private boolean sendReturned; // of the write in flight
   private boolean completed; // of the write in flight
@@ -199,7 +201,7 @@ final class ClientConnection implements Outbound.SendCallback {
           inFlightBytes += f.bytes();
           if (timing && f.publishedAt() != 0) {
             if (timed == publishedAt.length) {
-              publishedAt = Arrays.copyOf(publishedAt, timed * 2);
+              publishedAt = Arrays.copyOf(publishedAt, Math.max(8, timed * 2));
             }
             publishedAt[timed++] = f.publishedAt();
           }
