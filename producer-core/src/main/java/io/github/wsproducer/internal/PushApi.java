@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -63,7 +64,7 @@ public final class PushApi implements HttpRoute {
     try {
       value = hub.codec().parse(new String(request.body(), StandardCharsets.UTF_8));
     } catch (JacksonException e) {
-      return Http.error(400, "malformed JSON: " + e.getOriginalMessage());
+      return Http.error(400, malformed(e));
     }
     if (value == null || value.isMissingNode()) {
       return Http.error(400, "malformed JSON: the body is empty");
@@ -74,6 +75,26 @@ public final class PushApi implements HttpRoute {
     }
     hub.publish(topic, value);
     return Http.json(202, Map.of("topic", topic, "published", true));
+  }
+
+  /**
+   * Where the body went wrong and the parser's message, without the parser's notes on its source
+   * (which it redacts, to "REDACTED").
+   */
+  private static String malformed(JacksonException e) {
+    String message =
+        String.valueOf(e.getOriginalMessage())
+            .replaceAll("\\s*\\([^()]*\\[Source: [^\\]]*\\][^()]*\\)", "")
+            .strip();
+    TokenStreamLocation at = e.getLocation();
+    return at == null || at.getLineNr() < 1
+        ? "malformed JSON: " + message
+        : "malformed JSON at line "
+            + at.getLineNr()
+            + ", column "
+            + at.getColumnNr()
+            + ": "
+            + message;
   }
 
   private boolean withinRate(String name) {

@@ -519,7 +519,7 @@ public abstract class TransportCompatibilityKit {
     expected.put("the token in a cookie", "401");
     expected.put("a topic not pushable", "403 topic \"t\" is not pushable");
     expected.put("no such topic", "404 no topic \"nope\"");
-    expected.put("malformed JSON", "400 malformed JSON");
+    expected.put("malformed JSON", "400 malformed JSON at line 1, column 9: ");
     expected.put("an empty body", "400 malformed JSON");
     expected.put("an array to a keyed topic", "400 topic \"board\" is keyed");
     expected.put("over the size limit", "413 the body is over 1024 bytes");
@@ -537,6 +537,9 @@ public abstract class TransportCompatibilityKit {
             assertThat(answer.body()).as(what).contains(want[1].replace("\"", "\\\""));
           }
         });
+    assertThat(answers.get("malformed JSON").body())
+        .as("the parser's message, without its notes on the source")
+        .doesNotContain("Source:", "REDACTED");
     assertThat(answers.get("no token").headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
     assertThat(answers.get("GET").headers().firstValue("Allow")).hasValue("POST");
 
