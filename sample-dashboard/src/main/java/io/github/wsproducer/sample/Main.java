@@ -67,9 +67,11 @@ public final class Main {
     if (SampleServer.acceptsPagesFromDisk(options)) {
       System.out.println(
           "pages opened from disk (Origin: null) may connect"
-              + (options.allowedOrigins().contains("null")
-                  ? ""
-                  : ": the server listens on loopback only"));
+              + (options.screenToken() != null
+                  ? " if they present the screens' token"
+                  : options.allowedOrigins().contains("null")
+                      ? ""
+                      : ": the server listens on loopback only"));
     }
     String root = "http://" + options.hostInUrl() + ":" + server.port() + "/";
     if (options.adminToken() != null) {

@@ -65,6 +65,11 @@ class SampleIT {
 
   /** Reads stdout lines until the listening line, and returns the port. */
   private static int awaitListening(Process process) throws Exception {
+    return awaitListening(process, new java.util.ArrayList<>());
+  }
+
+  /** The same, keeping the lines read in {@code lines}. */
+  private static int awaitListening(Process process, List<String> lines) throws Exception {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<Integer> port =
@@ -72,6 +77,7 @@ class SampleIT {
             () -> {
               try {
                 for (String line; (line = out.readLine()) != null; ) {
+                  lines.add(line);
                   Matcher m = LISTENING.matcher(line);
                   if (m.matches()) {
                     return Integer.parseInt(m.group(1));
@@ -227,7 +233,12 @@ class SampleIT {
             "--screen-token-file",
             screenFile.toString());
     try {
-      int port = awaitListening(sample);
+      List<String> said = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      int port = awaitListening(sample, said);
+      assertThat(said)
+          .contains(
+              "pages opened from disk (Origin: null) may connect if they present the screens'"
+                  + " token");
       Recorder notes = connect(port, "/notes?token=" + screen, null);
       assertThat(notes.next().path("text").asString()).isEqualTo("No notes yet");
       assertThatThrownBy(() -> connect(port, "/", "null"))
