@@ -13,6 +13,7 @@ module io.github.wsproducer {
   exports io.github.wsproducer.spi;
   // Shared with the library's own modules only: threads, backoff.
   exports io.github.wsproducer.internal to
+      io.github.wsproducer.jakarta,
       io.github.wsproducer.jdbc,
       io.github.wsproducer.micrometer,
       io.github.wsproducer.redis,

@@ -46,7 +46,7 @@ final class ClientConnection implements Outbound.SendCallback {
   private final Set<String> behind = new HashSet<>();
   private final Set<String> resyncRequested = new HashSet<>();
   private long queuedBytes; // queued frames plus those in flight
-  private long peakQueuedBytes;
+  private long peakQueuedBytes; // this connection's; the hub keeps the most of all
   private boolean writing; // a send is in flight
   private long inFlightBytes;
   private final List<TextFrame> inFlight = new ArrayList<>(); // reused: one send at a time
@@ -82,12 +82,6 @@ final class ClientConnection implements Outbound.SendCallback {
   boolean isOpen() {
     synchronized (lock) {
       return open;
-    }
-  }
-
-  long peakQueuedBytes() {
-    synchronized (lock) {
-      return peakQueuedBytes;
     }
   }
 
@@ -140,7 +134,10 @@ final class ClientConnection implements Outbound.SendCallback {
         if (queuedBytes == 0 || queuedBytes + frame.bytes() <= maxQueuedBytes) {
           queue.addLast(frame);
           queuedBytes += frame.bytes();
-          peakQueuedBytes = Math.max(peakQueuedBytes, queuedBytes);
+          if (queuedBytes > peakQueuedBytes) { // rare once a connection has settled
+            peakQueuedBytes = queuedBytes;
+            hub.counters().peakQueuedBytes.accumulate(queuedBytes);
+          }
           return !writing;
         }
         if (writing || flushed) { // the client really does not keep up

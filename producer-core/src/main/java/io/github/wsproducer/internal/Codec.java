@@ -62,6 +62,11 @@ final class Codec {
         e);
   }
 
+  /** Serializes an answer of the hub's HTTP endpoints. */
+  String json(Object value) {
+    return mapper.writeValueAsString(value);
+  }
+
   JsonNode parse(String json) {
     return mapper.readTree(json);
   }

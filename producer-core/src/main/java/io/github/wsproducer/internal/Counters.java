@@ -1,7 +1,6 @@
 package io.github.wsproducer.internal;
 
 import io.github.wsproducer.HubStats;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,40 +30,34 @@ final class Counters {
     REJECTIONS.forEach(reason -> rejected.put(reason, new LongAdder()));
   }
 
-  private final LongAccumulator peakOfClosed = new LongAccumulator(Math::max, 0);
+  /** The most bytes ever queued for one connection; raised only when a connection passes it. */
+  final LongAccumulator peakQueuedBytes = new LongAccumulator(Math::max, 0);
+
+  /** Open connections in the plain form. */
+  final LongAdder plainConnections = new LongAdder();
 
   /** Counts a refused handshake; {@code reason} is one of {@link #REJECTIONS}. */
   void rejected(String reason) {
     rejected.get(reason).increment();
   }
 
-  /** Keeps a closed connection's peak queue, which {@link HubStats} reports across all time. */
-  void closed(ClientConnection connection) {
-    peakOfClosed.accumulate(connection.peakQueuedBytes());
-  }
-
-  HubStats stats(long encodings, Collection<ClientConnection> open) {
-    long peak = peakOfClosed.get();
-    int plain = 0;
-    for (ClientConnection c : open) {
-      peak = Math.max(peak, c.peakQueuedBytes());
-      plain += c.isEnvelope() ? 0 : 1;
-    }
+  /** The counters now, without a pass over the connections: a scrape costs the same for any. */
+  HubStats stats(long encodings, int connections) {
     Map<String, Long> refused = new LinkedHashMap<>();
     rejected.forEach((reason, n) -> refused.put(reason, n.sum()));
     return new HubStats(
         published.sum(),
         updates.sum(),
         encodings,
-        open.size(),
-        plain,
+        connections,
+        plainConnections.intValue(),
         framesSent.sum(),
         bytesSent.sum(),
         dropped.sum(),
         resyncs.sum(),
         slowConsumerCloses.sum(),
         unresponsiveCloses.sum(),
-        peak,
+        peakQueuedBytes.get(),
         errors.sum(),
         Collections.unmodifiableMap(refused));
   }

@@ -4,17 +4,18 @@ import io.github.wsproducer.Authenticator;
 import io.github.wsproducer.Identity;
 import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.JsonNode;
 
-/** What an {@link HttpRoute} needs of its hub, and the answers every route gives alike. */
+/**
+ * What an {@link HttpRoute} needs of its hub, and the answers every route gives alike, in the hub's
+ * JSON ({@link io.github.wsproducer.Hub.Builder#jsonMapper}).
+ */
 public final class Http {
-  private static final Logger log = LoggerFactory.getLogger(Http.class);
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-
   private final HubImpl hub;
 
   Http(HubImpl hub) {
@@ -31,17 +32,7 @@ public final class Http {
    * in a cookie or the query), or {@code null}: none, expired, or it failed.
    */
   public Identity authenticate(Authenticator authenticator, HttpRequest request) {
-    try {
-      Identity identity = authenticator.authenticate(RequestView.headerOnly(request)).orElse(null);
-      boolean expired =
-          identity != null
-              && identity.expires() != null
-              && identity.expires().toEpochMilli() <= hub.clock().millis();
-      return expired ? null : identity;
-    } catch (RuntimeException e) {
-      log.error("the authenticator failed on {}; refused", request, e);
-      return null;
-    }
+    return hub.identify(authenticator, RequestView.headerOnly(request));
   }
 
   /**
@@ -52,24 +43,55 @@ public final class Http {
     return hub.authenticator() == null || authenticate(hub.authenticator(), request) != null;
   }
 
+  /**
+   * The request's body as JSON: a missing node when it is empty.
+   *
+   * @throws JacksonException if it is not JSON; {@link #malformed} answers it
+   */
+  public JsonNode body(HttpRequest request) {
+    return hub.codec().parse(new String(request.body(), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * 400 for a body that is not JSON: where it went wrong and the parser's words, without the
+   * parser's note on its source (which it redacts).
+   */
+  public HttpResponse malformed(JacksonException e) {
+    String message =
+        String.valueOf(e.getOriginalMessage())
+            .replaceAll("\\s*\\([^()]*\\[Source: [^\\]]*\\][^()]*\\)", "")
+            .strip();
+    TokenStreamLocation at = e.getLocation();
+    return error(
+        400,
+        at == null || at.getLineNr() < 1
+            ? "malformed JSON: " + message
+            : "malformed JSON at line "
+                + at.getLineNr()
+                + ", column "
+                + at.getColumnNr()
+                + ": "
+                + message);
+  }
+
   /** {@code value} as a JSON body. */
-  public static HttpResponse json(int status, Object value) {
-    return HttpResponse.json(status, JSON.writeValueAsString(value));
+  public HttpResponse json(int status, Object value) {
+    return HttpResponse.json(status, hub.codec().json(value));
   }
 
   /** An error: {@code {"error": message}}. */
-  public static HttpResponse error(int status, String message) {
+  public HttpResponse error(int status, String message) {
     return json(status, Map.of("error", message));
   }
 
   /** 401 with the challenge a client needs to know what to send. */
-  public static HttpResponse unauthorized() {
+  public HttpResponse unauthorized() {
     return error(401, "a valid token is required: Authorization: Bearer TOKEN")
         .withHeader("WWW-Authenticate", "Bearer");
   }
 
   /** 405 naming the one method the path takes. */
-  public static HttpResponse onlyMethod(String method) {
+  public HttpResponse onlyMethod(String method) {
     return error(405, "use " + method).withHeader("Allow", method);
   }
 }

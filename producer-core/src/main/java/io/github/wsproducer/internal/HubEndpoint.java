@@ -20,12 +20,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The {@link Endpoint} of a hub with one transport's options. */
 final class HubEndpoint implements Endpoint {
-  private static final Logger log = LoggerFactory.getLogger(HubEndpoint.class);
   private static final int UNAUTHORIZED = 401;
   private static final int FORBIDDEN = 403;
   private static final int NOT_FOUND = 404;
@@ -85,7 +82,7 @@ final class HubEndpoint implements Endpoint {
     }
     Identity identity = null;
     if (hub.authenticator() != null) {
-      identity = authenticate(h);
+      identity = hub.identify(hub.authenticator(), RequestView.of(h));
       if (identity == null) {
         return refuse(
             h, UNAUTHORIZED, "unauthenticated", "authentication required", "no valid credentials");
@@ -126,22 +123,6 @@ final class HubEndpoint implements Endpoint {
           "no topic " + Rejections.quote(h.path().substring(1)) + "; the hub has " + topics);
     }
     return new Handshake.Accept(null, topic, h.address(), identity);
-  }
-
-  /** The identity the hub's authenticator finds, or {@code null}: none, expired, or it failed. */
-  private Identity authenticate(Handshake h) {
-    try {
-      Identity identity = hub.authenticator().authenticate(RequestView.of(h)).orElse(null);
-      if (identity != null
-          && identity.expires() != null
-          && identity.expires().toEpochMilli() <= hub.clock().millis()) {
-        return null;
-      }
-      return identity;
-    } catch (RuntimeException e) {
-      log.error("the authenticator failed on a handshake from {}; refused", h.remote(), e);
-      return null;
-    }
   }
 
   /**
@@ -238,18 +219,18 @@ final class HubEndpoint implements Endpoint {
   public HttpResponse serve(HttpRequest r) {
     HttpRoute route = route(r.path());
     if (route == null) {
-      return Http.error(NOT_FOUND, "not found");
+      return http.error(NOT_FOUND, "not found");
     }
     String cause = null;
     HttpResponse refusal = null;
     String origin = r.header("origin");
     if (!hostAllowed(r.serverName())) {
       cause = "host " + Rejections.quote(r.serverName()) + " is not one this server answers to";
-      refusal = Http.error(FORBIDDEN, "host not allowed");
+      refusal = http.error(FORBIDDEN, "host not allowed");
     } else if (origin != null
         && !originAllowed(origin, r.secure(), r.serverName(), r.serverPort())) {
       cause = "origin " + Rejections.quote(origin) + " is not allowed";
-      refusal = Http.error(FORBIDDEN, "origin not allowed");
+      refusal = http.error(FORBIDDEN, "origin not allowed");
     } else if (r.body().length > options.maxMessageSize()) {
       refusal = HttpResponse.tooLarge(options.maxMessageSize());
     } else {

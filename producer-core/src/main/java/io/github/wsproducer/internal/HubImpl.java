@@ -1,6 +1,7 @@
 package io.github.wsproducer.internal;
 
 import io.github.wsproducer.Authenticator;
+import io.github.wsproducer.ClientRequest;
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.HubStats;
 import io.github.wsproducer.Identity;
@@ -247,6 +248,9 @@ public final class HubImpl implements Hub {
     ClientConnection connection =
         new ClientConnection(this, outbound, options, plainTopic == null, address);
     connections.add(connection);
+    if (plainTopic != null) {
+      counters.plainConnections.increment();
+    }
     byAddress.merge(address, 1, Integer::sum);
     if (closed.get()) { // closed while this client connected: close() may have missed it
       connection.closeWith(CloseCode.SERVICE_RESTART);
@@ -272,6 +276,24 @@ public final class HubImpl implements Hub {
         SERVER, topics.stream().filter(t -> authorizer.mayRead(identity, t.name())).toList());
   }
 
+  /**
+   * The identity {@code authenticator} finds in {@code request}, or {@code null}: none, expired, or
+   * the authenticator failed (logged; a failing authenticator refuses, never admits).
+   */
+  Identity identify(Authenticator authenticator, ClientRequest request) {
+    try {
+      Identity identity = authenticator.authenticate(request).orElse(null);
+      boolean expired =
+          identity != null
+              && identity.expires() != null
+              && identity.expires().toEpochMilli() <= clock.millis();
+      return expired ? null : identity;
+    } catch (RuntimeException e) {
+      log.error("the authenticator failed on {}; refused", request, e);
+      return null;
+    }
+  }
+
   /** The hub's authenticator, or {@code null}. */
   Authenticator authenticator() {
     return authenticator;
@@ -289,7 +311,7 @@ public final class HubImpl implements Hub {
 
   @Override
   public HubStats stats() {
-    return counters.stats(codec.encodings(), connections);
+    return counters.stats(codec.encodings(), connections.size());
   }
 
   @Override
@@ -365,7 +387,9 @@ public final class HubImpl implements Hub {
 
   void detach(ClientConnection connection) {
     if (connections.remove(connection)) {
-      counters.closed(connection);
+      if (!connection.isEnvelope()) {
+        counters.plainConnections.decrement();
+      }
       byAddress.computeIfPresent(connection.address(), (a, n) -> n == 1 ? null : n - 1);
     }
     for (String topic : connection.topics()) {

@@ -4,12 +4,10 @@ import io.github.wsproducer.Authenticator;
 import io.github.wsproducer.Identity;
 import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -42,59 +40,39 @@ public final class PushApi implements HttpRoute {
   @Override
   public HttpResponse serve(HttpRequest request, Http http) {
     if (!request.method().equals("POST")) {
-      return Http.onlyMethod("POST");
+      return http.onlyMethod("POST");
     }
     Identity who = http.authenticate(pushers, request);
     if (who == null) {
-      return Http.unauthorized();
+      return http.unauthorized();
     }
     if (!withinRate(who.name())) {
-      return Http.error(429, "more than " + RATE_PER_SECOND + " requests a second")
+      return http.error(429, "more than " + RATE_PER_SECOND + " requests a second")
           .withHeader("Retry-After", "1");
     }
     String topic = request.path().substring(PREFIX.length());
     TopicEngine engine = hub.engine(topic);
     if (engine == null) {
-      return Http.error(404, "no topic " + Rejections.quote(topic));
+      return http.error(404, "no topic " + Rejections.quote(topic));
     }
     if (!pushable.contains(topic)) {
-      return Http.error(403, "topic \"" + topic + "\" is not pushable");
+      return http.error(403, "topic \"" + topic + "\" is not pushable");
     }
     JsonNode value;
     try {
-      value = hub.codec().parse(new String(request.body(), StandardCharsets.UTF_8));
+      value = http.body(request);
     } catch (JacksonException e) {
-      return Http.error(400, malformed(e));
+      return http.malformed(e);
     }
     if (value == null || value.isMissingNode()) {
-      return Http.error(400, "malformed JSON: the body is empty");
+      return http.error(400, "malformed JSON: the body is empty");
     }
     if (engine.keyed() && !value.isObject()) {
-      return Http.error(
+      return http.error(
           400, "topic \"" + topic + "\" is keyed: the body must be a JSON object of keys");
     }
     hub.publish(topic, value);
-    return Http.json(202, Map.of("topic", topic, "published", true));
-  }
-
-  /**
-   * Where the body went wrong and the parser's message, without the parser's notes on its source
-   * (which it redacts, to "REDACTED").
-   */
-  private static String malformed(JacksonException e) {
-    String message =
-        String.valueOf(e.getOriginalMessage())
-            .replaceAll("\\s*\\([^()]*\\[Source: [^\\]]*\\][^()]*\\)", "")
-            .strip();
-    TokenStreamLocation at = e.getLocation();
-    return at == null || at.getLineNr() < 1
-        ? "malformed JSON: " + message
-        : "malformed JSON at line "
-            + at.getLineNr()
-            + ", column "
-            + at.getColumnNr()
-            + ": "
-            + message;
+    return http.json(202, Map.of("topic", topic, "published", true));
   }
 
   private boolean withinRate(String name) {

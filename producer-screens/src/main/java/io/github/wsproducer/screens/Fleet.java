@@ -34,7 +34,15 @@ final class Fleet {
   /** Tells pages that a count from before a restart is not to be compared with one after. */
   private final String boot = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
 
-  private final Map<String, Seen> screens = new LinkedHashMap<>(); // by id; guarded by this
+  // By id, in the order they last reported: the first is the one seen longest ago, which makes
+  // room.
+  private final Map<String, Seen> screens =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
+          return size() > MAX_SCREENS;
+        }
+      }; // guarded by this
   private final Map<String, Integer> reloads = new LinkedHashMap<>(); // by id, "*" for all
   private final Map<String, Integer> identifies = new LinkedHashMap<>();
 
@@ -67,16 +75,7 @@ final class Fleet {
     if (report.path("loads").isIntegralNumber()) {
       kept.put("loads", report.path("loads").asLong());
     }
-    screens.remove(id);
-    if (screens.size() >= MAX_SCREENS) {
-      String oldest = null;
-      for (Map.Entry<String, Seen> e : screens.entrySet()) {
-        if (oldest == null || e.getValue().at() < screens.get(oldest).at()) {
-          oldest = e.getKey();
-        }
-      }
-      screens.remove(oldest);
-    }
+    screens.remove(id); // to the end
     screens.put(id, new Seen(kept, address, now));
   }
 

@@ -40,7 +40,6 @@ import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.exc.ValueInstantiationException;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -98,8 +97,6 @@ public final class Screens implements UpdateSource {
               .map(found -> found.map(WebResources.Resource::etag).orElse(""))
               .collect(Collectors.joining())
               .getBytes(StandardCharsets.UTF_8));
-
-  private static final JsonMapper REPORTS = JsonMapper.builder().build();
 
   private final Path file;
   private final Authenticator operators; // or null: no fleet
@@ -363,58 +360,58 @@ public final class Screens implements UpdateSource {
     }
     if (path.equals(FLEET + "/report")) {
       if (!request.method().equals("POST")) {
-        return Http.onlyMethod("POST");
+        return http.onlyMethod("POST");
       }
-      return http.isClient(request) ? report(request) : Http.unauthorized();
+      return http.isClient(request) ? report(request, http) : http.unauthorized();
     }
     if (!(get && path.equals(FLEET)) && !request.method().equals("POST")) {
-      return Http.onlyMethod(path.equals(FLEET) ? "GET" : "POST");
+      return http.onlyMethod(path.equals(FLEET) ? "GET" : "POST");
     }
     if (http.authenticate(operators, request) == null) {
-      return Http.unauthorized();
+      return http.unauthorized();
     }
     long now = System.currentTimeMillis();
     if (path.equals(FLEET)) {
-      return Http.json(200, fleet.list(now, KIT));
+      return http.json(200, fleet.list(now, KIT));
     }
     if (path.equals(FLEET + "/reload")) {
       fleet.reload("*");
-      return command(Map.of("reload", "*", "online", fleet.online(now)));
+      return command(Map.of("reload", "*", "online", fleet.online(now)), http);
     }
     String[] parts = path.substring(FLEET.length() + 1).split("/", -1);
     if (parts.length != 2 || !(parts[1].equals("reload") || parts[1].equals("identify"))) {
-      return Http.error(404, "not found");
+      return http.error(404, "not found");
     }
     if (!fleet.knows(parts[0])) {
-      return Http.error(404, "no screen " + parts[0] + " has reported");
+      return http.error(404, "no screen " + parts[0] + " has reported");
     }
     if (parts[1].equals("reload")) {
       fleet.reload(parts[0]);
     } else {
       fleet.identify(parts[0]);
     }
-    return command(Map.of(parts[1], parts[0]));
+    return command(Map.of(parts[1], parts[0]), http);
   }
 
-  private HttpResponse report(HttpRequest request) {
+  private HttpResponse report(HttpRequest request, Http http) {
     try {
-      JsonNode report = REPORTS.readTree(request.body()); // JSON only: it comes from anyone
+      JsonNode report = http.body(request); // JSON only: it comes from anyone
       fleet.report(report, request.address(), System.currentTimeMillis());
-      return Http.json(202, Map.of("next", Fleet.REPORT_MILLIS));
+      return http.json(202, Map.of("next", Fleet.REPORT_MILLIS));
     } catch (JacksonException e) {
-      return Http.error(400, "malformed JSON: " + e.getOriginalMessage());
+      return http.malformed(e);
     } catch (IllegalArgumentException e) {
-      return Http.error(400, e.getMessage());
+      return http.error(400, e.getMessage());
     }
   }
 
   /** Sends the fleet's commands to the pages; answers 202 with {@code answer}. */
-  private HttpResponse command(Map<String, Object> answer) {
+  private HttpResponse command(Map<String, Object> answer, Http http) {
     UpdateSink to = sink;
     if (to != null) {
       to.publish(TOPIC, published());
     }
-    return Http.json(202, answer);
+    return http.json(202, answer);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.github.wsproducer.jakarta.internal;
 
+import io.github.wsproducer.internal.NamedThreads;
 import io.github.wsproducer.spi.Outbound;
 import io.github.wsproducer.spi.TextFrame;
 import jakarta.websocket.CloseReason;
@@ -44,23 +45,14 @@ final class JakartaOutbound implements Outbound {
           30,
           TimeUnit.SECONDS,
           new SynchronousQueue<>(),
-          runnable -> {
-            Thread t = new Thread(runnable, "wsproducer-jakarta-control");
-            t.setDaemon(true);
-            return t;
-          });
+          new NamedThreads("wsproducer-jakarta-control"));
 
   /** How long a closing handshake may take before the connection is dropped. */
   static final long CLOSE_WAIT_MILLIS = 2_000;
 
   /** The deadlines of every connection. */
   private static final ScheduledExecutorService TIMER =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread t = new Thread(runnable, "wsproducer-jakarta-timer");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(new NamedThreads("wsproducer-jakarta-timer"));
 
   private final Session session;
   private final RemoteEndpoint.Async remote;
