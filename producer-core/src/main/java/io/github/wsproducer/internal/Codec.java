@@ -67,6 +67,11 @@ final class Codec {
     return mapper.writeValueAsString(value);
   }
 
+  /** Parses UTF-8 JSON; bytes that are not UTF-8 are an error, never replaced. */
+  JsonNode parse(byte[] json) {
+    return mapper.readTree(json);
+  }
+
   JsonNode parse(String json) {
     return mapper.readTree(json);
   }

@@ -4,12 +4,12 @@ import io.github.wsproducer.Authenticator;
 import io.github.wsproducer.Identity;
 import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.MissingNode;
 
 /**
  * What an {@link HttpRoute} needs of its hub, and the answers every route gives alike, in the hub's
@@ -46,10 +46,11 @@ public final class Http {
   /**
    * The request's body as JSON: a missing node when it is empty.
    *
-   * @throws JacksonException if it is not JSON; {@link #malformed} answers it
+   * @throws JacksonException if it is not JSON in UTF-8; {@link #malformed} answers it
    */
   public JsonNode body(HttpRequest request) {
-    return hub.codec().parse(new String(request.body(), StandardCharsets.UTF_8));
+    JsonNode body = hub.codec().parse(request.body());
+    return body == null ? MissingNode.getInstance() : body;
   }
 
   /**

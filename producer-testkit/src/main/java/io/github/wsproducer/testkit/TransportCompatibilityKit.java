@@ -496,6 +496,14 @@ public abstract class TransportCompatibilityKit {
     answers.put("no such topic", push("nope", "{}", BEARER));
     answers.put("malformed JSON", push("notes", "{\"text\":", BEARER));
     answers.put("an empty body", push("notes", "", BEARER));
+    answers.put(
+        "a body not in UTF-8",
+        http(
+            "POST",
+            "/topics/notes",
+            java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                new byte[] {'{', '"', 't', '"', ':', '"', (byte) 0xff, '"', '}'}),
+            BEARER));
     answers.put("an array to a keyed topic", push("board", "[1,2]", BEARER));
     answers.put("over the size limit", push("notes", "\"" + "x".repeat(2000) + "\"", BEARER));
     answers.put(
@@ -521,6 +529,7 @@ public abstract class TransportCompatibilityKit {
     expected.put("no such topic", "404 no topic \"nope\"");
     expected.put("malformed JSON", "400 malformed JSON at line 1, column 9: ");
     expected.put("an empty body", "400 malformed JSON");
+    expected.put("a body not in UTF-8", "400 malformed JSON at line 1");
     expected.put("an array to a keyed topic", "400 topic \"board\" is keyed");
     expected.put("over the size limit", "413 the body is over 1024 bytes");
     expected.put("over the size limit, chunked", "413 the body is over 1024 bytes");
