@@ -59,6 +59,18 @@ class ProtocolTest {
   }
 
   @Test
+  void topicNamesAreOneTo128LettersDigitsDotsUnderscoresOrDashes() {
+    for (String good : List.of("a", "Z9", "ops.lag_max-1", "x".repeat(128))) {
+      assertThat(Protocol.isTopicName(good)).as(good).isTrue();
+    }
+    for (String bad :
+        List.of("", "x".repeat(129), "a b", "a/b", "caf\u00e9", "\u0661", "a\n", "*", "a:b")) {
+      assertThat(Protocol.isTopicName(bad)).as(bad).isFalse();
+    }
+    assertThat(Protocol.isTopicName(null)).isFalse();
+  }
+
+  @Test
   void aPlainPathNamesItsTopicOrNone() {
     List<String> topics = List.of("random", "streams");
     assertThat(Protocol.plainTopic("/", "random", topics)).isEqualTo("random");

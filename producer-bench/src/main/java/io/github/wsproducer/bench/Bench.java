@@ -26,8 +26,9 @@ public final class Bench {
         compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]
                 [--rounds N]
             runs the side-by-side comparison and writes docs/benchmarks.md (quick) or
-            docs/benchmarks-MODE.md; --before JAR adds "wsproducer-before", the bench server of
-            another build; N rounds (default 5) narrow the medians; systems: %s
+            docs/benchmarks-MODE.md; --before JAR adds "wsproducer-before" and
+            "wsproducer-netty-before", the bench server of another build on either transport;
+            N rounds (default 5) narrow the medians; systems: %s
         jmh [JMH options]
             the hub's micro-benchmarks
       """

@@ -103,6 +103,7 @@ final class Compare {
           "wsproducer-netty",
           "wsproducer-tomcat",
           "wsproducer-before",
+          "wsproducer-netty-before",
           "jetty",
           "netty",
           "node-ws",
@@ -155,8 +156,8 @@ final class Compare {
   /**
    * {@code compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]
    * [--rounds N]}, with options as {@link Bench} parsed them: {@code --before} adds
-   * "wsproducer-before", the bench server of another build of this jar, for before/after figures
-   * measured side by side.
+   * "wsproducer-before" and "wsproducer-netty-before", wsproducer on Jetty and on Netty from the
+   * bench server of another build of this jar, for before/after figures measured side by side.
    *
    * @throws IllegalArgumentException for two modes or an unknown system, before anything runs
    */
@@ -173,8 +174,8 @@ final class Compare {
         throw new IllegalArgumentException(
             "--systems: no system \"" + name + "\"; the systems are " + SYSTEMS);
       }
-      if (name.equals("wsproducer-before") && !options.containsKey("before")) {
-        throw new IllegalArgumentException("--systems: wsproducer-before needs --before JAR");
+      if (name.endsWith("-before") && !options.containsKey("before")) {
+        throw new IllegalArgumentException("--systems: " + name + " needs --before JAR");
       }
     }
     Path out =
@@ -195,14 +196,13 @@ final class Compare {
     List<String> skipped = Peers.skipped(peers);
     Optional<String> before = Optional.ofNullable(options.get("before"));
     if (before.isPresent()) {
-      peers.add(
-          1,
-          new Peer(
-              "wsproducer-before",
-              List.of("java", "-Xms512m", "-Xmx512m", "-jar", before.get(), "server"),
-              "/load",
-              false,
-              true)); // a build older than the "heap" command gives NaN after a 30 s wait
+      // A build older than the "heap" command gives NaN after a 30 s wait; one older than
+      // --transport runs only on Jetty.
+      List<String> server = List.of("java", "-Xms512m", "-Xmx512m", "-jar", before.get(), "server");
+      peers.add(1, new Peer("wsproducer-before", server, "/load", false, true));
+      List<String> onNetty = new ArrayList<>(server);
+      onNetty.addAll(List.of("--transport", "netty"));
+      peers.add(2, new Peer("wsproducer-netty-before", onNetty, "/load", false, true));
     }
     systems.ifPresent(names -> peers.removeIf(p -> !names.contains(p.name())));
     List<Run> runs = new ArrayList<>();

@@ -40,6 +40,8 @@ class BenchOptionsTest {
         .hasMessageContaining("node-ws");
     assertThatThrownBy(() -> Compare.run(Map.of("systems", "wsproducer-before")))
         .hasMessageContaining("needs --before JAR");
+    assertThatThrownBy(() -> Compare.run(Map.of("systems", "wsproducer-netty-before")))
+        .hasMessageContaining("wsproducer-netty-before needs --before JAR");
     assertThatThrownBy(() -> Compare.run(Map.of("quick", "true", "full", "true")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("one mode at a time");

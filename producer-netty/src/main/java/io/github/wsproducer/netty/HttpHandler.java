@@ -32,14 +32,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -201,18 +201,20 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private static Handshake handshake(ChannelHandlerContext ctx, FullHttpRequest request) {
-    HttpHeaders headers = request.headers();
     Head head = Head.of(ctx, request);
-    List<String> subprotocols =
-        headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL).stream()
-            .flatMap(v -> Arrays.stream(v.split(",")))
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .toList();
+    List<String> subprotocols = new ArrayList<>(1);
+    for (String value : head.all("sec-websocket-protocol")) {
+      for (String offered : value.split(",")) {
+        if (!offered.isBlank()) {
+          subprotocols.add(offered.trim());
+        }
+      }
+    }
+    List<String> origins = head.all("origin");
     return new Handshake(
         head.uri.path(),
         subprotocols,
-        headers.get(HttpHeaderNames.ORIGIN),
+        origins.isEmpty() ? null : origins.get(0),
         false,
         head.host.name(),
         head.host.port(),
@@ -249,11 +251,16 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
       InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
       String address = remote.getAddress().getHostAddress();
+      // Built with as little garbage as it takes: a connection storm makes many.
       Map<String, List<String>> byName = new HashMap<>();
-      for (Map.Entry<String, String> header : request.headers()) {
-        byName
-            .computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), name -> new ArrayList<>())
-            .add(header.getValue());
+      for (Iterator<Map.Entry<CharSequence, CharSequence>> it =
+              request.headers().iteratorCharSequence();
+          it.hasNext(); ) {
+        Map.Entry<CharSequence, CharSequence> header = it.next();
+        byName.merge(
+            AsciiString.of(header.getKey()).toLowerCase().toString(),
+            List.of(header.getValue().toString()),
+            Head::both);
       }
       return new Head(
           new QueryStringDecoder(request.uri()),
@@ -265,6 +272,17 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     String query() {
       return uri.rawQuery().isEmpty() ? null : uri.rawQuery();
+    }
+
+    /** The values of a header, by its lower-case name. */
+    List<String> all(String name) {
+      return headers.getOrDefault(name, List.of());
+    }
+
+    private static List<String> both(List<String> first, List<String> second) {
+      List<String> all = new ArrayList<>(first);
+      all.addAll(second);
+      return all;
     }
   }
 
