@@ -38,11 +38,13 @@ final class ClientConnection implements Outbound.SendCallback {
   private final long writeTimeoutMillis;
   private final long pingMillis;
   private final long pongTimeoutMillis;
-  private final Set<String> topics = ConcurrentHashMap.newKeySet();
+  // Sized for the few topics and frames of most connections; they grow when needed. Idle
+  // connections are many, and each default would hold room for 16.
+  private final Set<String> topics = ConcurrentHashMap.newKeySet(2);
   private final AtomicBoolean detached = new AtomicBoolean();
 
   private final Object lock = new Object();
-  private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+  private final ArrayDeque<Frame> queue = new ArrayDeque<>(4);
   private final Set<String> behind = new HashSet<>();
   private final Set<String> resyncRequested = new HashSet<>();
   private long queuedBytes; // queued frames plus those in flight
