@@ -205,8 +205,9 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     List<String> subprotocols = new ArrayList<>(1);
     for (String value : head.all("sec-websocket-protocol")) {
       for (String offered : value.split(",")) {
-        if (!offered.isBlank()) {
-          subprotocols.add(offered.trim());
+        String name = offered.trim();
+        if (!name.isEmpty()) {
+          subprotocols.add(name);
         }
       }
     }

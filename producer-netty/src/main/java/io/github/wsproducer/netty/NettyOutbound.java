@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A connection as the hub writes to it. Without compression, each frame's {@link TextFrame#wire()
@@ -35,22 +35,14 @@ final class NettyOutbound implements Outbound {
   private static final ByteBuffer PING =
       ByteBuffer.allocateDirect(2).put((byte) 0x89).put((byte) 0).flip().asReadOnlyBuffer();
 
-  // Updaters, not an atomic object per field: idle connections are many.
-  private static final AtomicLongFieldUpdater<NettyOutbound> QUEUED_BYTES =
-      AtomicLongFieldUpdater.newUpdater(NettyOutbound.class, "queuedBytes");
-  private static final AtomicIntegerFieldUpdater<NettyOutbound> FLUSHING =
-      AtomicIntegerFieldUpdater.newUpdater(NettyOutbound.class, "flushing");
-  private static final AtomicReferenceFieldUpdater<NettyOutbound, SendCallback> WAITING =
-      AtomicReferenceFieldUpdater.newUpdater(NettyOutbound.class, SendCallback.class, "waiting");
-
   private final Channel channel;
   private final WebSocketHandler handler;
   private final boolean deflate;
   private final Queue<Object> queued = new ConcurrentLinkedQueue<>();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicBoolean flushing = new AtomicBoolean();
+  private final AtomicReference<SendCallback> waiting = new AtomicReference<>();
   private final Runnable flush = this::flushQueued;
-  private volatile long queuedBytes;
-  private volatile int flushing; // 1 while a flush is scheduled
-  private volatile SendCallback waiting;
 
   NettyOutbound(Channel channel, WebSocketHandler handler, boolean deflate) {
     this.channel = channel;
@@ -84,9 +76,9 @@ final class NettyOutbound implements Outbound {
    */
   private void flushSoon(long bytes, SendCallback callback) {
     handler.wrote();
-    QUEUED_BYTES.addAndGet(this, bytes);
-    waiting = callback;
-    if (FLUSHING.compareAndSet(this, 0, 1)) {
+    queuedBytes.addAndGet(bytes);
+    waiting.set(callback);
+    if (flushing.compareAndSet(false, true)) {
       try {
         channel.eventLoop().execute(flush);
       } catch (RejectedExecutionException e) { // the server is closing
@@ -99,14 +91,14 @@ final class NettyOutbound implements Outbound {
 
   /** On the event loop: writes everything queued, flushes once, then completes if there is room. */
   void flushQueued() {
-    flushing = 0; // a send from now on schedules another flush
+    flushing.set(false); // a send from now on schedules another flush
     long bytes = 0;
     for (Object message; (message = queued.poll()) != null; ) {
       bytes += size(message);
       // A failed write reaches the pipeline, which closes the channel: see closed().
       channel.write(message, channel.voidPromise());
     }
-    QUEUED_BYTES.addAndGet(this, -bytes);
+    queuedBytes.addAndGet(-bytes);
     channel.flush();
     completeIfRoom();
   }
@@ -122,8 +114,8 @@ final class NettyOutbound implements Outbound {
    * channel's high water mark); on any thread.
    */
   void completeIfRoom() {
-    if (channel.isWritable() && queuedBytes < channel.bytesBeforeUnwritable()) {
-      SendCallback callback = WAITING.getAndSet(this, null);
+    if (channel.isWritable() && queuedBytes.get() < channel.bytesBeforeUnwritable()) {
+      SendCallback callback = waiting.getAndSet(null);
       if (callback != null) {
         callback.succeeded();
       }
@@ -135,7 +127,7 @@ final class NettyOutbound implements Outbound {
     for (Object message; (message = queued.poll()) != null; ) {
       ReferenceCountUtil.release(message);
     }
-    SendCallback callback = WAITING.getAndSet(this, null);
+    SendCallback callback = waiting.getAndSet(null);
     if (callback != null) {
       callback.failed(new ClosedChannelException());
     }

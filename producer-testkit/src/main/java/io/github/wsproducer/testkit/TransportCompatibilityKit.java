@@ -15,6 +15,7 @@ import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.TransportOptions;
 import io.github.wsproducer.spi.WebResources;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -357,7 +358,7 @@ public abstract class TransportCompatibilityKit {
           .getOutputStream()
           .write(
               Faults.upgradeRequest(root.getHost() + ":" + root.getPort(), null)
-                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                  .getBytes(StandardCharsets.US_ASCII));
       await().until(() -> hub.stats().connections() == 1);
       String kilobyte = "x".repeat(1024);
       long published = 0;
@@ -441,6 +442,48 @@ public abstract class TransportCompatibilityKit {
     WsTestClient.Close close = screen.awaitClose();
     assertThat(close.code()).isEqualTo(1008);
     assertThat(close.reason()).isEqualTo("authentication expired");
+  }
+
+  @Test
+  void anAuthenticatorReadsHeadersWhateverTheirCaseAndEveryCookieLine() throws Exception {
+    start(
+        quiet().build(),
+        b ->
+            b.authenticator(
+                request ->
+                    request
+                        .header("X-Screen")
+                        .filter("lobby"::equals)
+                        .flatMap(screen -> request.cookie("session"))
+                        .filter("s1"::equals)
+                        .map(session -> Identity.of("lobby"))),
+        Topic.of("t", State.latest()));
+    String upgrade =
+        "GET / HTTP/1.1\r\nHost: "
+            + root.getAuthority()
+            + "\r\nupgrade: websocket\r\nCONNECTION: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + "Sec-WebSocket-Protocol: chat , "
+            + Protocol.SUBPROTOCOL
+            + "\r\nx-SCREEN: lobby\r\nCookie: theme=dark\r\n";
+    assertThat(responseHead(upgrade + "Cookie: session=s1\r\n\r\n"))
+        .startsWith("HTTP/1.1 101")
+        .containsIgnoringCase("Sec-WebSocket-Protocol: " + Protocol.SUBPROTOCOL);
+    assertThat(responseHead(upgrade + "\r\n")).startsWith("HTTP/1.1 401");
+  }
+
+  /** Sends a raw request and reads its response up to the end of the headers. */
+  private String responseHead(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket(root.getHost(), root.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      StringBuilder head = new StringBuilder();
+      java.io.InputStream in = socket.getInputStream();
+      for (int b; !head.toString().endsWith("\r\n\r\n") && (b = in.read()) >= 0; ) {
+        head.append((char) b);
+      }
+      return head.toString();
+    }
   }
 
   private static final String PUSH_TOKEN = "ci-pipeline-token-0123456789";
