@@ -106,7 +106,12 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     disarmDeadline();
-    if (!request.decoderResult().isSuccess()) {
+    String path = null;
+    try {
+      path = new QueryStringDecoder(request.uri()).path();
+    } catch (IllegalArgumentException e) { // a malformed escape, such as /%zz
+    }
+    if (!request.decoderResult().isSuccess() || path == null) {
       send(ctx, text(HttpResponseStatus.BAD_REQUEST, "bad request"), false);
       return;
     }
@@ -115,7 +120,6 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request);
-    String path = new QueryStringDecoder(request.uri()).path();
     if (endpoint.serves(path)) {
       send(ctx, response(endpoint.serve(httpRequest(ctx, request))), keepAlive);
       return;
@@ -169,7 +173,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     WebSocketServerHandshaker handshaker =
         new WebSocketServerHandshakerFactory(
                 "ws://" + request.headers().get(HttpHeaderNames.HOST) + "/",
-                accept.subprotocol(),
+                null, // the hub chose: see below
                 WebSocketDecoderConfig.newBuilder()
                     .maxFramePayloadLength((int) options.maxMessageSize())
                     .allowExtensions(options.deflate())
@@ -186,8 +190,17 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     ctx.channel().config().setAutoRead(false);
     WebSocketHandler ws = new WebSocketHandler(options);
     ctx.pipeline().replace(this, "wsproducer", ws);
+    // The subprotocol the hub chose, named here: Netty's own choice reads only the first
+    // Sec-WebSocket-Protocol line of a request, so a second line's offer would be answered
+    // without it while the hub speaks it.
+    HttpHeaders chosen = null;
+    if (accept.subprotocol() != null) {
+      chosen =
+          new DefaultHttpHeaders()
+              .set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, accept.subprotocol());
+    }
     handshaker
-        .handshake(ctx.channel(), request, null, ctx.newPromise())
+        .handshake(ctx.channel(), request, chosen, ctx.newPromise())
         .addListener(
             (ChannelFutureListener)
                 f -> {

@@ -463,13 +463,29 @@ public abstract class TransportCompatibilityKit {
             + root.getAuthority()
             + "\r\nupgrade: websocket\r\nCONNECTION: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-            + "Sec-WebSocket-Protocol: chat , "
+            + "Sec-WebSocket-Protocol: chat\r\nSec-WebSocket-Protocol: mqtt , "
             + Protocol.SUBPROTOCOL
             + "\r\nx-SCREEN: lobby\r\nCookie: theme=dark\r\n";
     assertThat(responseHead(upgrade + "Cookie: session=s1\r\n\r\n"))
         .startsWith("HTTP/1.1 101")
         .containsIgnoringCase("Sec-WebSocket-Protocol: " + Protocol.SUBPROTOCOL);
     assertThat(responseHead(upgrade + "\r\n")).startsWith("HTTP/1.1 401");
+  }
+
+  @Test
+  void aPathWithAMalformedEscapeGets400() throws Exception {
+    start(quiet().build(), Topic.of("t", State.latest()));
+    String request = "GET /%zz HTTP/1.1\r\nHost: " + root.getAuthority() + "\r\n";
+    assertThat(responseHead(request + "\r\n")).startsWith("HTTP/1.1 400");
+    String upgrade =
+        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+    assertThat(responseHead(request + upgrade + "\r\n")).startsWith("HTTP/1.1 400");
+    hub.publish("t", Map.of("n", 1));
+    await().until(() -> hub.stats().updates() == 1);
+    assertThat(WsTestClient.connect(at("/t"), null, null).nextText())
+        .as("the server still serves")
+        .isEqualTo("{\"n\":1}");
   }
 
   /** Sends a raw request and reads its response up to the end of the headers. */
