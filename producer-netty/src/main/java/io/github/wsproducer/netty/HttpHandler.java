@@ -106,22 +106,19 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     disarmDeadline();
-    String path = null;
-    try {
-      path = new QueryStringDecoder(request.uri()).path();
-    } catch (IllegalArgumentException e) { // a malformed escape, such as /%zz
-    }
-    if (!request.decoderResult().isSuccess() || path == null) {
+    QueryStringDecoder uri = new QueryStringDecoder(request.uri()); // decoded once, here
+    if (!request.decoderResult().isSuccess() || !decodes(uri)) {
       send(ctx, text(HttpResponseStatus.BAD_REQUEST, "bad request"), false);
       return;
     }
     if (isUpgrade(request.headers())) {
-      upgrade(ctx, request);
+      upgrade(ctx, request, uri);
       return;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request);
+    String path = uri.path();
     if (endpoint.serves(path)) {
-      send(ctx, response(endpoint.serve(httpRequest(ctx, request))), keepAlive);
+      send(ctx, response(endpoint.serve(httpRequest(ctx, request, uri))), keepAlive);
       return;
     }
     HttpMethod method = request.method();
@@ -150,13 +147,23 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     send(ctx, response, keepAlive);
   }
 
+  /** Whether the path decodes: a malformed escape, such as {@code /%zz}, does not. */
+  private static boolean decodes(QueryStringDecoder uri) {
+    try {
+      uri.path();
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   private static boolean isUpgrade(HttpHeaders headers) {
     return headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
         && headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
   }
 
-  private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
-    Handshake.Decision decision = endpoint.decide(handshake(ctx, request));
+  private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+    Handshake.Decision decision = endpoint.decide(handshake(ctx, request, uri));
     if (decision instanceof Handshake.Refuse refuse) {
       FullHttpResponse response =
           text(HttpResponseStatus.valueOf(refuse.status()), refuse.message());
@@ -213,8 +220,9 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 });
   }
 
-  private static Handshake handshake(ChannelHandlerContext ctx, FullHttpRequest request) {
-    Head head = Head.of(ctx, request);
+  private static Handshake handshake(
+      ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+    Head head = Head.of(ctx, request, uri);
     List<String> subprotocols = new ArrayList<>(1);
     for (String value : head.all("sec-websocket-protocol")) {
       for (String offered : value.split(",")) {
@@ -238,8 +246,9 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         head.headers);
   }
 
-  private static HttpRequest httpRequest(ChannelHandlerContext ctx, FullHttpRequest request) {
-    Head head = Head.of(ctx, request);
+  private static HttpRequest httpRequest(
+      ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+    Head head = Head.of(ctx, request, uri);
     return new HttpRequest(
         request.method().name(),
         head.uri.path(),
@@ -261,7 +270,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       String remote,
       Map<String, List<String>> headers) {
 
-    static Head of(ChannelHandlerContext ctx, FullHttpRequest request) {
+    static Head of(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
       InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
       InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
       String address = remote.getAddress().getHostAddress();
@@ -277,7 +286,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             Head::both);
       }
       return new Head(
-          new QueryStringDecoder(request.uri()),
+          uri,
           Host.parse(request.headers().get(HttpHeaderNames.HOST), local.getPort()),
           address,
           address + ":" + remote.getPort(),

@@ -65,13 +65,13 @@ public final class Main {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "wsproducer-sample-shutdown"));
     if (SampleServer.acceptsPagesFromDisk(options)) {
-      System.out.println(
-          "pages opened from disk (Origin: null) may connect"
-              + (options.screenToken() != null
-                  ? " if they present the screens' token"
-                  : options.allowedOrigins().contains("null")
-                      ? ""
-                      : ": the server listens on loopback only"));
+      String condition = "";
+      if (options.screenToken() != null) {
+        condition = " if they present the screens' token";
+      } else if (!options.allowedOrigins().contains("null")) {
+        condition = ": the server listens on loopback only";
+      }
+      System.out.println("pages opened from disk (Origin: null) may connect" + condition);
     }
     String root = "http://" + options.hostInUrl() + ":" + server.port() + "/";
     if (options.adminToken() != null) {
