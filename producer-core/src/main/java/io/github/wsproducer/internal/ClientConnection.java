@@ -7,13 +7,13 @@ import io.github.wsproducer.spi.TransportOptions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,15 +38,15 @@ final class ClientConnection implements Outbound.SendCallback {
   private final long writeTimeoutMillis;
   private final long pingMillis;
   private final long pongTimeoutMillis;
-  // Sized for the few topics and frames of most connections; they grow when needed. Idle
-  // connections are many, and each default would hold room for 16.
-  private final Set<String> topics = ConcurrentHashMap.newKeySet(2);
-  private final AtomicBoolean detached = new AtomicBoolean();
-
   private final Object lock = new Object();
+  // Replaced, not changed: a connection has a few topics, and idle connections are many.
+  private Set<String> topics = Set.of();
+  private boolean detached; // from the hub
+  // Sized for the few frames of most connections; it grows when needed.
   private final ArrayDeque<Frame> queue = new ArrayDeque<>(4);
-  private final Set<String> behind = new HashSet<>();
-  private final Set<String> resyncRequested = new HashSet<>();
+  // The topics it has fallen behind on, each with whether its resync is requested yet; made when
+  // first needed, as most connections never fall behind.
+  private Map<String, Boolean> behind;
   private long queuedBytes; // queued frames plus those in flight
   private long peakQueuedBytes; // this connection's; the hub keeps the most of all
   private boolean writing; // a send is in flight
@@ -88,15 +88,26 @@ final class ClientConnection implements Outbound.SendCallback {
   }
 
   Set<String> topics() {
-    return topics;
+    synchronized (lock) {
+      return topics;
+    }
   }
 
   void subscribed(String topic) {
-    topics.add(topic);
+    synchronized (lock) {
+      if (!topics.contains(topic)) {
+        String[] with = topics.toArray(new String[topics.size() + 1]);
+        with[with.length - 1] = topic;
+        topics = Set.of(with);
+      }
+    }
   }
 
   void unsubscribed(String topic) {
-    topics.remove(topic);
+    synchronized (lock) {
+      topics =
+          topics.stream().filter(t -> !t.equals(topic)).collect(Collectors.toUnmodifiableSet());
+    }
   }
 
   String address() {
@@ -129,7 +140,7 @@ final class ClientConnection implements Outbound.SendCallback {
           return false;
         }
         String topic = frame.topic();
-        if (topic != null && !behind.isEmpty() && behind.contains(topic)) {
+        if (topic != null && behind != null && behind.containsKey(topic)) {
           hub.counters().dropped.add(1);
           return false;
         }
@@ -158,7 +169,10 @@ final class ClientConnection implements Outbound.SendCallback {
 
   /** Drops the queued frames of a topic; returns how many. Holds the lock. */
   private int fallBehind(String topic) {
-    behind.add(topic);
+    if (behind == null) {
+      behind = new HashMap<>(4);
+    }
+    behind.putIfAbsent(topic, false);
     int dropped = 0;
     for (Iterator<Frame> it = queue.iterator(); it.hasNext(); ) {
       Frame f = it.next();
@@ -174,8 +188,9 @@ final class ClientConnection implements Outbound.SendCallback {
   /** Called by the topic in its own order: the connection is caught up on that topic again. */
   void resynced(String topic, Frame snapshot) {
     synchronized (lock) {
-      behind.remove(topic);
-      resyncRequested.remove(topic);
+      if (behind != null && behind.remove(topic) != null && behind.isEmpty()) {
+        behind = null;
+      }
     }
     if (snapshot != null) {
       offer(snapshot);
@@ -210,10 +225,11 @@ final class ClientConnection implements Outbound.SendCallback {
           sendReturned = false;
           completed = false;
           writeStartedAt = lastSentAt = hub.clock().millis();
-        } else if (!behind.isEmpty()) { // (iterating even an empty set allocates)
-          for (String topic : behind) {
-            if (resyncRequested.add(topic)) {
-              (resyncs == null ? resyncs = new ArrayList<>() : resyncs).add(topic);
+        } else if (behind != null) {
+          for (Map.Entry<String, Boolean> topic : behind.entrySet()) {
+            if (!topic.getValue()) {
+              topic.setValue(true);
+              (resyncs == null ? resyncs = new ArrayList<>() : resyncs).add(topic.getKey());
             }
           }
         }
@@ -343,12 +359,15 @@ final class ClientConnection implements Outbound.SendCallback {
 
   /** The client is gone: stops queuing and leaves every topic. Idempotent. */
   void shutdown() {
+    boolean detach;
     synchronized (lock) {
       open = false;
       queue.clear();
       queuedBytes = inFlightBytes;
+      detach = !detached;
+      detached = true;
     }
-    if (detached.compareAndSet(false, true)) {
+    if (detach) {
       hub.detach(this);
     }
   }

@@ -34,9 +34,9 @@ final class ClientMessages implements Inbound {
   private final HubImpl hub;
   private final ClientConnection connection;
   private final Identity identity; // or null
-  private final RateLimit invalid = new RateLimit(MAX_INVALID, WINDOW_MILLIS); // guarded by this
-  private final RateLimit changes = // guarded by this
-      new RateLimit(MAX_SUBSCRIPTION_CHANGES, WINDOW_MILLIS);
+  // Guarded by this; made by the first message that counts, as most clients send none.
+  private RateLimit invalid;
+  private RateLimit changes;
 
   ClientMessages(HubImpl hub, ClientConnection connection, Identity identity) {
     this.hub = hub;
@@ -52,7 +52,7 @@ final class ClientMessages implements Inbound {
     ClientMessage message = hub.codec().parseClientMessage(text);
     if (message instanceof ClientMessage.Invalid invalid) {
       reject(invalid.code(), invalid.message(), invalid.topic());
-    } else if (!withinLimit(changes, "subscribes and unsubscribes")) {
+    } else if (!withinLimit(false)) {
       return;
     } else if (message instanceof ClientMessage.Subscribe s) {
       // Authorized before it is looked up: no answer tells whether a forbidden topic exists.
@@ -100,18 +100,27 @@ final class ClientMessages implements Inbound {
   }
 
   private void reject(ErrorCode code, String message, String topic) {
-    if (withinLimit(invalid, "invalid messages")) {
+    if (withinLimit(true)) {
       connection.offer(hub.codec().error(code, message, topic));
     }
   }
 
-  /** Counts a message against a limit; over it, closes the connection with 1008. */
-  private boolean withinLimit(RateLimit limit, String what) {
+  /**
+   * Counts an invalid message or a subscription change against its limit; over it, closes the
+   * connection with 1008.
+   */
+  private boolean withinLimit(boolean isInvalid) {
     boolean allowed;
     synchronized (this) {
-      allowed = limit.allow(hub.clock().millis());
+      if (isInvalid && invalid == null) {
+        invalid = new RateLimit(MAX_INVALID, WINDOW_MILLIS);
+      } else if (!isInvalid && changes == null) {
+        changes = new RateLimit(MAX_SUBSCRIPTION_CHANGES, WINDOW_MILLIS);
+      }
+      allowed = (isInvalid ? invalid : changes).allow(hub.clock().millis());
     }
     if (!allowed) {
+      String what = isInvalid ? "invalid messages" : "subscribes and unsubscribes";
       log.info("{}: too many {} within {} ms, closing", connection.describe(), what, WINDOW_MILLIS);
       connection.closeWith(CloseCode.POLICY_VIOLATION);
     }

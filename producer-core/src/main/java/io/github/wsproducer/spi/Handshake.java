@@ -2,9 +2,12 @@ package io.github.wsproducer.spi;
 
 import io.github.wsproducer.Identity;
 import java.time.Duration;
+import java.util.AbstractMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A WebSocket upgrade request as a transport received it, for {@link Endpoint#decide}.
@@ -19,7 +22,8 @@ import java.util.Objects;
  * @param remote the client's address and port, for logs
  * @param query the raw query string, without {@code ?}, or {@code null}; for an {@link
  *     io.github.wsproducer.Authenticator}, never logged (it may hold a token)
- * @param headers the request's headers by lower-case name, for an authenticator
+ * @param headers the request's headers by lower-case name, for an authenticator; see {@link
+ *     #headersWhenRead}
  */
 public record Handshake(
     String path,
@@ -33,14 +37,57 @@ public record Handshake(
     String query,
     Map<String, List<String>> headers) {
 
-  /** Copies the collections. */
+  /** Copies the collections, but not headers from {@link #headersWhenRead}. */
   public Handshake {
     Objects.requireNonNull(path, "path");
     subprotocols = List.copyOf(subprotocols);
     Objects.requireNonNull(serverName, "serverName");
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(remote, "remote");
-    headers = Map.copyOf(headers);
+    if (!(headers instanceof WhenRead)) {
+      headers = Map.copyOf(headers);
+    }
+  }
+
+  /**
+   * Headers that {@code read} copies out of the transport's request the first time they are read.
+   * Only an authenticator reads them, so without one a handshake makes none of their garbage, which
+   * a connection storm would make thousands of times. {@code read} must return headers by
+   * lower-case name, and may be called only while {@link Endpoint#decide} runs, so it can read the
+   * transport's request in place.
+   */
+  public static Map<String, List<String>> headersWhenRead(
+      Supplier<Map<String, List<String>>> read) {
+    return new WhenRead(Objects.requireNonNull(read, "read"));
+  }
+
+  private static final class WhenRead extends AbstractMap<String, List<String>> {
+    private final Supplier<Map<String, List<String>>> read;
+    private Map<String, List<String>> headers; // immutable, so safely shared even if read twice
+
+    WhenRead(Supplier<Map<String, List<String>>> read) {
+      this.read = read;
+    }
+
+    private Map<String, List<String>> headers() {
+      Map<String, List<String>> h = headers;
+      return h != null ? h : (headers = Map.copyOf(read.get()));
+    }
+
+    @Override
+    public List<String> get(Object name) {
+      return headers().get(name);
+    }
+
+    @Override
+    public boolean containsKey(Object name) {
+      return headers().containsKey(name);
+    }
+
+    @Override
+    public Set<Entry<String, List<String>>> entrySet() {
+      return headers().entrySet();
+    }
   }
 
   /** What the transport does with a handshake. */

@@ -168,7 +168,7 @@ public final class HubFilter implements Filter, AutoCloseable {
             request.getRemoteAddr(),
             request.getRemoteAddr() + ":" + request.getRemotePort(),
             request.getQueryString(),
-            headers(request));
+            Handshake.headersWhenRead(() -> headers(request)));
     Handshake.Decision decision = endpoint.decide(handshake);
     if (decision instanceof Handshake.Refuse refuse && refuse.status() == 404) {
       chain.doFilter(request, response); // not the hub's: perhaps the application's own WebSocket

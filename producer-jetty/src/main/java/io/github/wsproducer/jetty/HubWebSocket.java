@@ -177,7 +177,7 @@ public final class HubWebSocket {
             Request.getRemoteAddr(request),
             Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request),
             request.getHttpURI().getQuery(),
-            headers(request));
+            Handshake.headersWhenRead(() -> headers(request)));
     Handshake.Decision decision = endpoint.decide(handshake);
     if (decision instanceof Handshake.Refuse refuse) {
       refuse(response, callback, refuse);

@@ -42,6 +42,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,23 +61,38 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private final Endpoint endpoint;
   private final List<StaticFiles> files;
+  private final WebSocketServerHandshakerFactory handshakers;
   private ScheduledFuture<?> deadline;
 
-  private HttpHandler(Endpoint endpoint, List<StaticFiles> files) {
+  private HttpHandler(
+      Endpoint endpoint, List<StaticFiles> files, WebSocketServerHandshakerFactory handshakers) {
     this.endpoint = endpoint;
     this.files = files;
+    this.handshakers = handshakers;
   }
 
-  /** The pipeline of a new connection. */
-  static void install(SocketChannel ch, Endpoint endpoint, List<StaticFiles> files) {
+  /** What sets up the pipeline of each new connection of a server. */
+  static Consumer<SocketChannel> installer(Endpoint endpoint, List<StaticFiles> files) {
     TransportOptions options = endpoint.options();
-    ChannelPipeline p = ch.pipeline();
-    p.addLast(new HttpServerCodec());
-    p.addLast(new Aggregator(endpoint));
-    if (options.deflate()) {
-      p.addLast(new WebSocketServerCompressionHandler((int) options.maxMessageSize()));
-    }
-    p.addLast(new HttpHandler(endpoint, files));
+    WebSocketServerHandshakerFactory handshakers =
+        new WebSocketServerHandshakerFactory(
+            "/", // Netty only reports it; the hub has checked the request's path
+            null, // the hub chose the subprotocol: see upgrade
+            WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength((int) options.maxMessageSize())
+                .allowExtensions(options.deflate())
+                .closeOnProtocolViolation(false) // WebSocketHandler closes
+                .withUTF8Validator(true)
+                .build());
+    return ch -> {
+      ChannelPipeline p = ch.pipeline();
+      p.addLast(new HttpServerCodec());
+      p.addLast(new Aggregator(endpoint));
+      if (options.deflate()) {
+        p.addLast(new WebSocketServerCompressionHandler((int) options.maxMessageSize()));
+      }
+      p.addLast(new HttpHandler(endpoint, files, handshakers));
+    };
   }
 
   @Override
@@ -176,18 +192,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     Handshake.Accept accept = (Handshake.Accept) decision;
-    TransportOptions options = endpoint.options();
-    WebSocketServerHandshaker handshaker =
-        new WebSocketServerHandshakerFactory(
-                "ws://" + request.headers().get(HttpHeaderNames.HOST) + "/",
-                null, // the hub chose: see below
-                WebSocketDecoderConfig.newBuilder()
-                    .maxFramePayloadLength((int) options.maxMessageSize())
-                    .allowExtensions(options.deflate())
-                    .closeOnProtocolViolation(false) // WebSocketHandler closes
-                    .withUTF8Validator(true)
-                    .build())
-            .newHandshaker(request);
+    WebSocketServerHandshaker handshaker = handshakers.newHandshaker(request);
     if (handshaker == null) {
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
           .addListener(ChannelFutureListener.CLOSE);
@@ -195,7 +200,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     // Nothing is read until the hub has the connection: no frame can come before it.
     ctx.channel().config().setAutoRead(false);
-    WebSocketHandler ws = new WebSocketHandler(options);
+    WebSocketHandler ws = new WebSocketHandler(endpoint.options());
     ctx.pipeline().replace(this, "wsproducer", ws);
     // The subprotocol the hub chose, named here: Netty's own choice reads only the first
     // Sec-WebSocket-Protocol line of a request, so a second line's offer would be answered
@@ -224,7 +229,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
     Head head = Head.of(ctx, request, uri);
     List<String> subprotocols = new ArrayList<>(1);
-    for (String value : head.all("sec-websocket-protocol")) {
+    for (String value : request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
       for (String offered : value.split(",")) {
         String name = offered.trim();
         if (!name.isEmpty()) {
@@ -232,18 +237,17 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
       }
     }
-    List<String> origins = head.all("origin");
     return new Handshake(
         head.uri.path(),
         subprotocols,
-        origins.isEmpty() ? null : origins.get(0),
+        request.headers().get(HttpHeaderNames.ORIGIN),
         false,
         head.host.name(),
         head.host.port(),
         head.address,
         head.remote,
         head.query(),
-        head.headers);
+        Handshake.headersWhenRead(head::byName));
   }
 
   private static HttpRequest httpRequest(
@@ -258,26 +262,30 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         head.host.port(),
         head.address,
         head.remote,
-        head.headers,
+        head.byName(),
         ByteBufUtil.getBytes(request.content()));
   }
 
   /** What a handshake and an HTTP request both carry. */
   private record Head(
-      QueryStringDecoder uri,
-      Host host,
-      String address,
-      String remote,
-      Map<String, List<String>> headers) {
+      QueryStringDecoder uri, Host host, String address, String remote, HttpHeaders headers) {
 
     static Head of(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
       InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
       InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
       String address = remote.getAddress().getHostAddress();
-      // Built with as little garbage as it takes: a connection storm makes many.
+      return new Head(
+          uri,
+          Host.parse(request.headers().get(HttpHeaderNames.HOST), local.getPort()),
+          address,
+          address + ":" + remote.getPort(),
+          request.headers());
+    }
+
+    /** The headers by lower-case name, with as little garbage as it takes. */
+    Map<String, List<String>> byName() {
       Map<String, List<String>> byName = new HashMap<>();
-      for (Iterator<Map.Entry<CharSequence, CharSequence>> it =
-              request.headers().iteratorCharSequence();
+      for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
           it.hasNext(); ) {
         Map.Entry<CharSequence, CharSequence> header = it.next();
         byName.merge(
@@ -285,21 +293,11 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             List.of(header.getValue().toString()),
             Head::both);
       }
-      return new Head(
-          uri,
-          Host.parse(request.headers().get(HttpHeaderNames.HOST), local.getPort()),
-          address,
-          address + ":" + remote.getPort(),
-          byName);
+      return byName;
     }
 
     String query() {
       return uri.rawQuery().isEmpty() ? null : uri.rawQuery();
-    }
-
-    /** The values of a header, by its lower-case name. */
-    List<String> all(String name) {
-      return headers.getOrDefault(name, List.of());
     }
 
     private static List<String> both(List<String> first, List<String> second) {

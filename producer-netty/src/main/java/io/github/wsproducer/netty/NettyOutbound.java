@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * reading thus stops the hub's sends, and the byte cap and the write timeout apply.
  */
 final class NettyOutbound implements Outbound {
-  private static final ByteBuffer PING =
-      ByteBuffer.allocateDirect(2).put((byte) 0x89).put((byte) 0).flip().asReadOnlyBuffer();
+  // Never released: each ping writes a retained duplicate, one object, which the write releases.
+  private static final ByteBuf PING = Unpooled.directBuffer(2).writeByte(0x89).writeByte(0);
 
   private final Channel channel;
   private final WebSocketHandler handler;
@@ -136,7 +136,7 @@ final class NettyOutbound implements Outbound {
   @Override
   public void ping() {
     handler.wrote();
-    channel.writeAndFlush(Unpooled.wrappedBuffer(PING.duplicate()), channel.voidPromise());
+    channel.writeAndFlush(PING.retainedDuplicate(), channel.voidPromise());
   }
 
   @Override

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -220,7 +221,7 @@ public final class NettyServer implements AutoCloseable {
           new MultiThreadIoEventLoopGroup(
               ioThreads, new DefaultThreadFactory("wsproducer-netty", false), io);
       ChannelGroup sockets = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-      List<StaticFiles> pages = List.copyOf(files);
+      Consumer<SocketChannel> install = HttpHandler.installer(endpoint, List.copyOf(files));
       ServerBootstrap bootstrap = new ServerBootstrap();
       if (options.sendBufferSize() > 0) {
         bootstrap.childOption(ChannelOption.SO_SNDBUF, options.sendBufferSize());
@@ -242,7 +243,7 @@ public final class NettyServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                       sockets.add(ch);
-                      HttpHandler.install(ch, endpoint, files);
+                      install.accept(ch);
                     }
                   })
               .bind(host, port)

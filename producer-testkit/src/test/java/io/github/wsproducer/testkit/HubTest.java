@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -791,6 +792,39 @@ class HubTest {
     } finally {
       root.detachAppender(lines);
     }
+  }
+
+  @Test
+  void aHandshakesHeadersAreCopiedOnlyWhenAnAuthenticatorReadsThem() {
+    AtomicInteger copies = new AtomicInteger();
+    Map<String, List<String>> headers =
+        Handshake.headersWhenRead(
+            () -> {
+              copies.incrementAndGet();
+              return Map.of("authorization", List.of("Bearer wall-token-0123456789"));
+            });
+    hub = Hub.builder().topic(Topic.of("orders", State.latest())).build();
+    assertThat(Endpoint.of(hub, TransportOptions.DEFAULTS).decide(withCredentials(null, headers)))
+        .isEqualTo(new Handshake.Accept(null, "orders", "127.0.0.1"));
+    assertThat(copies).as("no authenticator: nothing reads them").hasValue(0);
+    hub.close();
+
+    hub =
+        Hub.builder()
+            .topic(Topic.of("orders", State.latest()))
+            .authenticator(TokenAuthenticator.of(Map.of("wall", "wall-token-0123456789")))
+            .build();
+    Handshake handshake = withCredentials(null, headers);
+    assertThat(Endpoint.of(hub, TransportOptions.DEFAULTS).decide(handshake))
+        .isEqualTo(new Handshake.Accept(null, "orders", "127.0.0.1", Identity.of("wall")));
+    assertThat(handshake.headers())
+        .containsEntry("authorization", List.of("Bearer wall-token-0123456789"));
+    assertThat(copies).as("copied once, however often read").hasValue(1);
+
+    Map<String, List<String>> mutable = new java.util.HashMap<>(Map.of("a", List.of("1")));
+    Handshake copied = withCredentials(null, mutable);
+    mutable.put("b", List.of("2"));
+    assertThat(copied.headers()).as("other maps are copied").containsOnlyKeys("a");
   }
 
   @Test
