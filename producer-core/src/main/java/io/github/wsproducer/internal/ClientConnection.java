@@ -42,7 +42,7 @@ final class ClientConnection implements Outbound.SendCallback {
   // Replaced, not changed: a connection has a few topics, and idle connections are many.
   private Set<String> topics = Set.of();
   private boolean detached; // from the hub
-  // Sized for the few frames of most connections; it grows when needed.
+  // Sized for the few frames of most connections; they grow when needed.
   private final ArrayDeque<Frame> queue = new ArrayDeque<>(4);
   // The topics it has fallen behind on, each with whether its resync is requested yet; made when
   // first needed, as most connections never fall behind.

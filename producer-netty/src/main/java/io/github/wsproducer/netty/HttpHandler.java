@@ -201,7 +201,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     // Nothing is read until the hub has the connection: no frame can come before it.
     ctx.channel().config().setAutoRead(false);
     WebSocketHandler ws = new WebSocketHandler(endpoint.options());
-    ctx.pipeline().replace(this, "wsproducer", ws);
+    ctx.pipeline().replace(this, WebSocketHandler.NAME, ws);
     // The subprotocol the hub chose, named here: Netty's own choice reads only the first
     // Sec-WebSocket-Protocol line of a request, so a second line's offer would be answered
     // without it while the hub speaks it.
@@ -228,18 +228,9 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static Handshake handshake(
       ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
     Head head = Head.of(ctx, request, uri);
-    List<String> subprotocols = new ArrayList<>(1);
-    for (String value : request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
-      for (String offered : value.split(",")) {
-        String name = offered.trim();
-        if (!name.isEmpty()) {
-          subprotocols.add(name);
-        }
-      }
-    }
     return new Handshake(
         head.uri.path(),
-        subprotocols,
+        subprotocols(request.headers()),
         request.headers().get(HttpHeaderNames.ORIGIN),
         false,
         head.host.name(),
@@ -248,6 +239,23 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         head.remote,
         head.query(),
         Handshake.headersWhenRead(head::byName));
+  }
+
+  /** The subprotocols offered, on one line or several; none, without garbage, in the plain form. */
+  private static List<String> subprotocols(HttpHeaders headers) {
+    if (!headers.contains(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
+      return List.of();
+    }
+    List<String> subprotocols = new ArrayList<>(1);
+    for (String value : headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
+      for (String offered : value.split(",")) {
+        String name = offered.trim();
+        if (!name.isEmpty()) {
+          subprotocols.add(name);
+        }
+      }
+    }
+    return subprotocols;
   }
 
   private static HttpRequest httpRequest(

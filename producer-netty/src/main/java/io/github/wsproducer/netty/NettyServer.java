@@ -221,6 +221,14 @@ public final class NettyServer implements AutoCloseable {
           new MultiThreadIoEventLoopGroup(
               ioThreads, new DefaultThreadFactory("wsproducer-netty", false), io);
       ChannelGroup sockets = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+      long idle = options.idleTimeout().toNanos();
+      group
+          .next()
+          .scheduleAtFixedRate(
+              () -> WebSocketHandler.closeIdle(sockets, idle),
+              idle / 4,
+              idle / 4,
+              TimeUnit.NANOSECONDS);
       Consumer<SocketChannel> install = HttpHandler.installer(endpoint, List.copyOf(files));
       ServerBootstrap bootstrap = new ServerBootstrap();
       if (options.sendBufferSize() > 0) {

@@ -7,7 +7,6 @@ import io.github.wsproducer.spi.TransportOptions;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -33,6 +32,9 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   /** How long a close handshake may take before the socket is closed anyway. */
   private static final long CLOSE_WAIT_MILLIS = 5_000;
 
+  /** Its name in the pipeline. */
+  static final String NAME = "wsproducer";
+
   private final TransportOptions options;
   private Channel channel;
   private NettyOutbound outbound;
@@ -48,13 +50,8 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   void open(Channel channel, Inbound inbound) {
     this.channel = channel;
     this.inbound = inbound;
-    checkIdle();
-    ChannelPipeline p = channel.pipeline();
     // Text that is not UTF-8 closes with 1007: the handshaker's decoder does not check it.
-    p.addBefore("wsproducer", "utf8", new Utf8FrameValidator(false));
-    // Fragmented messages are joined up to the message size; larger ones close with 1009.
-    p.addBefore(
-        "wsproducer", "aggregator", new WebSocketFrameAggregator((int) options.maxMessageSize()));
+    channel.pipeline().addBefore(NAME, "utf8", new Utf8FrameValidator(false));
     if (!channel.isActive()) {
       inbound.onClosed();
     }
@@ -72,19 +69,17 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   }
 
   /**
-   * Closes the connection once nothing went either way for the idle timeout; checks a few times per
-   * timeout. Cheaper than an idle handler in the pipeline, which would add a promise and a listener
-   * to every write.
+   * Closes the upgraded connections that nothing went either way on for {@code timeoutNanos}; the
+   * server calls it a few times per idle timeout. One sweep costs less than a timer per connection,
+   * or an idle handler in each pipeline, which would add a promise and a listener to every write.
    */
-  private void checkIdle() {
-    long timeout = options.idleTimeout().toNanos();
-    long quiet = System.nanoTime() - lastTraffic;
-    if (quiet >= timeout) {
-      channel.close();
-    } else if (channel.isActive()) {
-      channel
-          .eventLoop()
-          .schedule(this::checkIdle, Math.max(timeout / 4, timeout - quiet), TimeUnit.NANOSECONDS);
+  static void closeIdle(Iterable<Channel> channels, long timeoutNanos) {
+    long now = System.nanoTime();
+    for (Channel channel : channels) {
+      if (channel.pipeline().get(NAME) instanceof WebSocketHandler ws
+          && now - ws.lastTraffic >= timeoutNanos) {
+        channel.close();
+      }
     }
   }
 
@@ -96,7 +91,14 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
     lastTraffic = System.nanoTime();
-    if (frame instanceof TextWebSocketFrame text) {
+    if (!frame.isFinalFragment()) {
+      // The first fragmented message, which few clients send: from now on, messages are joined up
+      // to the message size, and larger ones close with 1009. This frame starts the first.
+      ctx.pipeline()
+          .addBefore(
+              NAME, "aggregator", new WebSocketFrameAggregator((int) options.maxMessageSize()));
+      ctx.pipeline().context("utf8").fireChannelRead(frame.retain());
+    } else if (frame instanceof TextWebSocketFrame text) {
       inbound.onText(text.text());
     } else if (frame instanceof BinaryWebSocketFrame) {
       inbound.onBinary(frame.content().nioBuffer());

@@ -759,6 +759,21 @@ public abstract class TransportCompatibilityKit {
   }
 
   @Test
+  void aMessageInFragmentsIsJoinedAndOneOverTheSizeClosesWith1009() throws Exception {
+    start(quiet().maxMessageSize(1024).build(), Topic.of("t", State.latest()));
+    WsTestClient fragmented = envelope();
+    String subscribe = subscribe("t");
+    fragmented.sendInFragments(
+        subscribe.substring(0, 5), subscribe.substring(5, 12), subscribe.substring(12));
+    fragmented.next("snapshot");
+    WsTestClient offender = envelope();
+    offender.sendInFragments("x".repeat(600), "x".repeat(600));
+    assertThat(offender.awaitClose().code()).isEqualTo(CloseCode.MESSAGE_TOO_BIG.code());
+    hub.publish("t", Map.of("n", 1));
+    assertThat(fragmented.next("update").path("seq").asLong()).isEqualTo(1);
+  }
+
+  @Test
   void aBinaryMessageClosesWith1003() throws Exception {
     start(QUIET, Topic.of("t", State.latest()));
     WsTestClient c = envelope();

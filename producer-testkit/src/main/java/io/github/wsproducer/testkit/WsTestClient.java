@@ -160,6 +160,13 @@ public final class WsTestClient implements WebSocket.Listener {
     socket.sendText(text, true).join();
   }
 
+  /** Sends one text message in several frames, a fragment each. */
+  public void sendInFragments(String... fragments) {
+    for (int i = 0; i < fragments.length; i++) {
+      socket.sendText(fragments[i], i == fragments.length - 1).join();
+    }
+  }
+
   /** Sends a binary message, which the protocol does not have. */
   public void sendBinary(byte[] bytes) {
     socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
