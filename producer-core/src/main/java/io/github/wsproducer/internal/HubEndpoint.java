@@ -16,8 +16,10 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -31,6 +33,9 @@ final class HubEndpoint implements Endpoint {
   private final HubImpl hub;
   private final TransportOptions options;
   private final List<String> topics;
+  // The plain form's paths, by Protocol.plainTopic's rule, resolved once: a handshake for a topic
+  // then makes no string of its own.
+  private final Map<String, String> topicByPath = new HashMap<>();
   private final Rejections rejections;
   private final Rejections requests;
   private final Http http;
@@ -39,6 +44,13 @@ final class HubEndpoint implements Endpoint {
     this.hub = hub;
     this.options = options;
     this.topics = hub.topics().stream().map(Topic::name).toList();
+    for (String name : topics) {
+      topicByPath.put("/" + name, Protocol.plainTopic("/" + name, null, topics));
+    }
+    String root = Protocol.plainTopic("/", hub.defaultTopic(), topics);
+    if (root != null) {
+      topicByPath.put("/", root);
+    }
     this.rejections = new Rejections(hub.clock(), "a WebSocket handshake");
     this.requests = new Rejections(hub.clock(), "an HTTP request");
     this.http = new Http(hub);
@@ -101,7 +113,11 @@ final class HubEndpoint implements Endpoint {
     }
     // The authorizer is asked first, so that a client learns nothing of topics it may not read,
     // not even whether they exist.
-    String asked = h.path().equals("/") ? hub.defaultTopic() : h.path().substring(1);
+    String topic = topicByPath.get(h.path()); // or null: no such topic
+    String asked = topic;
+    if (asked == null) {
+      asked = h.path().equals("/") ? hub.defaultTopic() : h.path().substring(1);
+    }
     TopicAuthorizer authorizer = hub.authorizer();
     if (authorizer != null && asked != null && !authorizer.mayRead(identity, asked)) {
       return refuse(
@@ -113,7 +129,6 @@ final class HubEndpoint implements Endpoint {
               + " may not read topic "
               + Rejections.quote(asked));
     }
-    String topic = Protocol.plainTopic(h.path(), hub.defaultTopic(), topics);
     if (topic == null) {
       return refuse(
           h,

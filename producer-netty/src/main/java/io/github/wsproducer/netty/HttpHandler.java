@@ -33,7 +33,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.util.AsciiString;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,7 +61,10 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Endpoint endpoint;
   private final List<StaticFiles> files;
   private final WebSocketServerHandshakerFactory handshakers;
-  private ScheduledFuture<?> deadline;
+  // By when (System.nanoTime()) a whole request must have come, or NONE; the server's sweep
+  // closes the connection once it has passed.
+  private volatile long deadline = NONE;
+  private static final long NONE = Long.MIN_VALUE;
 
   private HttpHandler(
       Endpoint endpoint, List<StaticFiles> files, WebSocketServerHandshakerFactory handshakers) {
@@ -97,31 +99,23 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    armDeadline(ctx);
+    armDeadline();
     super.channelActive(ctx);
   }
 
-  private void armDeadline(ChannelHandlerContext ctx) {
-    long millis = endpoint.options().handshakeTimeout().toMillis();
-    deadline = ctx.executor().schedule(() -> ctx.close(), millis, TimeUnit.MILLISECONDS);
+  private void armDeadline() {
+    deadline = System.nanoTime() + endpoint.options().handshakeTimeout().toNanos();
   }
 
-  private void disarmDeadline() {
-    if (deadline != null) {
-      deadline.cancel(false);
-      deadline = null;
-    }
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    disarmDeadline();
-    super.channelInactive(ctx);
+  /** Whether a request was awaited for longer than the handshake timeout. */
+  boolean overdue(long now) {
+    long by = deadline;
+    return by != NONE && now - by >= 0;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    disarmDeadline();
+    deadline = NONE;
     QueryStringDecoder uri = new QueryStringDecoder(request.uri()); // decoded once, here
     if (!request.decoderResult().isSuccess() || !decodes(uri)) {
       send(ctx, text(HttpResponseStatus.BAD_REQUEST, "bad request"), false);
@@ -382,7 +376,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     HttpUtil.setKeepAlive(response, keepAlive);
     if (keepAlive) {
       ctx.writeAndFlush(response);
-      armDeadline(ctx);
+      armDeadline();
     } else {
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }

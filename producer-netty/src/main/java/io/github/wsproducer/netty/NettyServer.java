@@ -8,6 +8,7 @@ import io.github.wsproducer.spi.TransportOptions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -221,14 +222,11 @@ public final class NettyServer implements AutoCloseable {
           new MultiThreadIoEventLoopGroup(
               ioThreads, new DefaultThreadFactory("wsproducer-netty", false), io);
       ChannelGroup sockets = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-      long idle = options.idleTimeout().toNanos();
+      long sweep =
+          Math.min(options.idleTimeout().toNanos(), options.handshakeTimeout().toNanos()) / 4;
       group
           .next()
-          .scheduleAtFixedRate(
-              () -> WebSocketHandler.closeIdle(sockets, idle),
-              idle / 4,
-              idle / 4,
-              TimeUnit.NANOSECONDS);
+          .scheduleAtFixedRate(() -> closeOverdue(sockets), sweep, sweep, TimeUnit.NANOSECONDS);
       Consumer<SocketChannel> install = HttpHandler.installer(endpoint, List.copyOf(files));
       ServerBootstrap bootstrap = new ServerBootstrap();
       if (options.sendBufferSize() > 0) {
@@ -271,6 +269,24 @@ public final class NettyServer implements AutoCloseable {
           epoll ? "epoll" : "NIO, epoll unavailable: " + Epoll.unavailabilityCause(),
           ioThreads);
       return server;
+    }
+  }
+
+  /**
+   * Closes the connections whose request has not come whole within the handshake timeout, and the
+   * upgraded ones that nothing went either way on for the idle timeout. A sweep a few times per
+   * timeout costs less than a timer per connection, or an idle handler in each pipeline, which
+   * would add a promise and a listener to every write.
+   */
+  private static void closeOverdue(Iterable<Channel> channels) {
+    long now = System.nanoTime();
+    for (Channel channel : channels) {
+      ChannelHandler last = channel.pipeline().last();
+      if (last instanceof HttpHandler http
+          ? http.overdue(now)
+          : last instanceof WebSocketHandler ws && ws.idle(now)) {
+        channel.close();
+      }
     }
   }
 }

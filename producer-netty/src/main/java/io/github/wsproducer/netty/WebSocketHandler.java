@@ -68,19 +68,9 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     lastTraffic = System.nanoTime();
   }
 
-  /**
-   * Closes the upgraded connections that nothing went either way on for {@code timeoutNanos}; the
-   * server calls it a few times per idle timeout. One sweep costs less than a timer per connection,
-   * or an idle handler in each pipeline, which would add a promise and a listener to every write.
-   */
-  static void closeIdle(Iterable<Channel> channels, long timeoutNanos) {
-    long now = System.nanoTime();
-    for (Channel channel : channels) {
-      if (channel.pipeline().get(NAME) instanceof WebSocketHandler ws
-          && now - ws.lastTraffic >= timeoutNanos) {
-        channel.close();
-      }
-    }
+  /** Whether nothing went either way for the idle timeout. */
+  boolean idle(long now) {
+    return now - lastTraffic >= options.idleTimeout().toNanos();
   }
 
   /** Whether the hub has this connection. */
