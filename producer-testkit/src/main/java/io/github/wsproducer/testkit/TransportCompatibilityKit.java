@@ -836,8 +836,10 @@ public abstract class TransportCompatibilityKit {
     long seq = neighbour.next("snapshot").path("seq").asLong();
     WsTestClient abuser = envelope();
     for (int i = 0; i < 11; i++) {
+      if (i > 0) { // not after the 11th: the server may have closed the connection by then
+        abuser.send(subscribe("t")); // valid messages in between do not reset the count
+      }
       abuser.send("nope");
-      abuser.send(subscribe("t")); // valid messages in between do not reset the count
       hub.publish("t", Map.of("n", i));
     }
     assertThat(abuser.awaitClose().code()).isEqualTo(CloseCode.POLICY_VIOLATION.code());
