@@ -34,10 +34,7 @@ final class ClientConnection implements Outbound.SendCallback {
   private final Outbound transport;
   private final String address;
   private final boolean envelope;
-  private final long maxQueuedBytes;
-  private final long writeTimeoutMillis;
-  private final long pingMillis;
-  private final long pongTimeoutMillis;
+  private final TransportOptions options; // shared by a transport's connections
   private final Object lock = new Object();
   // Replaced, not changed: a connection has a few topics, and idle connections are many.
   private Set<String> topics = Set.of();
@@ -69,10 +66,7 @@ final class ClientConnection implements Outbound.SendCallback {
     this.address = address;
     this.transport = transport;
     this.envelope = envelope;
-    this.maxQueuedBytes = options.maxQueuedBytes();
-    this.writeTimeoutMillis = options.writeTimeout().toMillis();
-    this.pingMillis = options.pingInterval().toMillis();
-    this.pongTimeoutMillis = options.pongTimeout().toMillis();
+    this.options = options;
     this.lastSentAt = hub.clock().millis();
     this.lastPingAt = lastSentAt;
   }
@@ -144,7 +138,7 @@ final class ClientConnection implements Outbound.SendCallback {
           hub.counters().dropped.add(1);
           return false;
         }
-        if (queuedBytes == 0 || queuedBytes + frame.bytes() <= maxQueuedBytes) {
+        if (queuedBytes == 0 || queuedBytes + frame.bytes() <= options.maxQueuedBytes()) {
           queue.addLast(frame);
           queuedBytes += frame.bytes();
           if (queuedBytes > peakQueuedBytes) { // rare once a connection has settled
@@ -298,6 +292,9 @@ final class ClientConnection implements Outbound.SendCallback {
 
   /** Called by the hub's timer: closes a slow consumer, pings an idle connection. */
   void tick(long now) {
+    long writeTimeoutMillis = options.writeTimeout().toMillis();
+    long pongTimeoutMillis = options.pongTimeout().toMillis();
+    long pingMillis = options.pingInterval().toMillis();
     CloseCode close = null;
     boolean ping = false;
     boolean idle = false;

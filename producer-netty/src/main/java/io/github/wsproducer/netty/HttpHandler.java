@@ -13,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -22,11 +23,13 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -327,10 +330,46 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
    */
   private static final class Aggregator extends HttpObjectAggregator {
     private final Endpoint endpoint;
+    // A request without a body, as every handshake is, until the decoder's (empty) end of it:
+    // then it is whole, with no buffer made to gather a body into.
+    private io.netty.handler.codec.http.HttpRequest bodiless;
 
     Aggregator(Endpoint endpoint) {
       super((int) Math.min(Integer.MAX_VALUE, endpoint.options().maxMessageSize()));
       this.endpoint = endpoint;
+    }
+
+    @Override
+    public boolean acceptInboundMessage(Object msg) throws Exception {
+      return bodiless != null ? msg instanceof LastHttpContent : super.acceptInboundMessage(msg);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out)
+        throws Exception {
+      if (bodiless != null) {
+        io.netty.handler.codec.http.HttpRequest request = bodiless;
+        bodiless = null;
+        FullHttpRequest whole =
+            new DefaultFullHttpRequest(
+                request.protocolVersion(),
+                request.method(),
+                request.uri(),
+                Unpooled.EMPTY_BUFFER,
+                request.headers(),
+                ((LastHttpContent) msg).trailingHeaders());
+        whole.setDecoderResult(request.decoderResult());
+        out.add(whole);
+      } else if (msg instanceof io.netty.handler.codec.http.HttpRequest request
+          && !(msg instanceof FullHttpRequest)
+          && request.decoderResult().isSuccess() // a failed one ends here: no end follows
+          && !HttpUtil.isTransferEncodingChunked(request)
+          && HttpUtil.getContentLength(request, 0L) == 0
+          && !HttpUtil.is100ContinueExpected(request)) {
+        bodiless = request;
+      } else {
+        super.decode(ctx, msg, out);
+      }
     }
 
     @Override
@@ -407,7 +446,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       int port = defaultPort;
       if (colon >= 0) {
         try {
-          port = Integer.parseInt(header.substring(colon + 1));
+          port = Integer.parseInt(header, colon + 1, header.length(), 10);
         } catch (NumberFormatException e) {
           return new Host(header, defaultPort);
         }

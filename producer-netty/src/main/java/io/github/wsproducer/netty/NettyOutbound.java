@@ -9,15 +9,14 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A connection as the hub writes to it. Without compression, each frame's {@link TextFrame#wire()
@@ -39,10 +38,27 @@ final class NettyOutbound implements Outbound {
   private final WebSocketHandler handler;
   private final boolean deflate;
   private final Queue<Object> queued = new ConcurrentLinkedQueue<>();
-  private final AtomicLong queuedBytes = new AtomicLong();
-  private final AtomicBoolean flushing = new AtomicBoolean();
-  private final AtomicReference<SendCallback> waiting = new AtomicReference<>();
   private final Runnable flush = this::flushQueued;
+  // Updated through the handles below rather than as atomic objects: thousands of idle
+  // connections each keep one of these.
+  private volatile long queuedBytes;
+  private volatile boolean flushing;
+  private volatile SendCallback waiting;
+
+  private static final VarHandle QUEUED_BYTES;
+  private static final VarHandle FLUSHING;
+  private static final VarHandle WAITING;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      QUEUED_BYTES = lookup.findVarHandle(NettyOutbound.class, "queuedBytes", long.class);
+      FLUSHING = lookup.findVarHandle(NettyOutbound.class, "flushing", boolean.class);
+      WAITING = lookup.findVarHandle(NettyOutbound.class, "waiting", SendCallback.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   NettyOutbound(Channel channel, WebSocketHandler handler, boolean deflate) {
     this.channel = channel;
@@ -76,9 +92,9 @@ final class NettyOutbound implements Outbound {
    */
   private void flushSoon(long bytes, SendCallback callback) {
     handler.wrote();
-    queuedBytes.addAndGet(bytes);
-    waiting.set(callback);
-    if (flushing.compareAndSet(false, true)) {
+    QUEUED_BYTES.getAndAdd(this, bytes);
+    waiting = callback;
+    if (FLUSHING.compareAndSet(this, false, true)) {
       try {
         channel.eventLoop().execute(flush);
       } catch (RejectedExecutionException e) { // the server is closing
@@ -91,14 +107,14 @@ final class NettyOutbound implements Outbound {
 
   /** On the event loop: writes everything queued, flushes once, then completes if there is room. */
   void flushQueued() {
-    flushing.set(false); // a send from now on schedules another flush
+    flushing = false; // a send from now on schedules another flush
     long bytes = 0;
     for (Object message; (message = queued.poll()) != null; ) {
       bytes += size(message);
       // A failed write reaches the pipeline, which closes the channel: see closed().
       channel.write(message, channel.voidPromise());
     }
-    queuedBytes.addAndGet(-bytes);
+    QUEUED_BYTES.getAndAdd(this, -bytes);
     channel.flush();
     completeIfRoom();
   }
@@ -114,8 +130,8 @@ final class NettyOutbound implements Outbound {
    * channel's high water mark); on any thread.
    */
   void completeIfRoom() {
-    if (channel.isWritable() && queuedBytes.get() < channel.bytesBeforeUnwritable()) {
-      SendCallback callback = waiting.getAndSet(null);
+    if (channel.isWritable() && queuedBytes < channel.bytesBeforeUnwritable()) {
+      SendCallback callback = (SendCallback) WAITING.getAndSet(this, null);
       if (callback != null) {
         callback.succeeded();
       }
@@ -127,7 +143,7 @@ final class NettyOutbound implements Outbound {
     for (Object message; (message = queued.poll()) != null; ) {
       ReferenceCountUtil.release(message);
     }
-    SendCallback callback = waiting.getAndSet(null);
+    SendCallback callback = (SendCallback) WAITING.getAndSet(this, null);
     if (callback != null) {
       callback.failed(new ClosedChannelException());
     }
