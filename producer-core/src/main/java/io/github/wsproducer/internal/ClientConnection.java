@@ -59,6 +59,7 @@ final class ClientConnection implements Outbound.SendCallback {
   private long lastPingAt;
   private long unansweredPingAt = -1; // the first ping since the last pong, or -1
   private boolean open = true;
+  private CloseCode closing; // once set, what is queued goes out, then the connection closes
 
   ClientConnection(
       HubImpl hub, Outbound transport, TransportOptions options, boolean envelope, String address) {
@@ -75,9 +76,10 @@ final class ClientConnection implements Outbound.SendCallback {
     return envelope;
   }
 
+  /** Whether it is open and not closing. */
   boolean isOpen() {
     synchronized (lock) {
-      return open;
+      return open && closing == null;
     }
   }
 
@@ -130,7 +132,7 @@ final class ClientConnection implements Outbound.SendCallback {
   boolean enqueue(Frame frame) {
     for (boolean flushed = false; ; flushed = true) {
       synchronized (lock) {
-        if (!open) {
+        if (!open || closing != null) {
           return false;
         }
         String topic = frame.topic();
@@ -198,6 +200,7 @@ final class ClientConnection implements Outbound.SendCallback {
   private void drain() {
     while (true) {
       boolean send = false;
+      CloseCode close = null;
       List<String> resyncs = null;
       synchronized (lock) {
         if (!open || writing) {
@@ -219,6 +222,8 @@ final class ClientConnection implements Outbound.SendCallback {
           sendReturned = false;
           completed = false;
           writeStartedAt = lastSentAt = hub.clock().millis();
+        } else if (closing != null) {
+          close = closing;
         } else if (behind != null) {
           for (Map.Entry<String, Boolean> topic : behind.entrySet()) {
             if (!topic.getValue()) {
@@ -227,6 +232,10 @@ final class ClientConnection implements Outbound.SendCallback {
             }
           }
         }
+      }
+      if (close != null) {
+        closeWith(close);
+        return;
       }
       if (!send) {
         if (resyncs != null) {
@@ -346,6 +355,27 @@ final class ClientConnection implements Outbound.SendCallback {
     synchronized (lock) {
       unansweredPingAt = -1;
     }
+  }
+
+  /**
+   * Leaves every topic and stops queuing, sends what is queued (the error answers the client is
+   * owed), then closes with {@code code}. A client that does not read meanwhile meets the write
+   * timeout.
+   */
+  void closeAfterQueued(CloseCode code) {
+    boolean detach;
+    synchronized (lock) {
+      if (!open || closing != null) {
+        return;
+      }
+      closing = code;
+      detach = !detached;
+      detached = true;
+    }
+    if (detach) {
+      hub.detach(this);
+    }
+    drain();
   }
 
   /** Stops queuing, closes the transport with a code, and leaves every topic. */

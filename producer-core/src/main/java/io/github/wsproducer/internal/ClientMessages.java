@@ -7,8 +7,6 @@ import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.protocol.ErrorCode;
 import io.github.wsproducer.spi.Inbound;
 import java.nio.ByteBuffer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a client sends on one connection, as the protocol says to handle it: in the envelope form,
@@ -20,7 +18,6 @@ import org.slf4j.LoggerFactory;
  * #WINDOW_MILLIS} ms close the connection with 1008, however many valid messages come between.
  */
 final class ClientMessages implements Inbound {
-  private static final Logger log = LoggerFactory.getLogger(ClientMessages.class);
 
   /** The window of the limits below. */
   static final long WINDOW_MILLIS = 60_000;
@@ -46,8 +43,8 @@ final class ClientMessages implements Inbound {
 
   @Override
   public void onText(String text) {
-    if (!connection.isEnvelope()) {
-      return; // the plain form has no client messages
+    if (!connection.isEnvelope() || !connection.isOpen()) {
+      return; // the plain form has no client messages; a closing connection is not listened to
     }
     ClientMessage message = hub.codec().parseClientMessage(text);
     if (message instanceof ClientMessage.Invalid invalid) {
@@ -119,10 +116,17 @@ final class ClientMessages implements Inbound {
       }
       allowed = (isInvalid ? invalid : changes).allow(hub.clock().millis());
     }
-    if (!allowed) {
+    if (!allowed && connection.isOpen()) {
       String what = isInvalid ? "invalid messages" : "subscribes and unsubscribes";
-      log.info("{}: too many {} within {} ms, closing", connection.describe(), what, WINDOW_MILLIS);
-      connection.closeWith(CloseCode.POLICY_VIOLATION);
+      hub.rejections()
+          .refused(
+              "a WebSocket connection",
+              CloseCode.POLICY_VIOLATION.code(),
+              what,
+              "too many " + what + " within " + WINDOW_MILLIS + " ms, closed",
+              connection.address(),
+              connection.describe());
+      connection.closeAfterQueued(CloseCode.POLICY_VIOLATION);
     }
     return allowed;
   }

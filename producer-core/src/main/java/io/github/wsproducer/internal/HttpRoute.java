@@ -31,6 +31,13 @@ public interface HttpRoute {
   /** Whether this route answers requests to {@code path}. */
   boolean serves(String path);
 
-  /** Answers a request to a path it serves; must not block. */
+  /**
+   * Checks a request to a path it serves from its head alone, before its body is read: method,
+   * credentials, rate. {@code null} admits it; the body is then read and {@link #serve}d. Must not
+   * block.
+   */
+  HttpResponse check(HttpRequest head, Http http);
+
+  /** Answers a request that {@link #check} admitted, with its body; must not block. */
   HttpResponse serve(HttpRequest request, Http http);
 }

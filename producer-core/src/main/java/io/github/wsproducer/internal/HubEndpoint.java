@@ -6,6 +6,7 @@ import io.github.wsproducer.TopicAuthorizer;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.HttpAdmission;
 import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
 import io.github.wsproducer.spi.Inbound;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The {@link Endpoint} of a hub with one transport's options. */
 final class HubEndpoint implements Endpoint {
@@ -29,6 +31,8 @@ final class HubEndpoint implements Endpoint {
   private static final int FORBIDDEN = 403;
   private static final int NOT_FOUND = 404;
   private static final int UNAVAILABLE = 503;
+  private static final String HANDSHAKE = "a WebSocket handshake";
+  private static final String REQUEST = "an HTTP request";
 
   private final HubImpl hub;
   private final TransportOptions options;
@@ -37,8 +41,8 @@ final class HubEndpoint implements Endpoint {
   // then makes no string of its own.
   private final Map<String, String> topicByPath = new HashMap<>();
   private final Rejections rejections;
-  private final Rejections requests;
   private final Http http;
+  private final BodyBudget bodies;
 
   HubEndpoint(HubImpl hub, TransportOptions options) {
     this.hub = hub;
@@ -51,9 +55,9 @@ final class HubEndpoint implements Endpoint {
     if (root != null) {
       topicByPath.put("/", root);
     }
-    this.rejections = new Rejections(hub.clock(), "a WebSocket handshake");
-    this.requests = new Rejections(hub.clock(), "an HTTP request");
+    this.rejections = hub.rejections();
     this.http = new Http(hub);
+    this.bodies = new BodyBudget(options.maxMessageSize());
   }
 
   @Override
@@ -147,14 +151,14 @@ final class HubEndpoint implements Endpoint {
   private Handshake.Refuse refuse(
       Handshake h, int status, String reason, String answer, String cause) {
     hub.counters().rejected(reason);
-    rejections.refused(status, cause, h.remote());
+    rejections.refused(HANDSHAKE, status, reason, cause, h.address(), h.remote());
     return new Handshake.Refuse(status, answer, null);
   }
 
   /** 503 with a jittered {@code Retry-After}, so that refused screens do not return together. */
   private Handshake.Refuse busy(Handshake h, String cause) {
     hub.counters().rejected("capacity");
-    rejections.refused(UNAVAILABLE, cause, h.remote());
+    rejections.refused(HANDSHAKE, UNAVAILABLE, "capacity", cause, h.address(), h.remote());
     return new Handshake.Refuse(
         UNAVAILABLE,
         "too many connections",
@@ -240,35 +244,114 @@ final class HubEndpoint implements Endpoint {
     return null;
   }
 
-  /** The host and origin checks of {@link #decide}, the size limit, then the route's answer. */
+  /**
+   * The host and origin checks of {@link #decide}, the announced size, the route's checks, then
+   * room in the body budgets: all before a byte of the body is read.
+   */
   @Override
-  public HttpResponse serve(HttpRequest r) {
-    HttpRoute route = route(r.path());
+  public HttpAdmission admit(HttpRequest head) {
+    HttpRoute route = route(head.path());
     if (route == null) {
-      return http.error(NOT_FOUND, "not found");
+      return new HttpAdmission.Answer(http.error(NOT_FOUND, "not found"));
     }
-    String cause = null;
-    HttpResponse refusal = null;
-    String origin = r.header("origin");
-    if (!hostAllowed(r.serverName())) {
-      cause = "host " + Rejections.quote(r.serverName()) + " is not one this server answers to";
-      refusal = http.error(FORBIDDEN, "host not allowed");
-    } else if (origin != null
-        && !originAllowed(origin, r.secure(), r.serverName(), r.serverPort())) {
-      cause = "origin " + Rejections.quote(origin) + " is not allowed";
-      refusal = http.error(FORBIDDEN, "origin not allowed");
-    } else if (r.body().length > options.maxMessageSize()) {
-      refusal = HttpResponse.tooLarge(options.maxMessageSize());
-    } else {
-      refusal = route.serve(r, http);
+    String origin = head.header("origin");
+    long length = contentLength(head);
+    if (!hostAllowed(head.serverName())) {
+      return refuseRequest(
+          head,
+          "host",
+          "host " + Rejections.quote(head.serverName()) + " is not one this server answers to",
+          http.error(FORBIDDEN, "host not allowed"));
+    }
+    if (origin != null
+        && !originAllowed(origin, head.secure(), head.serverName(), head.serverPort())) {
+      return refuseRequest(
+          head,
+          "origin",
+          "origin " + Rejections.quote(origin) + " is not allowed",
+          http.error(FORBIDDEN, "origin not allowed"));
+    }
+    if (length > options.maxMessageSize()) {
+      return new HttpAdmission.Answer(HttpResponse.tooLarge(options.maxMessageSize()));
+    }
+    HttpResponse refusal = route.check(head, http);
+    if (refusal != null) {
       if (refusal.status() == UNAUTHORIZED || refusal.status() == FORBIDDEN) {
-        cause = r.method() + " " + Rejections.quote(r.path());
+        return refuseRequest(
+            head,
+            refusal.status() == UNAUTHORIZED ? "unauthenticated" : "forbidden",
+            head.method() + " " + Rejections.quote(head.path()),
+            refusal);
+      }
+      return new HttpAdmission.Answer(refusal);
+    }
+    long bytes = length < 0 ? options.maxMessageSize() : length; // unknown: the most it may be
+    if (!bodies.take(head.address(), bytes)) {
+      return refuseRequest(
+          head,
+          "bodies",
+          "request bodies from " + head.address() + " or in all are at their budget",
+          http.error(UNAVAILABLE, "too many requests in progress")
+              .withHeader(
+                  "Retry-After", Integer.toString(ThreadLocalRandom.current().nextInt(1, 6))));
+    }
+    return new Admitted(route, head, bytes);
+  }
+
+  /** The body's announced length: -1 when unknown (chunked), 0 without one. */
+  private static long contentLength(HttpRequest head) {
+    String length = head.header("content-length");
+    if (length == null) {
+      return head.header("transfer-encoding") == null ? head.body().length : -1;
+    }
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private HttpAdmission.Answer refuseRequest(
+      HttpRequest head, String kind, String cause, HttpResponse answer) {
+    rejections.refused(REQUEST, answer.status(), kind, cause, head.address(), head.remote());
+    return new HttpAdmission.Answer(answer);
+  }
+
+  /** A request admitted to its route: its body's bytes are held in the budgets until served. */
+  private final class Admitted implements HttpAdmission.ReadBody {
+    private final HttpRoute route;
+    private final HttpRequest head;
+    private final long bytes;
+    private final AtomicBoolean held = new AtomicBoolean(true);
+
+    Admitted(HttpRoute route, HttpRequest head, long bytes) {
+      this.route = route;
+      this.head = head;
+      this.bytes = bytes;
+    }
+
+    @Override
+    public long limit() {
+      return bytes;
+    }
+
+    @Override
+    public HttpResponse serve(byte[] body) {
+      try {
+        return body.length > bytes
+            ? HttpResponse.tooLarge(options.maxMessageSize())
+            : route.serve(head.withBody(body), http);
+      } finally {
+        close();
       }
     }
-    if (cause != null) {
-      requests.refused(refusal.status(), cause, r.remote());
+
+    @Override
+    public void close() {
+      if (held.compareAndSet(true, false)) {
+        bodies.giveBack(head.address(), bytes);
+      }
     }
-    return refusal;
   }
 
   @Override

@@ -70,6 +70,7 @@ public final class HubImpl implements Hub {
   private final ScheduledFuture<?> ticker;
 
   private final Counters counters = new Counters();
+  private final Rejections rejections; // refusals and abuse, for the log
   private volatile LongConsumer delivery; // or null
   private final Authenticator authenticator; // or null
   private final TopicAuthorizer authorizer; // or null
@@ -106,6 +107,7 @@ public final class HubImpl implements Hub {
     this.sources = new Sources(this, sources);
     this.defaultTopic = defaultTopic;
     this.clock = clock;
+    this.rejections = new Rejections(clock);
     this.ownedExecutor =
         executor == null
             ? Executors.newFixedThreadPool(
@@ -379,6 +381,11 @@ public final class HubImpl implements Hub {
 
   Executor executor() {
     return executor;
+  }
+
+  /** Where refusals and connections closed for abuse are logged, limited by kind and address. */
+  Rejections rejections() {
+    return rejections;
   }
 
   Counters counters() {

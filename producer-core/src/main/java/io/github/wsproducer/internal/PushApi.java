@@ -37,12 +37,13 @@ public final class PushApi implements HttpRoute {
     return path.startsWith(PREFIX);
   }
 
+  /** Method, credentials, rate and topic: nothing of the body is read before these pass. */
   @Override
-  public HttpResponse serve(HttpRequest request, Http http) {
-    if (!request.method().equals("POST")) {
+  public HttpResponse check(HttpRequest head, Http http) {
+    if (!head.method().equals("POST")) {
       return http.onlyMethod("POST");
     }
-    Identity who = http.authenticate(pushers, request);
+    Identity who = http.authenticate(pushers, head);
     if (who == null) {
       return http.unauthorized();
     }
@@ -50,14 +51,19 @@ public final class PushApi implements HttpRoute {
       return http.error(429, "more than " + RATE_PER_SECOND + " requests a second")
           .withHeader("Retry-After", "1");
     }
-    String topic = request.path().substring(PREFIX.length());
-    TopicEngine engine = hub.engine(topic);
-    if (engine == null) {
+    String topic = head.path().substring(PREFIX.length());
+    if (hub.engine(topic) == null) {
       return http.error(404, "no topic " + Rejections.quote(topic));
     }
     if (!pushable.contains(topic)) {
       return http.error(403, "topic \"" + topic + "\" is not pushable");
     }
+    return null;
+  }
+
+  @Override
+  public HttpResponse serve(HttpRequest request, Http http) {
+    String topic = request.path().substring(PREFIX.length());
     JsonNode value;
     try {
       value = http.body(request);
@@ -67,12 +73,31 @@ public final class PushApi implements HttpRoute {
     if (value == null || value.isMissingNode()) {
       return http.error(400, "malformed JSON: the body is empty");
     }
-    if (engine.keyed() && !value.isObject()) {
+    if (outOfRange(value)) {
+      return http.error(400, "a number is beyond the range of a double, which JSON cannot carry");
+    }
+    if (hub.engine(topic).keyed() && !value.isObject()) {
       return http.error(
           400, "topic \"" + topic + "\" is keyed: the body must be a JSON object of keys");
     }
     hub.publish(topic, value);
     return http.json(202, Map.of("topic", topic, "published", true));
+  }
+
+  /**
+   * Whether {@code value} holds a number that a double cannot ({@code 1e1000000}): the parser makes
+   * it infinite, which JSON cannot write.
+   */
+  private static boolean outOfRange(JsonNode value) {
+    if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+      return true;
+    }
+    for (JsonNode child : value) {
+      if (outOfRange(child)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean withinRate(String name) {

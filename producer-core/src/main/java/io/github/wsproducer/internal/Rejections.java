@@ -7,55 +7,71 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs refused handshakes or HTTP requests: the first of each cause (an origin, a topic) at once,
- * then at most once a minute with the number refused meanwhile, so that a scanner or a
- * misconfigured wall cannot flood the log. What a client sent is quoted cut short and without
- * control characters.
+ * Logs a hub's refused handshakes and HTTP requests and its connections closed for abuse, so that
+ * no flood can flood the log: a line per kind of refusal and client address at most once a minute,
+ * with the number refused meanwhile, and at most {@value #MAX_LINES_PER_MINUTE} lines a minute in
+ * all; the refusals left out are counted into the next line of their kind and address. The key is
+ * the kind (an origin, a topic, a malformed message), not the text, which a client can vary at
+ * will. What a client sent is quoted cut short and without control characters.
  */
 final class Rejections {
   /** A logger name of its own, so that operators can route or silence these lines. */
   static final String LOGGER = "io.github.wsproducer.handshake";
 
+  /** The most lines a hub writes a minute, whatever the number of clients. */
+  static final int MAX_LINES_PER_MINUTE = 60;
+
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
   private static final long WINDOW_MILLIS = 60_000;
-  private static final int MAX_CAUSES = 1024;
+  private static final int MAX_KEYS = 4096;
   private static final int MAX_QUOTED = 100;
 
-  /** When a cause was last logged, and how many were refused since without a line. */
+  /** When a kind was last logged for an address, and how many were refused since without a line. */
   private static final class Window {
     boolean logged;
     long loggedAt;
     int since;
   }
 
-  private final Map<String, Window> causes = new ConcurrentHashMap<>();
+  private final Map<String, Window> keys = new ConcurrentHashMap<>();
+  private final RateLimit lines = new RateLimit(MAX_LINES_PER_MINUTE, WINDOW_MILLIS); // guarded
   private final Clock clock;
-  private final String what;
 
-  /** Refusals of {@code what}, such as {@code "a WebSocket handshake"}. */
-  Rejections(Clock clock, String what) {
+  Rejections(Clock clock) {
     this.clock = clock;
-    this.what = what;
   }
 
   /**
    * Records one refusal.
    *
-   * @param status the HTTP status sent
+   * @param what what was refused, such as {@code "a WebSocket handshake"}
+   * @param status the HTTP status sent, or the close code
+   * @param kind what kind of refusal it is, e.g. {@code "origin"}: lines are limited by it
    * @param cause what was refused, e.g. {@code origin "http://evil.example"}
-   * @param remote the client's address
+   * @param address the client's address: lines are limited by it
+   * @param remote the client's address and port, for the line
    */
-  void refused(int status, String cause, String remote) {
+  void refused(String what, int status, String kind, String cause, String address, String remote) {
     long now = clock.millis();
-    if (causes.size() >= MAX_CAUSES && !causes.containsKey(cause)) {
-      causes.clear(); // many distinct causes: forget the old ones rather than grow
+    String key = what + ' ' + kind + ' ' + address;
+    Window w = keys.get(key);
+    if (w == null) {
+      if (keys.size() >= MAX_KEYS) {
+        keys.clear(); // clients by the thousand: forget the old ones rather than grow
+      }
+      w = keys.computeIfAbsent(key, k -> new Window());
     }
-    Window w = causes.computeIfAbsent(cause, c -> new Window());
     int before;
     synchronized (w) {
       if (w.logged && now - w.loggedAt < WINDOW_MILLIS) {
         w.since++;
         return;
+      }
+      synchronized (lines) {
+        if (!lines.allow(now)) {
+          w.since++; // told with the next line of this key
+          return;
+        }
       }
       before = w.since;
       w.logged = true;
@@ -66,12 +82,13 @@ final class Rejections {
       log.warn("refused {} from {} with {}: {}", what, remote, status, cause);
     } else {
       log.warn(
-          "refused {} from {} with {}: {} ({} more since the last line)",
+          "refused {} from {} with {}: {} ({} more of this kind from {} since the last line)",
           what,
           remote,
           status,
           cause,
-          before);
+          before,
+          address);
     }
   }
 

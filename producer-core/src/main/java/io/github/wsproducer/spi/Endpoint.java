@@ -57,20 +57,37 @@ public interface Endpoint {
   Inbound open(Handshake.Accept accepted, Outbound outbound);
 
   /**
-   * Whether {@link #serve} answers HTTP requests to {@code path} (a request's path, without its
-   * query): the push API and the screen fleet, when the hub has them. A transport asks before it
-   * reads a request's body, reads at most {@link TransportOptions#maxMessageSize()} bytes of it,
-   * and answers a larger one with {@link HttpResponse#tooLarge}. None by default.
+   * Whether {@link #admit} answers HTTP requests to {@code path} (a request's path, without its
+   * query): the push API and the screen fleet, when the hub has them. None by default.
    */
   default boolean serves(String path) {
     return false;
   }
 
   /**
-   * Answers an HTTP request to a path it {@link #serves}: host and origin checks, authentication,
-   * and the answer, errors included, with a JSON body. Does not block.
+   * Decides an HTTP request to a path it {@link #serves} from its head alone, before any byte of
+   * its body is read: host and origin checks, the size its {@code Content-Length} announces,
+   * authentication from the headers, the route's own checks (method, rate), and room in the budgets
+   * of request bodies in all and per client address (503 with {@code Retry-After} when there is
+   * none). {@code head} carries an empty body. Does not block.
+   */
+  default HttpAdmission admit(HttpRequest head) {
+    return new HttpAdmission.Answer(HttpResponse.json(404, "{\"error\":\"not found\"}"));
+  }
+
+  /**
+   * {@link #admit}s a request whose body is already read, and serves it: for tests and for
+   * transports that cannot answer before a body arrives.
    */
   default HttpResponse serve(HttpRequest request) {
-    return HttpResponse.json(404, "{\"error\":\"not found\"}");
+    HttpAdmission admission = admit(request);
+    if (admission instanceof HttpAdmission.Answer answer) {
+      return answer.response();
+    }
+    try (HttpAdmission.ReadBody read = (HttpAdmission.ReadBody) admission) {
+      return request.body().length > read.limit()
+          ? HttpResponse.tooLarge(read.limit())
+          : read.serve(request.body());
+    }
   }
 }

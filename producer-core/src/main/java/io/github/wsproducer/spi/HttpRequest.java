@@ -49,6 +49,12 @@ public record HttpRequest(
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
+  /** This request with {@code body}: a head made whole once its body is read. */
+  public HttpRequest withBody(byte[] body) {
+    return new HttpRequest(
+        method, path, query, secure, serverName, serverPort, address, remote, headers, body);
+  }
+
   /** Never the query, the headers or the body: they may hold credentials. */
   @Override
   public String toString() {

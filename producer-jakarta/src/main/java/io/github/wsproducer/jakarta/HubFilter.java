@@ -5,17 +5,23 @@ import io.github.wsproducer.jakarta.internal.Connection;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.HttpAdmission;
 import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
 import io.github.wsproducer.spi.OpenConnections;
 import io.github.wsproducer.spi.TransportOptions;
 import io.github.wsproducer.spi.WebResources;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,8 +29,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerContainer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -216,35 +222,42 @@ public final class HubFilter implements Filter, AutoCloseable {
     return headers;
   }
 
-  /** The push API and the fleet: the body is read up to the message size. */
+  /**
+   * The push API and the fleet. The endpoint decides from the head: a refused request is answered
+   * without a byte of its body read, and the connection closed; an admitted one's body is read
+   * without blocking a thread, up to its limit and within the handshake timeout (then 408 and the
+   * connection closed).
+   */
   private void serve(HttpServletRequest request, HttpServletResponse response, String path)
       throws IOException {
-    long limit = endpoint.options().maxMessageSize();
-    HttpResponse answer;
-    byte[] body;
-    try (InputStream in = request.getInputStream()) {
-      body =
-          request.getContentLengthLong() > limit
-              ? null
-              : in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
-    }
-    if (body == null || body.length > limit) {
-      answer = HttpResponse.tooLarge(limit);
+    HttpRequest head =
+        new HttpRequest(
+            request.getMethod(),
+            path,
+            request.getQueryString(),
+            request.isSecure(),
+            request.getServerName(),
+            request.getServerPort(),
+            request.getRemoteAddr(),
+            request.getRemoteAddr() + ":" + request.getRemotePort(),
+            headers(request),
+            new byte[0]);
+    HttpAdmission admission = endpoint.admit(head);
+    boolean body =
+        request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    if (admission instanceof HttpAdmission.Answer answer && body) {
+      refuseWithBody(request, response, answer.response());
+    } else if (admission instanceof HttpAdmission.Answer answer) {
+      answer(request, response, answer.response());
+    } else if (!body) {
+      answer(request, response, ((HttpAdmission.ReadBody) admission).serve(new byte[0]));
     } else {
-      answer =
-          endpoint.serve(
-              new HttpRequest(
-                  request.getMethod(),
-                  path,
-                  request.getQueryString(),
-                  request.isSecure(),
-                  request.getServerName(),
-                  request.getServerPort(),
-                  request.getRemoteAddr(),
-                  request.getRemoteAddr() + ":" + request.getRemotePort(),
-                  headers(request),
-                  body));
+      new BodyReader(request, response, (HttpAdmission.ReadBody) admission).start();
     }
+  }
+
+  private void answer(HttpServletRequest request, HttpServletResponse response, HttpResponse answer)
+      throws IOException {
     answer.headers().forEach(response::setHeader);
     response.setHeader("Cache-Control", "no-store");
     byte[] out = answer.body();
@@ -252,6 +265,138 @@ public final class HubFilter implements Filter, AutoCloseable {
       out = rebase(out, base(request));
     }
     write(response, answer.status(), answer.contentType(), ByteBuffer.wrap(out));
+  }
+
+  /**
+   * Answers a refused request that has a body at once. A servlet cannot close its connection, and a
+   * container reads an unread body to its end before the next request (Tomcat does so on a thread),
+   * so what the client still sends is dropped as it arrives, without a thread, until the body ends
+   * or the handshake timeout passes; then the container drops the connection.
+   */
+  private void refuseWithBody(
+      HttpServletRequest request, HttpServletResponse response, HttpResponse answer)
+      throws IOException {
+    AsyncContext async = request.startAsync(request, response);
+    async.setTimeout(endpoint.options().handshakeTimeout().toMillis());
+    response.setHeader("Connection", "close");
+    answer(request, response, answer);
+    ServletInputStream in = request.getInputStream();
+    byte[] dropped = new byte[8192];
+    in.setReadListener(
+        new ReadListener() {
+          @Override
+          public void onDataAvailable() throws IOException {
+            while (in.isReady() && in.read(dropped) >= 0) {
+              // dropped
+            }
+          }
+
+          @Override
+          public void onAllDataRead() {
+            async.complete();
+          }
+
+          @Override
+          public void onError(Throwable failure) {
+            async.complete();
+          }
+        });
+  }
+
+  /** Reads an admitted body as it arrives, on the container's threads, then answers it. */
+  private final class BodyReader implements ReadListener, AsyncListener {
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final HttpAdmission.ReadBody admitted;
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private final byte[] chunk = new byte[8192];
+    private AsyncContext async;
+    private ServletInputStream in;
+    private boolean done; // guarded by this
+
+    BodyReader(
+        HttpServletRequest request, HttpServletResponse response, HttpAdmission.ReadBody admitted) {
+      this.request = request;
+      this.response = response;
+      this.admitted = admitted;
+    }
+
+    void start() throws IOException {
+      async = request.startAsync(request, response);
+      async.setTimeout(endpoint.options().handshakeTimeout().toMillis());
+      async.addListener(this);
+      in = request.getInputStream();
+      in.setReadListener(this);
+    }
+
+    @Override
+    public void onDataAvailable() throws IOException {
+      while (in.isReady()) {
+        int n = in.read(chunk);
+        if (n < 0) {
+          return;
+        }
+        body.write(chunk, 0, n);
+        if (body.size() > admitted.limit()) {
+          response.setHeader("Connection", "close");
+          finish(HttpResponse.tooLarge(admitted.limit()));
+          return;
+        }
+      }
+    }
+
+    @Override
+    public void onAllDataRead() throws IOException {
+      finish(null);
+    }
+
+    /** Answers with {@code answer}, or serves the body when it is {@code null}; once. */
+    private void finish(HttpResponse answer) throws IOException {
+      synchronized (this) {
+        if (done) {
+          return;
+        }
+        done = true;
+      }
+      try {
+        answer(request, response, answer != null ? answer : admitted.serve(body.toByteArray()));
+      } finally {
+        admitted.close();
+        async.complete();
+      }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      drop();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) throws IOException {
+      response.setHeader("Connection", "close");
+      finish(HttpResponse.json(408, "{\"error\":\"the body did not arrive in time\"}"));
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+      drop();
+    }
+
+    private void drop() {
+      synchronized (this) {
+        done = true;
+      }
+      admitted.close();
+      async.complete();
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+      admitted.close();
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {}
   }
 
   /** The client script and the screen kit's files ({@link WebResources#find}). */

@@ -20,6 +20,12 @@ class JettyJakartaKitIT extends TransportCompatibilityKit {
     return false;
   }
 
+  /** A filter sees requests only: the container's connection limit applies. */
+  @Override
+  protected boolean seesConnections() {
+    return false;
+  }
+
   @Override
   protected Served serve(Endpoint endpoint) throws Exception {
     Server server = new Server();

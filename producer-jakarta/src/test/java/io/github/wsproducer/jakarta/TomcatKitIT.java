@@ -65,6 +65,12 @@ class TomcatKitIT extends TransportCompatibilityKit {
     return false;
   }
 
+  /** A filter sees requests only: the container's connection limit applies. */
+  @Override
+  protected boolean seesConnections() {
+    return false;
+  }
+
   @Override
   protected Served serve(Endpoint endpoint) throws Exception {
     Tomcat tomcat = start(new HubFilter(endpoint), endpoint.options());

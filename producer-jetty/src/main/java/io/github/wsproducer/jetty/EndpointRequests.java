@@ -1,44 +1,83 @@
 package io.github.wsproducer.jetty;
 
 import io.github.wsproducer.spi.Endpoint;
+import io.github.wsproducer.spi.HttpAdmission;
 import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * The HTTP requests a hub's {@link Endpoint} answers itself ({@link Endpoint#serves}: the push API,
- * the screen fleet): the body is read without blocking a thread, up to the message size.
+ * the screen fleet). The endpoint decides from the head alone; a refused request's body is never
+ * read (the connection closes after the answer), an admitted one is read without blocking a thread,
+ * up to its limit and within the handshake timeout, or the connection is dropped.
  */
 final class EndpointRequests {
+  private static final byte[] NO_BODY = {};
+
   private EndpointRequests() {}
 
   static void serve(Endpoint endpoint, Request request, Response response, Callback callback) {
-    long limit = endpoint.options().maxMessageSize();
-    if (request.getLength() > limit) {
-      write(HttpResponse.tooLarge(limit), response, callback);
+    HttpAdmission admission = endpoint.admit(of(request, NO_BODY));
+    if (admission instanceof HttpAdmission.Answer answer) {
+      if (hasBody(request)) { // unread: it must not be taken for the next request
+        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+      }
+      write(answer.response(), response, callback);
       return;
     }
+    HttpAdmission.ReadBody read = (HttpAdmission.ReadBody) admission;
+    AtomicBoolean done = new AtomicBoolean();
+    Scheduler.Task deadline =
+        request
+            .getComponents()
+            .getScheduler()
+            .schedule(
+                () -> {
+                  if (done.compareAndSet(false, true)) {
+                    read.close();
+                    request.getConnectionMetaData().getConnection().getEndPoint().close();
+                    callback.failed(new IllegalStateException("body not whole in time"));
+                  }
+                },
+                endpoint.options().handshakeTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
     Content.Source.asByteArrayAsync(
         request,
-        (int) Math.min(limit, Integer.MAX_VALUE - 8),
+        (int) Math.min(read.limit(), Integer.MAX_VALUE - 8),
         Promise.Invocable.from(
             Invocable.InvocationType.NON_BLOCKING, // serve does not block
             (byte[] body, Throwable failure) -> {
+              if (!done.compareAndSet(false, true)) {
+                return; // the deadline came first
+              }
+              deadline.cancel();
               if (failure == null) {
-                write(endpoint.serve(of(request, body)), response, callback);
+                write(read.serve(body), response, callback);
               } else if (failure instanceof IllegalStateException) { // over the limit
-                write(HttpResponse.tooLarge(limit), response, callback);
+                read.close();
+                response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+                write(HttpResponse.tooLarge(read.limit()), response, callback);
               } else {
+                read.close();
                 callback.failed(failure);
               }
             }));
+  }
+
+  private static boolean hasBody(Request request) {
+    return request.getLength() != 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
   }
 
   private static HttpRequest of(Request request, byte[] body) {

@@ -1,5 +1,7 @@
 package io.github.wsproducer.jetty;
 
+import io.github.wsproducer.spi.HttpConnections;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * request trickled one byte at a time never trips an idle timeout, so Jetty alone would hold it,
  * and its buffers, for as long as the client likes.
  *
+ * <p>It also counts them by client address ({@link HttpConnections}): one over the limit is closed
+ * as soon as it opens.
+ *
  * <p>It watches every HTTP/1 connection of the connectors it is added to, a few times per timeout,
  * through Jetty's public counters: Jetty counts a request in when its head is complete and a
  * response out when it is committed, so a connection with as many in as out whose bytes in grow is
@@ -27,17 +32,24 @@ final class HandshakeDeadline implements Connection.Listener, Runnable {
 
   /** What a connection had received when last seen between requests, and since when it grew. */
   private static final class Mark {
+    final String address; // as counted: a closed connection's is gone
     long messages;
     long bytes;
     long since = -1;
+
+    Mark(String address) {
+      this.address = address;
+    }
   }
 
+  private final HttpConnections perAddress;
   private final long timeoutNanos;
   private final long checkMillis;
   private final Map<Connection, Mark> open = new ConcurrentHashMap<>();
   private volatile Scheduler scheduler;
 
-  HandshakeDeadline(Duration timeout) {
+  HandshakeDeadline(Duration timeout, int maxPerAddress) {
+    this.perAddress = new HttpConnections(maxPerAddress);
     this.timeoutNanos = timeout.toNanos();
     this.checkMillis = Math.max(10, Math.min(1000, timeout.toMillis() / 4));
   }
@@ -57,13 +69,28 @@ final class HandshakeDeadline implements Connection.Listener, Runnable {
     if (connection instanceof ConnectionMetaData http
         && http.getHttpVersion().getVersion() < 20
         && connection.getMessagesIn() >= 0) {
-      open.put(connection, new Mark());
+      String address = address(connection);
+      if (!perAddress.open(address)) {
+        log.debug("{}: too many HTTP connections from its address, closed", address);
+        connection.getEndPoint().close();
+        return;
+      }
+      open.put(connection, new Mark(address));
     }
   }
 
   @Override
-  public void onClosed(Connection connection) {
-    open.remove(connection);
+  public void onClosed(Connection connection) { // or upgraded
+    Mark mark = open.remove(connection);
+    if (mark != null) {
+      perAddress.closed(mark.address);
+    }
+  }
+
+  private static String address(Connection connection) {
+    return connection.getEndPoint().getRemoteSocketAddress() instanceof InetSocketAddress remote
+        ? remote.getAddress().getHostAddress()
+        : String.valueOf(connection.getEndPoint().getRemoteSocketAddress());
   }
 
   @Override

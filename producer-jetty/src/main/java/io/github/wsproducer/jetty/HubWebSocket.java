@@ -26,6 +26,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.websocket.api.Session;
@@ -96,9 +97,10 @@ public final class HubWebSocket {
    * closing handshakes, before Jetty closes its connectors and what is left with 1001.
    *
    * <p>When the server starts, its connectors stop sending the {@code Server} header (Jetty's name
-   * and version), the handshake timeout applies to every HTTP/1 request on them (a request's line
-   * and headers must arrive within it), and a {@code sendBufferSize} other than 0 sizes the send
-   * buffer of every connection they accept.
+   * and version), Jetty's own error answers carry the security headers in plain text (unless the
+   * server has an error handler of its own), the handshake timeout applies to every HTTP/1 request
+   * on them (a request's line and headers must arrive within it), and a {@code sendBufferSize}
+   * other than 0 sizes the send buffer of every connection they accept.
    */
   public Handler.Wrapper handler(Server server) {
     Objects.requireNonNull(server, "server");
@@ -110,11 +112,18 @@ public final class HubWebSocket {
                     CloseCode.SERVICE_RESTART.code(),
                     CloseCode.SERVICE_RESTART.reason(),
                     org.eclipse.jetty.websocket.api.Callback.NOOP));
-    HandshakeDeadline deadline = new HandshakeDeadline(options.handshakeTimeout());
+    HandshakeDeadline deadline =
+        new HandshakeDeadline(options.handshakeTimeout(), options.maxConnectionsPerAddress());
     server.addEventListener(
         new LifeCycle.Listener() {
           @Override
           public void lifeCycleStarting(LifeCycle event) {
+            Request.Handler errors = server.getErrorHandler();
+            if (errors == null // Jetty's own, not one the application set
+                || errors.getClass() == ErrorHandler.class
+                || errors.getClass().getEnclosingClass() == Server.class) {
+              server.setErrorHandler(new PlainErrors());
+            }
             for (Connector connector : server.getConnectors()) {
               connector.addEventListener(deadline);
               if (options.sendBufferSize() > 0 && connector instanceof ServerConnector tcp) {

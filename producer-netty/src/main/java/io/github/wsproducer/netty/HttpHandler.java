@@ -2,6 +2,8 @@ package io.github.wsproducer.netty;
 
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.HttpAdmission;
+import io.github.wsproducer.spi.HttpConnections;
 import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
 import io.github.wsproducer.spi.TransportOptions;
@@ -56,6 +58,7 @@ import org.slf4j.LoggerFactory;
 final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(HttpHandler.class);
   private static final HttpHeaders SECURITY = new DefaultHttpHeaders();
+  private static final byte[] NO_BODY = {};
 
   static {
     WebResources.SECURITY_HEADERS.forEach(SECURITY::set);
@@ -64,16 +67,22 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Endpoint endpoint;
   private final List<StaticFiles> files;
   private final WebSocketServerHandshakerFactory handshakers;
+  private final HttpConnections http;
+  private String counted; // the address this connection is counted under in http, or null
   // By when (System.nanoTime()) a whole request must have come, or NONE; the server's sweep
   // closes the connection once it has passed.
   private volatile long deadline = NONE;
   private static final long NONE = Long.MIN_VALUE;
 
   private HttpHandler(
-      Endpoint endpoint, List<StaticFiles> files, WebSocketServerHandshakerFactory handshakers) {
+      Endpoint endpoint,
+      List<StaticFiles> files,
+      WebSocketServerHandshakerFactory handshakers,
+      HttpConnections http) {
     this.endpoint = endpoint;
     this.files = files;
     this.handshakers = handshakers;
+    this.http = http;
   }
 
   /** What sets up the pipeline of each new connection of a server. */
@@ -89,21 +98,40 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .closeOnProtocolViolation(false) // WebSocketHandler closes
                 .withUTF8Validator(true)
                 .build());
+    HttpConnections http = new HttpConnections(options.maxConnectionsPerAddress());
     return ch -> {
       ChannelPipeline p = ch.pipeline();
       p.addLast(new HttpServerCodec());
+      p.addLast(new BodyAdmission(endpoint));
       p.addLast(new Aggregator(endpoint));
       if (options.deflate()) {
         p.addLast(new WebSocketServerCompressionHandler((int) options.maxMessageSize()));
       }
-      p.addLast(new HttpHandler(endpoint, files, handshakers));
+      p.addLast(new HttpHandler(endpoint, files, handshakers, http));
     };
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    String address =
+        ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+    if (!http.open(address)) {
+      log.debug("{}: too many HTTP connections from its address, closed", address);
+      ctx.close();
+      return;
+    }
+    counted = address;
     armDeadline();
     super.channelActive(ctx);
+  }
+
+  /** Closed, or upgraded: no longer an HTTP connection of its address. */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (counted != null) {
+      http.closed(counted);
+      counted = null;
+    }
   }
 
   private void armDeadline() {
@@ -120,7 +148,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     deadline = NONE;
     QueryStringDecoder uri = new QueryStringDecoder(request.uri()); // decoded once, here
-    if (!request.decoderResult().isSuccess() || !decodes(uri)) {
+    if (!request.decoderResult().isSuccess() || !decodes(uri) || !oneHost(request.headers())) {
       send(ctx, text(HttpResponseStatus.BAD_REQUEST, "bad request"), false);
       return;
     }
@@ -131,7 +159,15 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     String path = uri.path();
     if (endpoint.serves(path)) {
-      send(ctx, response(endpoint.serve(httpRequest(ctx, request, uri))), keepAlive);
+      HttpAdmission.ReadBody admitted = ctx.channel().attr(BodyAdmission.ADMITTED).getAndSet(null);
+      byte[] body = ByteBufUtil.getBytes(request.content());
+      send(
+          ctx,
+          response(
+              admitted != null
+                  ? admitted.serve(body)
+                  : endpoint.serve(httpRequest(ctx, request, uri, body))),
+          keepAlive);
       return;
     }
     HttpMethod method = request.method();
@@ -160,8 +196,17 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     send(ctx, response, keepAlive);
   }
 
+  /**
+   * Whether the request has one well-formed {@code Host} header: a second one, or one such as
+   * {@code evil.example:80:80}, gets 400, as from other servers.
+   */
+  static boolean oneHost(HttpHeaders headers) {
+    List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+    return hosts.size() <= 1 && (hosts.isEmpty() || Host.parse(hosts.get(0), 80) != null);
+  }
+
   /** Whether the path decodes: a malformed escape, such as {@code /%zz}, does not. */
-  private static boolean decodes(QueryStringDecoder uri) {
+  static boolean decodes(QueryStringDecoder uri) {
     try {
       uri.path();
       return true;
@@ -170,7 +215,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
   }
 
-  private static boolean isUpgrade(HttpHeaders headers) {
+  static boolean isUpgrade(HttpHeaders headers) {
     return headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
         && headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
   }
@@ -255,8 +300,12 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return subprotocols;
   }
 
-  private static HttpRequest httpRequest(
-      ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+  /** The request for the endpoint; its body, or none while only the head is in. */
+  static HttpRequest httpRequest(
+      ChannelHandlerContext ctx,
+      io.netty.handler.codec.http.HttpRequest request,
+      QueryStringDecoder uri,
+      byte[] body) {
     Head head = Head.of(ctx, request, uri);
     return new HttpRequest(
         request.method().name(),
@@ -268,14 +317,17 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         head.address,
         head.remote,
         head.byName(),
-        ByteBufUtil.getBytes(request.content()));
+        body == null ? NO_BODY : body);
   }
 
   /** What a handshake and an HTTP request both carry. */
   private record Head(
       QueryStringDecoder uri, Host host, String address, String remote, HttpHeaders headers) {
 
-    static Head of(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
+    static Head of(
+        ChannelHandlerContext ctx,
+        io.netty.handler.codec.http.HttpRequest request,
+        QueryStringDecoder uri) {
       InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
       InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
       String address = remote.getAddress().getHostAddress();
@@ -312,7 +364,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
   }
 
-  private static FullHttpResponse response(HttpResponse answer) {
+  static FullHttpResponse response(HttpResponse answer) {
     FullHttpResponse response =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
@@ -406,9 +458,14 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return response;
   }
 
+  /** Adds the security headers. */
+  static void secure(FullHttpResponse response) {
+    response.headers().add(SECURITY);
+  }
+
   /** Sends a response with the security headers; keeps the connection for the next request. */
   private void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
-    response.headers().add(SECURITY);
+    secure(response);
     if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
       HttpUtil.setContentLength(response, response.content().readableBytes());
     }
@@ -429,29 +486,37 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   /** The name and port a request was addressed to, from its {@code Host} header. */
   record Host(String name, int port) {
-    /** {@code name}, {@code name:port}, {@code [v6]} or {@code [v6]:port}; "" when absent. */
+    /**
+     * {@code name}, {@code name:port}, {@code [v6]} or {@code [v6]:port}; "" when absent; {@code
+     * null} when malformed (an unbracketed IPv6 address, two colons, a port that is no number).
+     */
     static Host parse(String header, int defaultPort) {
       if (header == null) {
         return new Host("", defaultPort);
       }
       int close = header.startsWith("[") ? header.indexOf(']') : -1;
+      if (header.startsWith("[") && close < 0) {
+        return null;
+      }
       int colon = header.indexOf(':', Math.max(close, 0));
-      if (close < 0 && colon != header.lastIndexOf(':')) {
-        return new Host(header, defaultPort); // an unbracketed IPv6 address: refused as a host
+      if (colon != header.lastIndexOf(':') && close < 0
+          || close > 0 && colon != close + 1 && close != header.length() - 1) {
+        return null;
       }
-      String name = colon < 0 ? header : header.substring(0, colon);
-      if (close > 0) {
-        name = header.substring(1, close);
-      }
+      String name =
+          close > 0 ? header.substring(1, close) : colon < 0 ? header : header.substring(0, colon);
       int port = defaultPort;
-      if (colon >= 0) {
+      if (colon >= 0 && (close < 0 || colon > close)) {
         try {
           port = Integer.parseInt(header, colon + 1, header.length(), 10);
         } catch (NumberFormatException e) {
-          return new Host(header, defaultPort);
+          return null;
+        }
+        if (port < 0 || port > 65535 || header.charAt(colon + 1) == '+') {
+          return null;
         }
       }
-      return new Host(name, port);
+      return name.isEmpty() ? null : new Host(name, port);
     }
   }
 }

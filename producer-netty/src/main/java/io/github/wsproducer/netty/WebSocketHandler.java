@@ -93,7 +93,13 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     } else if (frame instanceof BinaryWebSocketFrame) {
       inbound.onBinary(frame.content().nioBuffer());
     } else if (frame instanceof PingWebSocketFrame) {
-      ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+      if (ctx.channel().isWritable()) {
+        ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+      } else {
+        // A peer that sends pings and does not read the pongs: answer none, and read nothing
+        // more until it reads, so that it cannot make the server queue pongs without end.
+        ctx.channel().config().setAutoRead(false);
+      }
     } else if (frame instanceof PongWebSocketFrame) {
       inbound.onPong();
     } else if (frame instanceof CloseWebSocketFrame close) {
@@ -121,6 +127,9 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
       return;
     }
     closeSent = true;
+    if (outbound != null) {
+      outbound.flushQueued(); // what the hub sent before closing goes first: errors it owed
+    }
     channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
     channel.eventLoop().schedule(() -> channel.close(), CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
   }
@@ -129,6 +138,9 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (outbound != null) {
       outbound.completeIfRoom();
+    }
+    if (inbound != null && ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(true); // after a ping flood, see channelRead0
     }
     super.channelWritabilityChanged(ctx);
   }

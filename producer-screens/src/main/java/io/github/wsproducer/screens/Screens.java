@@ -343,34 +343,58 @@ public final class Screens implements UpdateSource {
       return path.equals(FLEET) || path.startsWith(FLEET + "/");
     }
 
+    /** Method, credentials and rate, from the head: a refused report's body is never read. */
+    @Override
+    public HttpResponse check(HttpRequest head, Http http) {
+      String path = head.path();
+      boolean get = head.method().equals("GET");
+      if (path.equals(FLEET_PAGE) && get) {
+        return null;
+      }
+      if (path.equals(FLEET + "/report")) {
+        if (!head.method().equals("POST")) {
+          return http.onlyMethod("POST");
+        }
+        if (!http.isClient(head)) {
+          return http.unauthorized();
+        }
+        if (!fleet.mayReport(head.address(), System.currentTimeMillis())) {
+          return http.error(
+                  429,
+                  "more than "
+                      + Fleet.REPORTS_PER_ADDRESS
+                      + " reports from one address in "
+                      + Fleet.REPORT_MILLIS / 1000
+                      + " s")
+              .withHeader("Retry-After", Long.toString(Fleet.REPORT_MILLIS / 1000));
+        }
+        return null;
+      }
+      if (!(get && path.equals(FLEET)) && !head.method().equals("POST")) {
+        return http.onlyMethod(path.equals(FLEET) ? "GET" : "POST");
+      }
+      return http.authenticate(operators, head) == null ? http.unauthorized() : null;
+    }
+
     @Override
     public HttpResponse serve(HttpRequest request, Http http) {
       return fleetRequest(request, http);
     }
   }
 
+  /** A request {@link FleetRoute#check} admitted. */
   private HttpResponse fleetRequest(HttpRequest request, Http http) {
     String path = request.path();
-    boolean get = request.method().equals("GET");
-    if (path.equals(FLEET_PAGE) && get) { // no data in it: its script asks for a token
+    if (path.equals(FLEET_PAGE)) { // no data in it: its script asks for a token
       WebResources.Resource page = WebResources.find("/wsproducer/screens/fleet.html");
       byte[] bytes = new byte[page.bytes().remaining()];
       page.bytes().get(bytes);
       return new HttpResponse(200, page.contentType(), bytes, Map.of());
     }
-    if (path.equals(FLEET + "/report")) {
-      if (!request.method().equals("POST")) {
-        return http.onlyMethod("POST");
-      }
-      return http.isClient(request) ? report(request, http) : http.unauthorized();
-    }
-    if (!(get && path.equals(FLEET)) && !request.method().equals("POST")) {
-      return http.onlyMethod(path.equals(FLEET) ? "GET" : "POST");
-    }
-    if (http.authenticate(operators, request) == null) {
-      return http.unauthorized();
-    }
     long now = System.currentTimeMillis();
+    if (path.equals(FLEET + "/report")) {
+      return report(request, http, now);
+    }
     if (path.equals(FLEET)) {
       return http.json(200, fleet.list(now, KIT));
     }
@@ -393,11 +417,11 @@ public final class Screens implements UpdateSource {
     return command(Map.of(parts[1], parts[0]), http);
   }
 
-  private HttpResponse report(HttpRequest request, Http http) {
+  private HttpResponse report(HttpRequest request, Http http, long now) {
     try {
       JsonNode report = http.body(request); // JSON only: it comes from anyone
-      fleet.report(report, request.address(), System.currentTimeMillis());
-      return http.json(202, Map.of("next", Fleet.REPORT_MILLIS));
+      String handle = fleet.report(report, request.address(), now);
+      return http.json(202, Map.of("next", Fleet.REPORT_MILLIS, "handle", handle));
     } catch (JacksonException e) {
       return http.malformed(e);
     } catch (IllegalArgumentException e) {

@@ -663,6 +663,7 @@
   }
   var loads = Number(store.getItem('wsproducer.loads') || 0) + 1;
   store.setItem('wsproducer.loads', loads);
+  var handle; // what commands call this screen: the fleet's answer to its report tells it
   var first; // the first value this page received: its kit, layout and commands
   var fleet; // the fleet's commands as last seen, or undefined when the fleet is off
   var reloading;
@@ -696,9 +697,9 @@
     var before = fleet && now && fleet.boot === now.boot ? fleet : null; // after a restart: from 0
     fleet = now;
     if (!now || !first) return;
-    if (count(now, 'reload', id) > count(before, 'reload', id)) reload(0);
+    if (count(now, 'reload', handle) > count(before, 'reload', handle)) reload(0);
     if (count(now, 'reload', '*') > count(before, 'reload', '*')) reload(value.reloadSpread);
-    if (count(now, 'identify', id) > count(before, 'identify', id)) identify();
+    if (count(now, 'identify', handle) > count(before, 'identify', handle)) identify();
   }
 
   function identify() {
@@ -736,7 +737,15 @@
         viewport: { width: innerWidth, height: innerHeight },
         loads: loads
       })
-    }).catch(function () {}); // the next one will tell
+    })
+      .then(function (response) {
+        return response.ok ? response.json() : {};
+      })
+      .then(function (answer) {
+        // Commands from before the handle was known count from now on, not again.
+        if (answer.handle) handle = answer.handle;
+      })
+      .catch(function () {}); // the next one will tell
   }
 
   client.subscribe(TOPIC, function (value) {

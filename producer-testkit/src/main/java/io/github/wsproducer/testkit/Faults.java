@@ -2,12 +2,15 @@ package io.github.wsproducer.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -200,5 +203,152 @@ public final class Faults {
             100,
             TimeUnit.MILLISECONDS);
     return socket;
+  }
+
+  /**
+   * A raw socket to {@code root} from {@code from}, a loopback address of the attacker's own (such
+   * as 127.0.0.2), so that the server's limits per address fall on it and not on honest clients.
+   */
+  public static Socket from(InetAddress from, URI root) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(from, 0));
+    socket.connect(new InetSocketAddress(root.getHost(), root.getPort()), 10_000);
+    socket.setSoTimeout(10_000);
+    return socket;
+  }
+
+  /**
+   * Upgraded to the plain form at {@code path} (the response read), it sends masked ping frames
+   * with 125 bytes of payload as fast as the server takes them for {@code duration}, and never
+   * reads another byte: each ping asks for a pong that no one reads.
+   *
+   * @return the pings sent
+   */
+  public static long pingFlood(InetAddress from, URI root, String path, Duration duration)
+      throws IOException {
+    Socket socket = from(from, root);
+    socket
+        .getOutputStream()
+        .write(
+            upgradeRequest(path, root.getHost() + ":" + root.getPort(), null)
+                .getBytes(StandardCharsets.US_ASCII));
+    int status = readResponseHead(socket);
+    if (status != 101) {
+      socket.close();
+      throw new IOException("the upgrade got " + status);
+    }
+    byte[] ping = new byte[2 + 4 + 125];
+    ping[0] = (byte) 0x89;
+    ping[1] = (byte) (0x80 | 125); // masked with zeros
+    return 500 * flood(socket, repeat(ping, 500), Long.MAX_VALUE, duration);
+  }
+
+  /** {@code times} copies of {@code bytes} in a row. */
+  public static byte[] repeat(byte[] bytes, int times) {
+    byte[] all = new byte[bytes.length * times];
+    for (int i = 0; i < times; i++) {
+      System.arraycopy(bytes, 0, all, i * bytes.length, bytes.length);
+    }
+    return all;
+  }
+
+  /**
+   * Writes {@code burst} on {@code socket} up to {@code times} times, for at most {@code max}, as
+   * fast as the server takes it, and never reads; then closes the socket.
+   *
+   * @return the bursts written whole
+   */
+  public static long flood(Socket socket, byte[] burst, long times, Duration max)
+      throws IOException {
+    // A write the server stopped taking blocks: closing the socket ends it.
+    ScheduledFuture<?> stop =
+        TRICKLER.schedule(
+            () -> {
+              try {
+                socket.close();
+              } catch (IOException e) {
+                // closed already
+              }
+            },
+            max.toMillis(),
+            TimeUnit.MILLISECONDS);
+    long sent = 0;
+    try {
+      while (sent < times && !socket.isClosed()) {
+        socket.getOutputStream().write(burst);
+        sent++;
+      }
+    } catch (IOException e) {
+      // closed at the end of the flood, or by the server
+    } finally {
+      stop.cancel(false);
+      socket.close();
+    }
+    return sent;
+  }
+
+  /**
+   * Opens {@code count} connections from {@code from}, each of which sends {@code POST path} with
+   * {@code Content-Length: declared}, the bearer {@code token} (or none) and all but the last byte
+   * of its body, then waits: bodies that never end. The caller closes the sockets.
+   */
+  public static List<Socket> halfSentBodies(
+      InetAddress from, URI root, String path, String token, int count, int declared)
+      throws IOException {
+    byte[] head =
+        ("POST "
+                + path
+                + " HTTP/1.1\r\nHost: "
+                + root.getHost()
+                + ":"
+                + root.getPort()
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + declared
+                + "\r\n"
+                + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+                + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] body = new byte[declared - 1];
+    java.util.Arrays.fill(body, (byte) ' ');
+    List<Socket> sockets = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      Socket socket;
+      try {
+        socket = from(from, root);
+      } catch (IOException e) {
+        continue; // the server's backlog is full: a refusal too
+      }
+      sockets.add(socket);
+      try {
+        socket.getOutputStream().write(head);
+        socket.getOutputStream().write(body);
+      } catch (IOException e) {
+        // answered and closed before the body was read: what a server should do
+      }
+    }
+    return sockets;
+  }
+
+  /**
+   * Sends {@code request} (a whole HTTP/1.1 request, {@code Connection: close}) on a socket of its
+   * own and reads the response's status line and headers.
+   *
+   * @return the response's head
+   */
+  public static String exchange(URI root, String request) throws IOException {
+    try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+      InputStream in = socket.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          break;
+        }
+        head.append((char) b);
+      }
+      return head.toString();
+    }
   }
 }

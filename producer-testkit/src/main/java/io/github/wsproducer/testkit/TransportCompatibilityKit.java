@@ -95,6 +95,16 @@ public abstract class TransportCompatibilityKit {
     return true;
   }
 
+  /**
+   * Whether the transport sees connections before their first request, so that it limits the HTTP
+   * connections of one address as it limits WebSockets. A servlet filter sees requests only: a
+   * transport on a servlet container answers {@code false}, and the scenario is skipped with that
+   * reason; the container's own connection limit applies then.
+   */
+  protected boolean seesConnections() {
+    return true;
+  }
+
   private final List<Hub> hubs = new ArrayList<>();
   private final List<Served> servers = new ArrayList<>();
 
@@ -531,9 +541,14 @@ public abstract class TransportCompatibilityKit {
 
   @Test
   void aPushPublishesToAPushableTopicAndABadOneGetsItsAnswerAndPublishesNothing() throws Exception {
+    String[] cron = {"Authorization", "Bearer cron-" + PUSH_TOKEN}; // a rate limit of its own
     start(
         quiet().maxMessageSize(1024).build(),
-        b -> b.push(TokenAuthenticator.of(Map.of("ci", PUSH_TOKEN)), "notes", "board"),
+        b ->
+            b.push(
+                TokenAuthenticator.of(Map.of("ci", PUSH_TOKEN, "cron", "cron-" + PUSH_TOKEN)),
+                "notes",
+                "board"),
         Topic.of("notes", State.latest()),
         Topic.of("board", State.keyed()),
         Topic.of("t", State.latest()));
@@ -564,6 +579,7 @@ public abstract class TransportCompatibilityKit {
                 new byte[] {'{', '"', 't', '"', ':', '"', (byte) 0xff, '"', '}'}),
             BEARER));
     answers.put("an array to a keyed topic", push("board", "[1,2]", BEARER));
+    answers.put("a number JSON cannot carry", push("notes", "{\"n\":-1e1000000}", cron));
     answers.put("over the size limit", push("notes", "\"" + "x".repeat(2000) + "\"", BEARER));
     answers.put(
         "over the size limit, chunked",
@@ -590,6 +606,7 @@ public abstract class TransportCompatibilityKit {
     expected.put("an empty body", "400 malformed JSON");
     expected.put("a body not in UTF-8", "400 malformed JSON at line 1");
     expected.put("an array to a keyed topic", "400 topic \"board\" is keyed");
+    expected.put("a number JSON cannot carry", "400 a number is beyond the range of a double");
     expected.put("over the size limit", "413 the body is over 1024 bytes");
     expected.put("over the size limit, chunked", "413 the body is over 1024 bytes");
     expected.put("a foreign origin", "403 origin not allowed");
@@ -843,6 +860,11 @@ public abstract class TransportCompatibilityKit {
       hub.publish("t", Map.of("n", i));
     }
     assertThat(abuser.awaitClose().code()).isEqualTo(CloseCode.POLICY_VIOLATION.code());
+    int errors = 0;
+    for (String text; (text = abuser.poll(Duration.ZERO)) != null; ) {
+      errors += WsTestClient.JSON.readTree(text).path("type").asString().equals("error") ? 1 : 0;
+    }
+    assertThat(errors).as("the error answers it was owed, before 1008").isEqualTo(10);
     for (int i = 0; i < 11; i++) {
       assertThat(neighbour.next("update").path("seq").asLong()).isEqualTo(++seq);
     }
@@ -1002,5 +1024,278 @@ public abstract class TransportCompatibilityKit {
         trickler.close();
       }
     }
+  }
+
+  @Test
+  void aDuplicateOrMalformedHostGets400() throws Exception {
+    start(QUIET, Topic.of("t", State.latest()));
+    String here = root.getHost() + ":" + root.getPort();
+    for (String hosts :
+        List.of(
+            "Host: " + here + "\r\nHost: evil.example\r\n",
+            "Host: evil.example:80:80\r\n",
+            "Host: [::1\r\n")) {
+      String upgrade =
+          "GET /t HTTP/1.1\r\n"
+              + hosts
+              + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+              + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+      assertThat(Faults.exchange(root, upgrade)).as(hosts).startsWith("HTTP/1.1 400");
+    }
+    assertThat(hub.stats().connections()).isZero();
+  }
+
+  @Test
+  void oneAddressHoldsNoMoreHttpConnectionsThanItsLimitWhileOthersConnect() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        seesConnections(), "the container sees connections; the filter sees requests only");
+    start(quiet().maxConnectionsPerAddress(5).build(), Topic.of("t", State.latest()));
+    List<java.net.Socket> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < 5; i++) { // each answered once, so that the server has it
+        java.net.Socket socket = Faults.from(ATTACKER, root);
+        idle.add(socket);
+        socket
+            .getOutputStream()
+            .write(
+                ("GET /wsproducer.js HTTP/1.1\r\nHost: " + root.getAuthority() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        assertThat(Faults.readResponseHead(socket)).isEqualTo(200);
+      }
+      try (java.net.Socket sixth = Faults.from(ATTACKER, root)) {
+        assertThat(Faults.closedByServer(sixth, Duration.ofSeconds(5)))
+            .as("the sixth connection from one address")
+            .isTrue();
+      }
+      assertThat(Faults.closedByServer(idle.get(0), Duration.ofMillis(200)))
+          .as("the first five stay")
+          .isFalse();
+      WsTestClient other = WsTestClient.connect(at("/t"), null, null);
+      assertThat(other.isClosed()).isFalse();
+      idle.remove(0).close();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> {
+                try (java.net.Socket again = Faults.from(ATTACKER, root)) {
+                  return !Faults.closedByServer(again, Duration.ofMillis(300));
+                }
+              });
+    } finally {
+      for (java.net.Socket socket : idle) {
+        socket.close();
+      }
+    }
+  }
+
+  // ---- Floods, against the transport in a JVM of its own with a small heap ----------------------
+
+  /** Where the floods come from: a loopback address of their own, as another client's. */
+  private static final java.net.InetAddress ATTACKER = loopback(2);
+
+  /**
+   * The heap a flood may leave in use after a full collection: the server's own few MB, and the
+   * request bodies in progress (16 MiB at most, {@code docs/security.md}).
+   */
+  private static final long HEAP_BOUND = 64L << 20;
+
+  /** Threads a flood may leave: the container's pool at its bound, and the hub's own. */
+  private static final int THREAD_BOUND = 300;
+
+  /** The longest an honest client may go without an update while a flood runs. */
+  private static final Duration GAP_BOUND = Duration.ofSeconds(3);
+
+  /** Bytes a flood may add to the server's log: a few lines, however long it goes on. */
+  private static final long LOG_BOUND = 4096;
+
+  private static java.net.InetAddress loopback(int last) {
+    try {
+      return java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) last});
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ForkedServer forked; // of the kit class running: started by its first flood
+
+  private ForkedServer forked() throws Exception {
+    if (forked != null && !forked.isAlive()) {
+      forked.close(); // a flood killed it, and failed: start afresh for the next
+      forked = null;
+    }
+    if (forked == null) {
+      forked = ForkedServer.start(getClass());
+    }
+    return forked;
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopForked() {
+    if (forked != null) {
+      forked.close();
+      forked = null;
+    }
+  }
+
+  /**
+   * An honest client of the forked server's {@code random}, which times the gaps between updates.
+   */
+  private static final class Honest implements AutoCloseable {
+    private final WsTestClient client;
+    private final Thread reader;
+    private volatile long last = System.nanoTime();
+    private volatile long longest;
+    private volatile boolean stop;
+
+    Honest(URI root) throws Exception {
+      client = WsTestClient.connect(root.resolve("/random"), null, null);
+      client.nextText(); // the snapshot
+      last = System.nanoTime();
+      reader = new Thread(this::read, "honest-client");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    private void read() {
+      try {
+        while (!stop) {
+          String text = client.poll(Duration.ofMillis(100));
+          long now = System.nanoTime();
+          if (text != null) {
+            longest = Math.max(longest, now - last);
+            last = now;
+          } else if (client.isClosed()) {
+            return;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    /** The longest gap between two updates so far, the current one included. */
+    Duration longestGap() {
+      return Duration.ofNanos(Math.max(longest, System.nanoTime() - last));
+    }
+
+    @Override
+    public void close() {
+      stop = true;
+      client.close();
+    }
+  }
+
+  /** The server survived the flood: it runs, its updates went on, heap and threads are bounded. */
+  private static void assertSurvived(ForkedServer server, Honest honest, String flood)
+      throws Exception {
+    assertThat(server.isAlive())
+        .as("the server is up after %s: %s", flood, server.lines())
+        .isTrue();
+    assertThat(honest.longestGap())
+        .as("the longest an honest client waited for an update during %s", flood)
+        .isLessThan(GAP_BOUND);
+    ForkedServer.Stats stats = server.stats();
+    assertThat(stats.heapBytes()).as("heap in use after %s", flood).isLessThan(HEAP_BOUND);
+    assertThat(stats.threads()).as("threads after %s", flood).isLessThan(THREAD_BOUND);
+  }
+
+  @Test
+  void aPeerThatSendsPingsAndNeverReadsTheirPongsCannotStopTheServer() throws Exception {
+    ForkedServer server = forked();
+    try (Honest honest = new Honest(server.root())) {
+      long pings = Faults.pingFlood(ATTACKER, server.root(), "/random", Duration.ofSeconds(5));
+      assertThat(pings).as("pings sent").isPositive();
+      assertSurvived(server, honest, "a ping flood");
+    }
+  }
+
+  @Test
+  void thousandsOfHalfSentBodiesAreRefusedBeforeTheyCostMemoryOrThreads() throws Exception {
+    ForkedServer server = forked();
+    URI http = URI.create("http://" + server.root().getHost() + ":" + server.root().getPort());
+    String push =
+        "POST /topics/notes HTTP/1.1\r\nHost: "
+            + server.root().getHost()
+            + ":"
+            + server.root().getPort()
+            + "\r\nAuthorization: Bearer "
+            + FaultServer.PUSH_TOKEN
+            + "\r\nContent-Type: application/json\r\nContent-Length: 13\r\nConnection: close"
+            + "\r\n\r\n{\"text\":\"hi\"}";
+    try (Honest honest = new Honest(server.root())) {
+      List<java.net.Socket> bodies = new ArrayList<>();
+      try {
+        // Without a token: refused from the headers, the body never read.
+        bodies.addAll(Faults.halfSentBodies(ATTACKER, http, "/topics/notes", null, 1_600, 65_536));
+        // With one: the rate of its identity and the budgets of its address admit a few.
+        bodies.addAll(
+            Faults.halfSentBodies(
+                ATTACKER, http, "/topics/notes", FaultServer.ATTACKER_TOKEN, 1_600, 65_536));
+        assertThat(Faults.exchange(http, push))
+            .as("a push from another address while the bodies hang")
+            .startsWith("HTTP/1.1 202");
+        assertSurvived(server, honest, "3,200 half-sent bodies");
+        assertThat(Faults.closedByServer(bodies.get(0), Duration.ofSeconds(5)))
+            .as("a request refused for want of a token is closed, its body unread")
+            .isTrue();
+        assertThat(Faults.closedByServer(bodies.get(bodies.size() - 1), Duration.ofSeconds(15)))
+            .as("an admitted body that never ends is dropped at the handshake timeout")
+            .isTrue();
+      } finally {
+        for (java.net.Socket socket : bodies) {
+          socket.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void floodsOfRefusedRequestsAndAbusiveMessagesAddAFewLinesToTheLog() throws Exception {
+    ForkedServer server = forked();
+    URI http = URI.create("http://" + server.root().getHost() + ":" + server.root().getPort());
+    try (Honest honest = new Honest(server.root())) {
+      long before = server.logBytes();
+      for (int i = 0; i < 2_000; i++) { // refused, each for a path of its own
+        try (java.net.Socket socket = Faults.from(ATTACKER, http)) {
+          socket
+              .getOutputStream()
+              .write(
+                  ("POST /topics/x"
+                          + i
+                          + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2"
+                          + "\r\nConnection: close\r\n\r\n{}")
+                      .getBytes(StandardCharsets.US_ASCII));
+          assertThat(Faults.readResponseHead(socket)).isEqualTo(401);
+        }
+      }
+      // One connection that goes on sending unsubscribes after it is closed for them.
+      byte[] unsubscribe = maskedText("{\"type\":\"unsubscribe\",\"topic\":\"random\"}");
+      java.net.Socket abuser = Faults.from(ATTACKER, server.root());
+      abuser
+          .getOutputStream()
+          .write(
+              ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                      + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: "
+                      + Protocol.SUBPROTOCOL
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      assertThat(Faults.readResponseHead(abuser)).isEqualTo(101);
+      Faults.flood(abuser, Faults.repeat(unsubscribe, 1000), 300, Duration.ofSeconds(10));
+      assertSurvived(server, honest, "floods of refusals and abuse");
+      assertThat(server.logBytes() - before)
+          .as("bytes logged for 2,000 refused pushes and 300,000 unsubscribes: %s", server.lines())
+          .isLessThan(LOG_BOUND);
+    }
+  }
+
+  /** A masked text frame (with a zero mask) of {@code text}, under 126 bytes. */
+  private static byte[] maskedText(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    byte[] frame = new byte[6 + payload.length];
+    frame[0] = (byte) 0x81;
+    frame[1] = (byte) (0x80 | payload.length);
+    System.arraycopy(payload, 0, frame, 6, payload.length);
+    return frame;
   }
 }

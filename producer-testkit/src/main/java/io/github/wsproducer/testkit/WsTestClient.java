@@ -189,6 +189,11 @@ public final class WsTestClient implements WebSocket.Listener {
     return text;
   }
 
+  /** The next message as text, or {@code null} if none comes within {@code wait}. */
+  public String poll(Duration wait) throws InterruptedException {
+    return texts.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
   /** The next message parsed, failing after 10 s. */
   public JsonNode next() throws InterruptedException {
     return JSON.readTree(nextText());

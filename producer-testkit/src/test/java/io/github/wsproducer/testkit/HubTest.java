@@ -2,6 +2,7 @@ package io.github.wsproducer.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 
 import io.github.wsproducer.Hub;
@@ -15,6 +16,9 @@ import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.HttpAdmission;
+import io.github.wsproducer.spi.HttpRequest;
+import io.github.wsproducer.spi.HttpResponse;
 import io.github.wsproducer.spi.Inbound;
 import io.github.wsproducer.spi.Replica;
 import io.github.wsproducer.spi.TransportOptions;
@@ -653,6 +657,139 @@ class HubTest {
     }
   }
 
+  /** A push to {@code notes} from {@code address}, announcing {@code length} bytes of body. */
+  private static HttpRequest pushHead(String address, String token, long length) {
+    return new HttpRequest(
+        "POST",
+        "/topics/notes",
+        null,
+        false,
+        "127.0.0.1",
+        5000,
+        address,
+        address + ":40000",
+        token == null
+            ? Map.of("content-length", List.of(Long.toString(length)))
+            : Map.of(
+                "content-length",
+                List.of(Long.toString(length)),
+                "authorization",
+                List.of("Bearer " + token)),
+        new byte[0]);
+  }
+
+  @Test
+  void anHttpRequestIsDecidedFromItsHeadAndAdmittedBodiesAreBoundedPerAddressAndInAll() {
+    Map<String, String> tokens = new java.util.HashMap<>();
+    for (int i = 0; i < 60; i++) {
+      tokens.put("pusher-" + i, "a-push-token-of-16-" + i); // 10 requests a second each
+    }
+    hub =
+        Hub.builder()
+            .topic(Topic.of("notes", State.latest()))
+            .push(TokenAuthenticator.of(tokens), "notes")
+            .build();
+    Endpoint endpoint = Endpoint.of(hub, TransportOptions.DEFAULTS);
+    assertThat(endpoint.admit(pushHead("10.0.0.1", null, 65_536)))
+        .as("no token: answered from the head, its body never read")
+        .isInstanceOfSatisfying(
+            HttpAdmission.Answer.class, a -> assertThat(a.response().status()).isEqualTo(401));
+
+    List<HttpAdmission.ReadBody> held = new ArrayList<>();
+    for (int i = 0; i < 16; i++) { // 16 x 64 KiB: the 1 MiB of one address
+      held.add(
+          (HttpAdmission.ReadBody)
+              endpoint.admit(pushHead("10.0.0.1", "a-push-token-of-16-" + i, 65_536)));
+    }
+    HttpAdmission over = endpoint.admit(pushHead("10.0.0.1", "a-push-token-of-16-16", 65_536));
+    assertThat(over).isInstanceOf(HttpAdmission.Answer.class);
+    HttpResponse busy = ((HttpAdmission.Answer) over).response();
+    assertThat(busy.status()).isEqualTo(503);
+    assertThat(busy.headers()).containsKey("Retry-After");
+    assertThat(endpoint.admit(pushHead("10.0.0.2", "a-push-token-of-16-17", 65_536)))
+        .as("another address has a budget of its own")
+        .isInstanceOf(HttpAdmission.ReadBody.class);
+
+    held.get(0).close(); // a dropped body gives its place back, once
+    held.get(0).close();
+    HttpAdmission again = endpoint.admit(pushHead("10.0.0.1", "a-push-token-of-16-18", 13));
+    assertThat(again).isInstanceOf(HttpAdmission.ReadBody.class);
+    HttpResponse served =
+        ((HttpAdmission.ReadBody) again).serve("{\"text\":\"hi\"}".getBytes(UTF_8));
+    assertThat(served.status()).isEqualTo(202);
+
+    for (int i = 0; i < 240; i++) { // to the 16 MiB in all, from many addresses
+      assertThat(
+              endpoint.admit(
+                  pushHead("10.0.1." + i, "a-push-token-of-16-" + (20 + i % 40), 65_536)))
+          .isInstanceOf(HttpAdmission.ReadBody.class);
+    }
+    assertThat(endpoint.admit(pushHead("10.0.2.1", "a-push-token-of-16-19", 65_536)))
+        .as("the budget in all")
+        .isInstanceOfSatisfying(
+            HttpAdmission.Answer.class, a -> assertThat(a.response().status()).isEqualTo(503));
+  }
+
+  @Test
+  void refusalsAreLoggedByKindAndAddressNotByTextAndAtMostSixtyLinesAMinute() {
+    ManualClock clock = new ManualClock();
+    hub =
+        Hub.builder()
+            .topic(Topic.of("orders", State.latest()))
+            .push(TokenAuthenticator.of(Map.of("ci", "a-push-token-of-16")), "orders")
+            .clock(clock)
+            .build();
+    Endpoint endpoint = Endpoint.of(hub, TransportOptions.DEFAULTS);
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger("io.github.wsproducer.handshake");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      for (int i = 0; i < 5_000; i++) { // a path of its own each: the text varies, the kind not
+        endpoint.decide(handshake("/x" + i, List.of(), null));
+        endpoint.serve(
+            new HttpRequest(
+                "POST",
+                "/topics/x" + i,
+                null,
+                false,
+                "127.0.0.1",
+                5000,
+                "127.0.0.1",
+                "127.0.0.1:40000",
+                Map.of(),
+                new byte[0]));
+      }
+      assertThat(lines.list)
+          .as("one line for the unknown topics, one for the pushes without a token")
+          .hasSize(2);
+      for (int i = 0; i < 500; i++) { // from many addresses
+        endpoint.decide(
+            new Handshake(
+                "/x",
+                List.of(),
+                null,
+                false,
+                "127.0.0.1",
+                5000,
+                "10.0." + i / 200 + "." + i % 200,
+                "10.0." + i / 200 + "." + i % 200 + ":40000",
+                null,
+                Map.of()));
+      }
+      assertThat(lines.list).as("at most sixty lines a minute").hasSize(60);
+      clock.advance(Duration.ofSeconds(61));
+      endpoint.decide(handshake("/x", List.of(), null));
+      assertThat(lines.list).hasSize(61);
+      assertThat(lines.list.get(60).getFormattedMessage()).contains("(4999 more of this kind");
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
   @Test
   void theEndpointDecidesHandshakesAndLogsRefusalsOncePerCauseThenOnceAMinute() {
     ManualClock clock = new ManualClock();
@@ -678,7 +815,8 @@ class HubTest {
       assertThat(lines.list.get(1).getFormattedMessage())
           .isEqualTo(
               "refused a WebSocket handshake from 127.0.0.1:40000 with 403: origin"
-                  + " \"http://evil.example\" is not allowed (4 more since the last line)");
+                  + " \"http://evil.example\" is not allowed (4 more of this kind from 127.0.0.1"
+                  + " since the last line)");
 
       assertThat(endpoint.decide(handshake("/", List.of(), "http://127.0.0.1:5000")))
           .as("the server's own origin")
