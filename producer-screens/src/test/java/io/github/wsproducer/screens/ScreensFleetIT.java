@@ -263,4 +263,45 @@ class ScreensFleetIT {
           status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8), null);
     }
   }
+
+  @Test
+  void aReportFloodFromOneAddressGets429AndWhatIsKeptStaysBounded() throws Exception {
+    try (Hub hub =
+            Hub.builder()
+                .topic(Screens.topic())
+                .source(
+                    Screens.parse(LAYOUT, "test")
+                        .withFleet(TokenAuthenticator.of(Map.of("ops", OPERATOR))))
+                .topic(Topic.of("n", State.latest()))
+                .build();
+        NettyServer server = NettyServer.builder(hub).port(0).start()) {
+      Map<Integer, Integer> answers = new java.util.TreeMap<>();
+      for (int i = 0; i < 260; i++) {
+        // 63 KB each, as an attacker sends: 200 topics with names of 100 characters, twice
+        StringBuilder json = new StringBuilder("{\"id\":\"screen-" + (10_000_000 + i) + "\"");
+        json.append(",\"name\":\"s").append(i).append("\",\"seqs\":{");
+        int topics = i < 150 ? 10 : 200; // the first a real screen's, the rest huge
+        for (int t = 0; t < topics; t++) {
+          json.append(t == 0 ? "" : ",").append("\"").append("t".repeat(90)).append(t);
+          json.append("\":").append(t);
+        }
+        json.append("},\"stale\":[");
+        for (int t = 0; t < topics; t++) {
+          json.append(t == 0 ? "" : ",").append("\"").append("s".repeat(100)).append("\"");
+        }
+        json.append("]}");
+        answers.merge(report(server, json.toString()).status(), 1, Integer::sum);
+      }
+      assertThat(answers)
+          .as("150 kept, 50 too large once trimmed, then 429 for the address")
+          .containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(202, 150, 400, 50, 429, 60)));
+      Map<String, JsonNode> screens = fleet(server);
+      assertThat(screens).hasSize(150);
+      for (JsonNode screen : screens.values()) {
+        assertThat(screen.toString().length())
+            .as("a screen as listed: its kept report and the listing's few fields")
+            .isLessThan(Fleet.MAX_REPORT_BYTES + 200);
+      }
+    }
+  }
 }
