@@ -21,10 +21,12 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * The HTTP requests a hub's {@link Endpoint} answers itself ({@link Endpoint#serves}: the push API,
  * the screen fleet). The endpoint decides from the head alone; a refused request's body is never
  * read (the connection closes after the answer), an admitted one is read without blocking a thread,
- * up to its limit and within the handshake timeout, or the connection is dropped.
+ * up to its limit and within the handshake timeout, or gets 408 and the connection closed.
  */
 final class EndpointRequests {
   private static final byte[] NO_BODY = {};
+  private static final HttpResponse TIMED_OUT =
+      HttpResponse.json(408, "{\"error\":\"the body did not arrive in time\"}");
 
   private EndpointRequests() {}
 
@@ -45,10 +47,12 @@ final class EndpointRequests {
             .getScheduler()
             .schedule(
                 () -> {
-                  if (done.compareAndSet(false, true)) {
+                  if (done.compareAndSet(false, true)) { // 408, and the connection closed
                     read.close();
-                    request.getConnectionMetaData().getConnection().getEndPoint().close();
-                    callback.failed(new IllegalStateException("body not whole in time"));
+                    response
+                        .getHeaders()
+                        .put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+                    write(TIMED_OUT, response, callback);
                   }
                 },
                 endpoint.options().handshakeTimeout().toMillis(),
