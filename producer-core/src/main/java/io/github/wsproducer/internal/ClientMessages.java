@@ -120,7 +120,7 @@ final class ClientMessages implements Inbound {
       String what = isInvalid ? "invalid messages" : "subscribes and unsubscribes";
       hub.rejections()
           .refused(
-              "a WebSocket connection",
+              "the messages of a WebSocket connection",
               CloseCode.POLICY_VIOLATION.code(),
               what,
               "too many " + what + " within " + WINDOW_MILLIS + " ms, closed",
