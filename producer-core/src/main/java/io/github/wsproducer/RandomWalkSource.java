@@ -1,6 +1,6 @@
 package io.github.wsproducer;
 
-import io.github.wsproducer.internal.NamedThreads;
+import io.github.wsproducer.spi.NamedThreads;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

@@ -9,6 +9,7 @@ import io.github.wsproducer.spi.Handshake;
 import io.github.wsproducer.spi.HttpAdmission;
 import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
+import io.github.wsproducer.spi.HttpRoute;
 import io.github.wsproducer.spi.Inbound;
 import io.github.wsproducer.spi.Outbound;
 import io.github.wsproducer.spi.TransportOptions;
@@ -24,9 +25,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The {@link Endpoint} of a hub with one transport's options. */
 final class HubEndpoint implements Endpoint {
+  private static final Logger log = LoggerFactory.getLogger(HubEndpoint.class);
   private static final int UNAUTHORIZED = 401;
   private static final int FORBIDDEN = 403;
   private static final int NOT_FOUND = 404;
@@ -274,7 +279,7 @@ final class HubEndpoint implements Endpoint {
     if (length > options.maxMessageSize()) {
       return new HttpAdmission.Answer(HttpResponse.tooLarge(options.maxMessageSize()));
     }
-    HttpResponse refusal = route.check(head, http);
+    HttpResponse refusal = guarded(route, head, () -> route.check(head, http));
     if (refusal != null) {
       if (refusal.status() == UNAUTHORIZED || refusal.status() == FORBIDDEN) {
         return refuseRequest(
@@ -296,6 +301,19 @@ final class HubEndpoint implements Endpoint {
                   "Retry-After", Integer.toString(ThreadLocalRandom.current().nextInt(1, 6))));
     }
     return new Admitted(route, head, bytes);
+  }
+
+  /**
+   * A route's answer; a route that throws answers 500, and is logged with the request (never its
+   * headers or body).
+   */
+  private HttpResponse guarded(HttpRoute route, HttpRequest head, Supplier<HttpResponse> answer) {
+    try {
+      return answer.get();
+    } catch (RuntimeException e) {
+      log.error("the HTTP route {} failed on {}", route, head, e);
+      return http.error(500, "the server failed to answer");
+    }
   }
 
   /** The body's announced length: -1 when unknown (chunked), 0 without one. */
@@ -340,7 +358,7 @@ final class HubEndpoint implements Endpoint {
       try {
         return body.length > bytes
             ? HttpResponse.tooLarge(options.maxMessageSize())
-            : route.serve(head.withBody(body), http);
+            : guarded(route, head, () -> route.serve(head.withBody(body), http));
       } finally {
         close();
       }

@@ -11,7 +11,10 @@ import io.github.wsproducer.TopicStats;
 import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.spi.Endpoint;
+import io.github.wsproducer.spi.HttpRoute;
+import io.github.wsproducer.spi.HttpRoutes;
 import io.github.wsproducer.spi.Inbound;
+import io.github.wsproducer.spi.NamedThreads;
 import io.github.wsproducer.spi.Outbound;
 import io.github.wsproducer.spi.Replica;
 import io.github.wsproducer.spi.TransportOptions;
@@ -95,9 +98,8 @@ public final class HubImpl implements Hub {
       routes.add(new PushApi(this, pushers, pushable));
     }
     for (UpdateSource source : sources) {
-      HttpRoute route = HttpRoute.of(source);
-      if (route != null) {
-        routes.add(route);
+      if (source instanceof HttpRoutes offered) {
+        routes.addAll(offered.httpRoutes());
       }
     }
     this.routes = List.copyOf(routes);
@@ -375,7 +377,8 @@ public final class HubImpl implements Hub {
     return codec;
   }
 
-  Clock clock() {
+  /** The clock every time the hub and its modules read comes from. */
+  public Clock clock() {
     return clock;
   }
 

@@ -2,8 +2,10 @@ package io.github.wsproducer.internal;
 
 import io.github.wsproducer.Authenticator;
 import io.github.wsproducer.Identity;
+import io.github.wsproducer.spi.HttpContext;
 import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
+import io.github.wsproducer.spi.HttpRoute;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +16,7 @@ import tools.jackson.databind.JsonNode;
  * {@code POST /topics/{topic}}: publishes a JSON body to a topic declared pushable, for programs in
  * any language (a cron job, a CI pipeline). Nothing is published unless every check passes.
  */
-public final class PushApi implements HttpRoute {
+final class PushApi implements HttpRoute {
   /** Requests a second each identity may make; more get 429. */
   public static final int RATE_PER_SECOND = 10;
 
@@ -39,7 +41,7 @@ public final class PushApi implements HttpRoute {
 
   /** Method, credentials, rate and topic: nothing of the body is read before these pass. */
   @Override
-  public HttpResponse check(HttpRequest head, Http http) {
+  public HttpResponse check(HttpRequest head, HttpContext http) {
     if (!head.method().equals("POST")) {
       return http.onlyMethod("POST");
     }
@@ -62,7 +64,7 @@ public final class PushApi implements HttpRoute {
   }
 
   @Override
-  public HttpResponse serve(HttpRequest request, Http http) {
+  public HttpResponse serve(HttpRequest request, HttpContext http) {
     String topic = request.path().substring(PREFIX.length());
     JsonNode value;
     try {

@@ -1,6 +1,7 @@
 package io.github.wsproducer.internal;
 
 import io.github.wsproducer.UpdateSource;
+import io.github.wsproducer.spi.NamedThreads;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.github.wsproducer.jdbc;
 
-import io.github.wsproducer.internal.Backoff;
-import io.github.wsproducer.internal.NamedThreads;
+import io.github.wsproducer.spi.Backoff;
+import io.github.wsproducer.spi.NamedThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -1,8 +1,8 @@
 package io.github.wsproducer.jdbc;
 
 import io.github.wsproducer.UpdateSink;
-import io.github.wsproducer.internal.Backoff;
-import io.github.wsproducer.internal.NamedThreads;
+import io.github.wsproducer.spi.Backoff;
+import io.github.wsproducer.spi.NamedThreads;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTimeoutException;

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -67,6 +68,7 @@ import java.util.function.ToDoubleFunction;
  */
 public final class HubMetrics implements MeterBinder {
   private final Hub hub;
+  private final Clock clock; // the hub's: a topic's age is read as the hub reads time
   private final Tags tags;
 
   /** The meters of {@code hub}, without extra tags. */
@@ -80,7 +82,7 @@ public final class HubMetrics implements MeterBinder {
    * @throws IllegalArgumentException if {@code hub} was not built by {@link Hub#builder()}
    */
   public HubMetrics(Hub hub, Iterable<Tag> tags) {
-    HubImpl.from(hub); // fails now, not at the first scrape
+    this.clock = HubImpl.from(hub).clock(); // fails now, not at the first scrape
     this.hub = hub;
     this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
   }
@@ -199,9 +201,7 @@ public final class HubMetrics implements MeterBinder {
               "wsproducer.topic.age",
               hub,
               TimeUnit.MILLISECONDS,
-              h ->
-                  Math.max(
-                      0, System.currentTimeMillis() - h.topicStats(name).freshAt().toEpochMilli()))
+              h -> Math.max(0, clock.millis() - h.topicStats(name).freshAt().toEpochMilli()))
           .description("Time since the topic's data was last known current")
           .tags(tags.and(t))
           .register(registry);

@@ -9,6 +9,7 @@ import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.netty.NettyServer;
 import io.github.wsproducer.protocol.Protocol;
+import io.github.wsproducer.testkit.ManualClock;
 import io.github.wsproducer.testkit.WsTestClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -119,6 +120,28 @@ class HubMetricsIT {
     assertThat(counter("wsproducer.handshakes.rejected", "reason", "origin")).isEqualTo(2);
     assertThat(counter("wsproducer.handshakes.rejected", "reason", "unauthenticated")).isZero();
     assertThat(gauge("wsproducer.connections", "form", "envelope")).isZero();
+  }
+
+  @Test
+  void aTopicsAgeIsReadOnTheHubsClock() {
+    ManualClock clock = new ManualClock();
+    MeterRegistry meters = new SimpleMeterRegistry();
+    try (Hub manual = Hub.builder().topic(Topic.of("t", State.latest())).clock(clock).build()) {
+      new HubMetrics(manual, Tags.empty()).bindTo(meters);
+      manual.publish("t", Map.of("n", 1));
+      await().until(() -> manual.stats().updates() == 1);
+      assertThat(age(meters)).isZero();
+      clock.advance(Duration.ofMinutes(12));
+      assertThat(age(meters)).isEqualTo(Duration.ofMinutes(12).toMillis());
+    }
+  }
+
+  private static double age(MeterRegistry meters) {
+    return meters
+        .get("wsproducer.topic.age")
+        .tags("topic", "t")
+        .timeGauge()
+        .value(TimeUnit.MILLISECONDS);
   }
 
   @Test

@@ -4,7 +4,7 @@ import io.github.wsproducer.Hub;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.WsProducerException;
-import io.github.wsproducer.internal.NamedThreads;
+import io.github.wsproducer.spi.NamedThreads;
 import io.github.wsproducer.spi.Replica;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;

@@ -1,7 +1,7 @@
 package io.github.wsproducer.redis;
 
 import io.github.wsproducer.Hub;
-import io.github.wsproducer.internal.Backoff;
+import io.github.wsproducer.spi.Backoff;
 import io.github.wsproducer.spi.Replica;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;

@@ -5,12 +5,13 @@ import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
-import io.github.wsproducer.internal.Http;
-import io.github.wsproducer.internal.HttpRoute;
-import io.github.wsproducer.internal.NamedThreads;
 import io.github.wsproducer.protocol.Protocol;
+import io.github.wsproducer.spi.HttpContext;
 import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
+import io.github.wsproducer.spi.HttpRoute;
+import io.github.wsproducer.spi.HttpRoutes;
+import io.github.wsproducer.spi.NamedThreads;
 import io.github.wsproducer.spi.WebResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,7 +59,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *     .build();
  * }</pre>
  */
-public final class Screens implements UpdateSource {
+public final class Screens implements UpdateSource, HttpRoutes {
   private static final Logger log = LoggerFactory.getLogger(Screens.class);
 
   /** The topic the pages read the screens from. */
@@ -112,9 +113,12 @@ public final class Screens implements UpdateSource {
     this.current = current;
     this.operators = operators;
     this.fleet = operators == null ? null : new Fleet();
-    if (fleet != null) {
-      HttpRoute.attach(this, new FleetRoute());
-    }
+  }
+
+  /** The fleet's endpoints, when it is on ({@link #withFleet}); for the hub. */
+  @Override
+  public List<HttpRoute> httpRoutes() {
+    return fleet == null ? List.of() : List.of(new FleetRoute());
   }
 
   /**
@@ -345,7 +349,7 @@ public final class Screens implements UpdateSource {
 
     /** Method, credentials and rate, from the head: a refused report's body is never read. */
     @Override
-    public HttpResponse check(HttpRequest head, Http http) {
+    public HttpResponse check(HttpRequest head, HttpContext http) {
       String path = head.path();
       boolean get = head.method().equals("GET");
       if (path.equals(FLEET_PAGE) && get) {
@@ -377,13 +381,13 @@ public final class Screens implements UpdateSource {
     }
 
     @Override
-    public HttpResponse serve(HttpRequest request, Http http) {
+    public HttpResponse serve(HttpRequest request, HttpContext http) {
       return fleetRequest(request, http);
     }
   }
 
   /** A request {@link FleetRoute#check} admitted. */
-  private HttpResponse fleetRequest(HttpRequest request, Http http) {
+  private HttpResponse fleetRequest(HttpRequest request, HttpContext http) {
     String path = request.path();
     if (path.equals(FLEET_PAGE)) { // no data in it: its script asks for a token
       WebResources.Resource page = WebResources.find("/wsproducer/screens/fleet.html");
@@ -417,7 +421,7 @@ public final class Screens implements UpdateSource {
     return command(Map.of(parts[1], parts[0]), http);
   }
 
-  private HttpResponse report(HttpRequest request, Http http, long now) {
+  private HttpResponse report(HttpRequest request, HttpContext http, long now) {
     try {
       JsonNode report = http.body(request); // JSON only: it comes from anyone
       String handle = fleet.report(report, request.address(), now);
@@ -430,7 +434,7 @@ public final class Screens implements UpdateSource {
   }
 
   /** Sends the fleet's commands to the pages; answers 202 with {@code answer}. */
-  private HttpResponse command(Map<String, Object> answer, Http http) {
+  private HttpResponse command(Map<String, Object> answer, HttpContext http) {
     UpdateSink to = sink;
     if (to != null) {
       to.publish(TOPIC, published());

@@ -5,7 +5,6 @@ import io.github.wsproducer.RandomWalkSource;
 import io.github.wsproducer.State;
 import io.github.wsproducer.TokenAuthenticator;
 import io.github.wsproducer.Topic;
-import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.TransportOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -14,13 +13,15 @@ import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The server of the kit's fault scenarios, run by {@link ForkedServer} in a JVM of its own with a
  * small heap: the transport under test (a {@link TransportCompatibilityKit} subclass, named by the
  * first argument) with the default options, serving a topic {@code random} that changes every 0 to
- * 100 ms and a topic {@code notes} pushable with either of two tokens. It prints {@code root URI}
- * once it listens, answers {@code stats} on its standard input with {@code stats HEAP THREADS}
+ * 100 ms and a topic {@code notes} pushable with either of two tokens, and what the class named by
+ * the second argument, if any (a {@code UnaryOperator<Hub.Builder>}), adds. It prints {@code root
+ * URI} once it listens, answers {@code stats} on its standard input with {@code stats HEAP THREADS}
  * (bytes of heap in use after a full collection, live threads), and stops when its standard input
  * ends.
  */
@@ -36,23 +37,29 @@ public final class FaultServer {
   /**
    * Serves until standard input ends.
    *
-   * @param args the transport's kit class
+   * @param args the transport's kit class, and optionally what adds to the hub
    */
   public static void main(String[] args) throws Exception {
     Constructor<?> make = Class.forName(args[0]).getDeclaredConstructor();
     make.setAccessible(true);
     TransportCompatibilityKit kit = (TransportCompatibilityKit) make.newInstance();
-    Hub hub =
+    Hub.Builder builder =
         Hub.builder()
             .topic(Topic.of("random", State.latest()))
             .topic(Topic.of("notes", State.latest()))
             .source(RandomWalkSource.builder("random").maxPause(Duration.ofMillis(100)).build())
             .push(
                 TokenAuthenticator.of(Map.of("ci", PUSH_TOKEN, "attacker", ATTACKER_TOKEN)),
-                "notes")
-            .build();
-    TransportCompatibilityKit.Served served =
-        kit.serve(Endpoint.of(hub, TransportOptions.DEFAULTS));
+                "notes");
+    if (args.length > 1) {
+      Constructor<?> more = Class.forName(args[1]).getDeclaredConstructor();
+      more.setAccessible(true);
+      @SuppressWarnings("unchecked")
+      UnaryOperator<Hub.Builder> adds = (UnaryOperator<Hub.Builder>) more.newInstance();
+      builder = adds.apply(builder);
+    }
+    Hub hub = builder.build();
+    TransportCompatibilityKit.Served served = kit.serve(hub, TransportOptions.DEFAULTS);
     System.out.println("root " + served.root());
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

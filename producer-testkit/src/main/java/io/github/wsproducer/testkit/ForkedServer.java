@@ -1,5 +1,6 @@
 package io.github.wsproducer.testkit;
 
+import io.github.wsproducer.Hub;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -16,18 +17,24 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link FaultServer} in a JVM of its own, with a 128 MB heap and its log at INFO, as the kit's
  * fault scenarios attack it: so that an attack that fills the heap or the log shows, and kills no
- * test run.
+ * test run. {@link Floods} has what to assert of it.
  */
-final class ForkedServer implements AutoCloseable {
+public final class ForkedServer implements AutoCloseable {
   /** The heap the server is given. */
   static final String HEAP = "-Xmx128m";
 
-  /** The heap in use after a full collection, and the live threads. */
-  record Stats(long heapBytes, int threads) {}
+  /**
+   * The heap in use after a full collection, and the live threads.
+   *
+   * @param heapBytes bytes of heap in use
+   * @param threads live threads
+   */
+  public record Stats(long heapBytes, int threads) {}
 
   private final Process process;
   private final Writer commands;
@@ -53,8 +60,23 @@ final class ForkedServer implements AutoCloseable {
     this.root = URI.create(root.substring(5));
   }
 
-  /** Starts the transport of {@code kit} in a JVM of its own. */
-  static ForkedServer start(Class<?> kit) throws Exception {
+  /**
+   * Starts the transport of {@code kit} (a {@link TransportCompatibilityKit} subclass with a
+   * constructor without arguments) in a JVM of its own, serving {@link FaultServer}'s hub.
+   */
+  public static ForkedServer start(Class<? extends TransportCompatibilityKit> kit)
+      throws Exception {
+    return start(kit, null);
+  }
+
+  /**
+   * The same, with what {@code more} (a class with a constructor without arguments) adds to the
+   * hub's builder: a module's sources and routes.
+   */
+  public static ForkedServer start(
+      Class<? extends TransportCompatibilityKit> kit,
+      Class<? extends UnaryOperator<Hub.Builder>> more)
+      throws Exception {
     Path logback = Files.createTempFile("fault-server-logback", ".xml");
     Files.writeString(
         logback,
@@ -74,8 +96,9 @@ final class ForkedServer implements AutoCloseable {
         path.add(value);
       }
     }
-    Process process =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 java.toString(),
                 HEAP,
                 "-XX:+ExitOnOutOfMemoryError",
@@ -83,9 +106,11 @@ final class ForkedServer implements AutoCloseable {
                 "-cp",
                 String.join(File.pathSeparator, path),
                 FaultServer.class.getName(),
-                kit.getName())
-            .redirectErrorStream(true)
-            .start();
+                kit.getName()));
+    if (more != null) {
+      command.add(more.getName());
+    }
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     return new ForkedServer(process);
   }
 
@@ -112,29 +137,29 @@ final class ForkedServer implements AutoCloseable {
   }
 
   /** The server's root, {@code ws://127.0.0.1:port/}. */
-  URI root() {
+  public URI root() {
     return root;
   }
 
   /** Whether the server process still runs. */
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** The bytes the server logged so far. */
-  long logBytes() {
+  public long logBytes() {
     return logBytes.get();
   }
 
   /** The server's last lines of log, for a failure's message. */
-  String lines() {
+  public String lines() {
     synchronized (lastLines) {
       return String.join("\n", lastLines);
     }
   }
 
   /** Heap after a full collection, and threads, as the server measures them. */
-  Stats stats() throws Exception {
+  public Stats stats() throws Exception {
     commands.write("stats\n");
     commands.flush();
     String answer = answers.poll(30, TimeUnit.SECONDS);

@@ -85,6 +85,15 @@ public abstract class TransportCompatibilityKit {
   protected abstract Served serve(Endpoint endpoint) throws Exception;
 
   /**
+   * Starts the transport under test serving {@code hub} with {@code options}: {@link
+   * #serve(Endpoint)} of the hub's endpoint. The fault scenarios' {@link ForkedServer} calls it; a
+   * module that floods its own routes through a transport's public builder overrides it.
+   */
+  protected Served serve(Hub hub, TransportOptions options) throws Exception {
+    return serve(Endpoint.of(hub, options));
+  }
+
+  /**
    * Whether the transport bounds the time a whole request takes to arrive, so that a handshake
    * trickled one byte at a time is dropped at the handshake timeout. Servlet containers bound only
    * the time between two reads, and a filter sees a request once its headers are all in: a
@@ -1053,7 +1062,7 @@ public abstract class TransportCompatibilityKit {
     List<java.net.Socket> idle = new ArrayList<>();
     try {
       for (int i = 0; i < 5; i++) { // each answered once, so that the server has it
-        java.net.Socket socket = Faults.from(ATTACKER, root);
+        java.net.Socket socket = Faults.from(Floods.ATTACKER, root);
         idle.add(socket);
         socket
             .getOutputStream()
@@ -1062,7 +1071,7 @@ public abstract class TransportCompatibilityKit {
                     .getBytes(StandardCharsets.US_ASCII));
         assertThat(Faults.readResponseHead(socket)).isEqualTo(200);
       }
-      try (java.net.Socket sixth = Faults.from(ATTACKER, root)) {
+      try (java.net.Socket sixth = Faults.from(Floods.ATTACKER, root)) {
         assertThat(Faults.closedByServer(sixth, Duration.ofSeconds(5)))
             .as("the sixth connection from one address")
             .isTrue();
@@ -1077,7 +1086,7 @@ public abstract class TransportCompatibilityKit {
           .atMost(Duration.ofSeconds(5))
           .until(
               () -> {
-                try (java.net.Socket again = Faults.from(ATTACKER, root)) {
+                try (java.net.Socket again = Faults.from(Floods.ATTACKER, root)) {
                   return !Faults.closedByServer(again, Duration.ofMillis(300));
                 }
               });
@@ -1089,32 +1098,6 @@ public abstract class TransportCompatibilityKit {
   }
 
   // ---- Floods, against the transport in a JVM of its own with a small heap ----------------------
-
-  /** Where the floods come from: a loopback address of their own, as another client's. */
-  private static final java.net.InetAddress ATTACKER = loopback(2);
-
-  /**
-   * The heap a flood may leave in use after a full collection: the server's own few MB, and the
-   * request bodies in progress (16 MiB at most, {@code docs/security.md}).
-   */
-  private static final long HEAP_BOUND = 64L << 20;
-
-  /** Threads a flood may leave: the container's pool at its bound, and the hub's own. */
-  private static final int THREAD_BOUND = 300;
-
-  /** The longest an honest client may go without an update while a flood runs. */
-  private static final Duration GAP_BOUND = Duration.ofSeconds(3);
-
-  /** Bytes a flood may add to the server's log: a few lines, however long it goes on. */
-  private static final long LOG_BOUND = 4096;
-
-  private static java.net.InetAddress loopback(int last) {
-    try {
-      return java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) last});
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   private static ForkedServer forked; // of the kit class running: started by its first flood
 
@@ -1137,75 +1120,14 @@ public abstract class TransportCompatibilityKit {
     }
   }
 
-  /**
-   * An honest client of the forked server's {@code random}, which times the gaps between updates.
-   */
-  private static final class Honest implements AutoCloseable {
-    private final WsTestClient client;
-    private final Thread reader;
-    private volatile long last = System.nanoTime();
-    private volatile long longest;
-    private volatile boolean stop;
-
-    Honest(URI root) throws Exception {
-      client = WsTestClient.connect(root.resolve("/random"), null, null);
-      client.nextText(); // the snapshot
-      last = System.nanoTime();
-      reader = new Thread(this::read, "honest-client");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    private void read() {
-      try {
-        while (!stop) {
-          String text = client.poll(Duration.ofMillis(100));
-          long now = System.nanoTime();
-          if (text != null) {
-            longest = Math.max(longest, now - last);
-            last = now;
-          } else if (client.isClosed()) {
-            return;
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    /** The longest gap between two updates so far, the current one included. */
-    Duration longestGap() {
-      return Duration.ofNanos(Math.max(longest, System.nanoTime() - last));
-    }
-
-    @Override
-    public void close() {
-      stop = true;
-      client.close();
-    }
-  }
-
-  /** The server survived the flood: it runs, its updates went on, heap and threads are bounded. */
-  private static void assertSurvived(ForkedServer server, Honest honest, String flood)
-      throws Exception {
-    assertThat(server.isAlive())
-        .as("the server is up after %s: %s", flood, server.lines())
-        .isTrue();
-    assertThat(honest.longestGap())
-        .as("the longest an honest client waited for an update during %s", flood)
-        .isLessThan(GAP_BOUND);
-    ForkedServer.Stats stats = server.stats();
-    assertThat(stats.heapBytes()).as("heap in use after %s", flood).isLessThan(HEAP_BOUND);
-    assertThat(stats.threads()).as("threads after %s", flood).isLessThan(THREAD_BOUND);
-  }
-
   @Test
   void aPeerThatSendsPingsAndNeverReadsTheirPongsCannotStopTheServer() throws Exception {
     ForkedServer server = forked();
-    try (Honest honest = new Honest(server.root())) {
-      long pings = Faults.pingFlood(ATTACKER, server.root(), "/random", Duration.ofSeconds(5));
+    try (Floods.HonestClient honest = new Floods.HonestClient(server.root())) {
+      long pings =
+          Faults.pingFlood(Floods.ATTACKER, server.root(), "/random", Duration.ofSeconds(5));
       assertThat(pings).as("pings sent").isPositive();
-      assertSurvived(server, honest, "a ping flood");
+      Floods.assertSurvived(server, honest, "a ping flood");
     }
   }
 
@@ -1222,17 +1144,18 @@ public abstract class TransportCompatibilityKit {
             + FaultServer.PUSH_TOKEN
             + "\r\nContent-Type: application/json\r\nContent-Length: 13\r\nConnection: close"
             + "\r\n\r\n{\"text\":\"hi\"}";
-    try (Honest honest = new Honest(server.root())) {
+    try (Floods.HonestClient honest = new Floods.HonestClient(server.root())) {
       long logged = server.logBytes();
       List<java.net.Socket> bodies = new ArrayList<>();
       try {
         // With a token: the rate of its identity and the budgets of its address admit a few.
         bodies.addAll(
             Faults.halfSentBodies(
-                ATTACKER, http, "/topics/notes", FaultServer.ATTACKER_TOKEN, 1_600, 65_536));
+                Floods.ATTACKER, http, "/topics/notes", FaultServer.ATTACKER_TOKEN, 1_600, 65_536));
         // Without: refused from the headers, the body never read.
         int refused = bodies.size();
-        bodies.addAll(Faults.halfSentBodies(ATTACKER, http, "/topics/notes", null, 1_600, 65_536));
+        bodies.addAll(
+            Faults.halfSentBodies(Floods.ATTACKER, http, "/topics/notes", null, 1_600, 65_536));
         assertThat(Faults.exchange(http, push))
             .as("a push from another address while the bodies hang")
             .startsWith("HTTP/1.1 202");
@@ -1246,10 +1169,10 @@ public abstract class TransportCompatibilityKit {
               .isTrue();
         }
         // Its answer comes after what the server logged before it: the log is read up to here.
-        assertSurvived(server, honest, "3,200 half-sent bodies");
+        Floods.assertSurvived(server, honest, "3,200 half-sent bodies");
         assertThat(server.logBytes() - logged)
             .as("bytes logged for 3,200 refused or dropped bodies: %s", server.lines())
-            .isLessThan(LOG_BOUND);
+            .isLessThan(Floods.LOG_BOUND);
       } finally {
         for (java.net.Socket socket : bodies) {
           socket.close();
@@ -1262,10 +1185,10 @@ public abstract class TransportCompatibilityKit {
   void floodsOfRefusedRequestsAndAbusiveMessagesAddAFewLinesToTheLog() throws Exception {
     ForkedServer server = forked();
     URI http = URI.create("http://" + server.root().getHost() + ":" + server.root().getPort());
-    try (Honest honest = new Honest(server.root())) {
+    try (Floods.HonestClient honest = new Floods.HonestClient(server.root())) {
       long before = server.logBytes();
       for (int i = 0; i < 2_000; i++) { // refused, each for a path of its own
-        try (java.net.Socket socket = Faults.from(ATTACKER, http)) {
+        try (java.net.Socket socket = Faults.from(Floods.ATTACKER, http)) {
           socket
               .getOutputStream()
               .write(
@@ -1279,7 +1202,7 @@ public abstract class TransportCompatibilityKit {
       }
       // One connection that goes on sending unsubscribes after it is closed for them.
       byte[] unsubscribe = maskedText("{\"type\":\"unsubscribe\",\"topic\":\"random\"}");
-      java.net.Socket abuser = Faults.from(ATTACKER, server.root());
+      java.net.Socket abuser = Faults.from(Floods.ATTACKER, server.root());
       abuser
           .getOutputStream()
           .write(
@@ -1291,10 +1214,10 @@ public abstract class TransportCompatibilityKit {
                   .getBytes(StandardCharsets.US_ASCII));
       assertThat(Faults.readResponseHead(abuser)).isEqualTo(101);
       Faults.flood(abuser, Faults.repeat(unsubscribe, 1000), 300, Duration.ofSeconds(10));
-      assertSurvived(server, honest, "floods of refusals and abuse");
+      Floods.assertSurvived(server, honest, "floods of refusals and abuse");
       assertThat(server.logBytes() - before)
           .as("bytes logged for 2,000 refused pushes and 300,000 unsubscribes: %s", server.lines())
-          .isLessThan(LOG_BOUND);
+          .isLessThan(Floods.LOG_BOUND);
     }
   }
 

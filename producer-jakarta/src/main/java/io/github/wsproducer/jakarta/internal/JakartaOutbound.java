@@ -1,6 +1,6 @@
 package io.github.wsproducer.jakarta.internal;
 
-import io.github.wsproducer.internal.NamedThreads;
+import io.github.wsproducer.spi.NamedThreads;
 import io.github.wsproducer.spi.Outbound;
 import io.github.wsproducer.spi.TextFrame;
 import jakarta.websocket.CloseReason;

@@ -1,4 +1,4 @@
-package io.github.wsproducer.internal;
+package io.github.wsproducer.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.github.wsproducer.internal;
+package io.github.wsproducer.spi;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
