@@ -2,6 +2,7 @@ package io.github.wsproducer.jakarta;
 
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.jakarta.internal.Connection;
+import io.github.wsproducer.jakarta.internal.JakartaThreads;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
@@ -46,6 +47,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
 
 /**
@@ -76,7 +79,10 @@ import java.util.regex.Pattern;
  * ws.register(servletContext);
  * }</pre>
  *
- * <p>Thread-safe. The hub is not owned: close it after the container stops.
+ * <p>Thread-safe. The hub is not owned: close it after the container stops. The filter's own
+ * threads (a timer for the connections' deadlines, and up to 8 for container calls that may block)
+ * stop with it; {@link Builder#executor} and {@link Builder#scheduler} give it the application's
+ * instead.
  */
 public final class HubFilter implements Filter, AutoCloseable {
   /** The name the filter is registered under. */
@@ -90,16 +96,18 @@ public final class HubFilter implements Filter, AutoCloseable {
   private final Map<String, WebResources.Resource> rebased = new ConcurrentHashMap<>();
   private final OpenConnections<Session> sessions =
       new OpenConnections<>(Connection::closeForRestart);
+  private final JakartaThreads threads;
   private volatile ServerContainer container;
 
   /** Serves {@code endpoint} at the context's root: a hub's, or a test's. */
   HubFilter(Endpoint endpoint) {
-    this(endpoint, "");
+    this(endpoint, "", new JakartaThreads(null, null));
   }
 
-  private HubFilter(Endpoint endpoint, String path) {
+  private HubFilter(Endpoint endpoint, String path, JakartaThreads threads) {
     this.endpoint = endpoint;
     this.path = path;
+    this.threads = threads;
   }
 
   /** A builder with the defaults listed on its methods. */
@@ -196,7 +204,7 @@ public final class HubFilter implements Filter, AutoCloseable {
       server.upgradeHttpToWebSocket(
           request,
           response,
-          Connection.config(path, accept, endpoint, sessions, handshake.remote()),
+          Connection.config(path, accept, endpoint, sessions, handshake.remote(), threads),
           Map.of());
     } catch (DeploymentException e) {
       throw new ServletException("the container refused the upgrade", e);
@@ -485,14 +493,16 @@ public final class HubFilter implements Filter, AutoCloseable {
 
   /**
    * Closes every WebSocket with 1012 and a reconnect hint, and every later one, waiting up to 2 s
-   * for the closing handshakes. {@link #destroy()} calls it when the context stops, which on Tomcat
-   * comes before the container closes what is left with 1001. A container that closes WebSockets
-   * before it stops its contexts (Jetty with a stop timeout) needs it called first: from a listener
-   * of the server's stop, or Spring's lifecycle.
+   * for the closing handshakes; then stops the filter's threads (not those it was given). {@link
+   * #destroy()} calls it when the context stops, which on Tomcat comes before the container closes
+   * what is left with 1001. A container that closes WebSockets before it stops its contexts (Jetty
+   * with a stop timeout) needs it called first: from a listener of the server's stop, or Spring's
+   * lifecycle.
    */
   @Override
   public void close() {
     sessions.closeAll(CLOSE_WAIT);
+    threads.close();
   }
 
   /** {@link #close()}: the container stops the context. */
@@ -511,6 +521,8 @@ public final class HubFilter implements Filter, AutoCloseable {
   public static final class Builder extends TransportOptions.Builder<Builder> {
     private final Hub hub;
     private String path = "";
+    private Executor executor;
+    private ScheduledExecutorService scheduler;
 
     private Builder(Hub hub) {
       this.hub = Objects.requireNonNull(hub, "hub");
@@ -538,12 +550,31 @@ public final class HubFilter implements Filter, AutoCloseable {
     }
 
     /**
+     * Runs the container calls that may block (closing a session) on {@code executor}, which the
+     * application owns. By default the filter has 8 threads of its own, stopped with it.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Keeps every connection's deadlines (idle, closing handshake) on {@code scheduler}, which the
+     * application owns. By default the filter has a timer thread of its own, stopped with it.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
      * An immutable {@link HubFilter}.
      *
      * @throws IllegalArgumentException if the options do not fit together
      */
     public HubFilter build() {
-      return new HubFilter(Endpoint.of(hub, buildOptions()), path);
+      return new HubFilter(
+          Endpoint.of(hub, buildOptions()), path, new JakartaThreads(executor, scheduler));
     }
   }
 }

@@ -39,6 +39,7 @@ public final class Connection extends jakarta.websocket.Endpoint {
   private final Handshake.Accept accepted;
   private final OpenConnections<Session> sessions;
   private final String remote;
+  private final JakartaThreads threads;
   private volatile Inbound inbound;
   private volatile JakartaOutbound outbound;
   // The message being put together from its parts; the container calls one at a time.
@@ -51,11 +52,13 @@ public final class Connection extends jakarta.websocket.Endpoint {
       Endpoint endpoint,
       Handshake.Accept accepted,
       OpenConnections<Session> sessions,
-      String remote) {
+      String remote,
+      JakartaThreads threads) {
     this.endpoint = endpoint;
     this.accepted = accepted;
     this.sessions = sessions;
     this.remote = remote;
+    this.threads = threads;
   }
 
   /** The configuration of one accepted handshake: its subprotocol, no extension unless deflate. */
@@ -64,8 +67,9 @@ public final class Connection extends jakarta.websocket.Endpoint {
       Handshake.Accept accepted,
       Endpoint endpoint,
       OpenConnections<Session> sessions,
-      String remote) {
-    Connection connection = new Connection(endpoint, accepted, sessions, remote);
+      String remote,
+      JakartaThreads threads) {
+    Connection connection = new Connection(endpoint, accepted, sessions, remote, threads);
     boolean deflate = endpoint.options().deflate();
     ServerEndpointConfig.Configurator configurator =
         new ServerEndpointConfig.Configurator() {
@@ -114,7 +118,7 @@ public final class Connection extends jakarta.websocket.Endpoint {
         .getUserProperties()
         .put(TOMCAT_CLOSE_TIMEOUT, Long.valueOf(JakartaOutbound.CLOSE_WAIT_MILLIS));
     sessions.add(session);
-    JakartaOutbound out = new JakartaOutbound(session, remote, options.idleTimeout());
+    JakartaOutbound out = new JakartaOutbound(session, remote, options.idleTimeout(), threads);
     outbound = out;
     inbound = endpoint.open(accepted, out);
     session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::onText);

@@ -1,6 +1,5 @@
 package io.github.wsproducer.jakarta.internal;
 
-import io.github.wsproducer.spi.NamedThreads;
 import io.github.wsproducer.spi.Outbound;
 import io.github.wsproducer.spi.TextFrame;
 import jakarta.websocket.CloseReason;
@@ -12,11 +11,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -37,23 +31,10 @@ final class JakartaOutbound implements Outbound {
   private static final Logger log = LoggerFactory.getLogger(JakartaOutbound.class);
   private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
 
-  /** Threads for the calls that may block; idle ones end after 30 s. */
-  private static final ExecutorService CONTROL =
-      new ThreadPoolExecutor(
-          0,
-          Integer.MAX_VALUE,
-          30,
-          TimeUnit.SECONDS,
-          new SynchronousQueue<>(),
-          new NamedThreads("wsproducer-jakarta-control"));
-
   /** How long a closing handshake may take before the connection is dropped. */
   static final long CLOSE_WAIT_MILLIS = 2_000;
 
-  /** The deadlines of every connection. */
-  private static final ScheduledExecutorService TIMER =
-      Executors.newSingleThreadScheduledExecutor(new NamedThreads("wsproducer-jakarta-timer"));
-
+  private final JakartaThreads threads;
   private final Session session;
   private final RemoteEndpoint.Async remote;
   private final String describe;
@@ -62,12 +43,13 @@ final class JakartaOutbound implements Outbound {
   private volatile boolean closed;
   private final AtomicBoolean closing = new AtomicBoolean();
 
-  JakartaOutbound(Session session, String describe, Duration idleTimeout) {
+  JakartaOutbound(Session session, String describe, Duration idleTimeout, JakartaThreads threads) {
+    this.threads = threads;
     this.session = session;
     this.remote = session.getAsyncRemote();
     this.describe = describe;
     this.idleNanos = idleTimeout.toNanos();
-    TIMER.schedule(this::checkIdle, idleNanos, TimeUnit.NANOSECONDS);
+    threads.schedule(this::checkIdle, idleNanos);
   }
 
   /** Something came from the client. */
@@ -88,8 +70,7 @@ final class JakartaOutbound implements Outbound {
     if (quiet >= idleNanos) {
       close(CloseReason.CloseCodes.GOING_AWAY.getCode(), "idle");
     } else {
-      TIMER.schedule(
-          this::checkIdle, Math.max(idleNanos / 4, idleNanos - quiet), TimeUnit.NANOSECONDS);
+      threads.schedule(this::checkIdle, Math.max(idleNanos / 4, idleNanos - quiet));
     }
   }
 
@@ -164,14 +145,13 @@ final class JakartaOutbound implements Outbound {
     }
     control(
         () -> session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason)));
-    TIMER.schedule(
+    threads.schedule(
         () -> {
           if (!closed) {
             abort();
           }
         },
-        CLOSE_WAIT_MILLIS,
-        TimeUnit.MILLISECONDS);
+        TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS));
   }
 
   /**
@@ -182,7 +162,7 @@ final class JakartaOutbound implements Outbound {
   @Override
   public void abort() {
     CloseReason reason = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "not reading");
-    CONTROL.execute(
+    threads.control(
         () -> {
           try {
             if (!Containers.abort(session, reason)) {
@@ -199,7 +179,7 @@ final class JakartaOutbound implements Outbound {
   }
 
   private void control(Call call) {
-    CONTROL.execute(
+    threads.control(
         () -> {
           try {
             if (session.isOpen()) {
