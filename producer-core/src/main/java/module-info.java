@@ -11,6 +11,10 @@ module io.github.wsproducer {
   exports io.github.wsproducer;
   exports io.github.wsproducer.protocol;
   exports io.github.wsproducer.spi;
+
+  // Files of the modules on the class path, such as the screen kit's pages.
+  uses io.github.wsproducer.spi.WebResources.Provider;
+
   // HubMetrics times each delivery through HubImpl.onDelivery, which no SPI offers yet: a
   // listener called per written update is too easy to misuse (it runs on I/O threads) to be API.
   exports io.github.wsproducer.internal to

@@ -9,6 +9,10 @@ module io.github.wsproducer.screens {
 
   exports io.github.wsproducer.screens;
 
+  // The kit's pages and assets, which every transport serves.
+  provides io.github.wsproducer.spi.WebResources.Provider with
+      io.github.wsproducer.screens.KitFiles;
+
   // Jackson reads screen files into the records.
   opens io.github.wsproducer.screens to
       tools.jackson.databind;

@@ -4,7 +4,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const wsproducer = require(path.join(__dirname, '../../../../producer-core/src/main/resources/io/github/wsproducer/spi/wsproducer.js'));
+const wsproducer = require(path.join(__dirname, '../../../../producer-core/src/main/resources/META-INF/resources/wsproducer/wsproducer.js'));
 
 const frames = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')).map((text) => JSON.parse(text));
 const topics = {};

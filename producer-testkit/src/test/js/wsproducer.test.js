@@ -4,7 +4,7 @@
 const test = require('node:test');
 const assert = require('node:assert');
 const path = require('node:path');
-const wsproducer = require(path.join(__dirname, '../../../../producer-core/src/main/resources/io/github/wsproducer/spi/wsproducer.js'));
+const wsproducer = require(path.join(__dirname, '../../../../producer-core/src/main/resources/META-INF/resources/wsproducer/wsproducer.js'));
 
 // Timers that run only when the test advances the clock.
 function fakeTime() {

@@ -8,18 +8,34 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * What every transport serves over HTTP besides its sockets, the same way: the browser client
  * {@code wsproducer.js} at {@link io.github.wsproducer.protocol.Protocol#CLIENT_SCRIPT_PATH}, the
- * wall-screen kit when {@code producer-screens} is on the class path ({@link #find}), and the
+ * files of the modules on the class path ({@link Provider}: the screen kit's pages), and the
  * headers that go on every response a transport writes itself.
  */
 public final class WebResources {
+  /**
+   * Files a module serves on every transport, such as the screen kit's pages: found with {@link
+   * ServiceLoader} ({@code provides io.github.wsproducer.spi.WebResources.Provider with ...} in the
+   * module's {@code module-info.java}, and a {@code META-INF/services} file for the class path).
+   * Thread-safe; {@link #find} is called for every request that no other handler took.
+   */
+  public interface Provider {
+    /**
+     * The file at {@code path} (a request's path, without its query), or {@code null}; never a
+     * directory, never a path with {@code ..}. {@link WebResources#load} reads one from the class
+     * path.
+     */
+    Resource find(String path);
+  }
+
   /** One file the library serves: read-only bytes, media type, strong ETag. */
   public record Resource(ByteBuffer bytes, String contentType, String etag) {
     /** A fresh read-only view of the bytes, for one response. */
@@ -47,7 +63,7 @@ public final class WebResources {
   /** The client script's media type. */
   public static final String CLIENT_SCRIPT_TYPE = "text/javascript; charset=utf-8";
 
-  private static final byte[] CLIENT_SCRIPT = read("wsproducer.js");
+  private static final byte[] CLIENT_SCRIPT = read("META-INF/resources/wsproducer/wsproducer.js");
   private static final String CLIENT_SCRIPT_ETAG = etag(CLIENT_SCRIPT);
 
   private static final Map<String, String> TYPES =
@@ -59,12 +75,15 @@ public final class WebResources {
           "json", "application/json",
           "map", "application/json");
 
-  // Screen kit: a listing at /screens, a screen or playlist at /screens/{name}, assets below
-  // /wsproducer/; uPlot from its WebJar. All from META-INF/resources, the WebJar convention.
-  private static final Pattern SCREEN = Pattern.compile("/screens/[A-Za-z0-9_-]{1,64}");
-  private static final Pattern ASSET =
-      Pattern.compile("/(wsproducer|webjars/uplot)(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+\\.[a-z]+");
-  private static final Map<String, Optional<Resource>> FOUND = new ConcurrentHashMap<>();
+  private static final Map<String, Optional<Resource>> LOADED = new ConcurrentHashMap<>();
+
+  /** The modules' providers, loaded when a request first needs them. */
+  private static final class Providers {
+    static final List<Provider> ALL =
+        ServiceLoader.load(Provider.class, WebResources.class.getClassLoader()).stream()
+            .map(ServiceLoader.Provider::get)
+            .toList();
+  }
 
   private WebResources() {}
 
@@ -80,32 +99,33 @@ public final class WebResources {
 
   /**
    * What the library serves at {@code path} (a request's path, without its query), or {@code null}:
-   * the client script; and, found on the class path under {@code META-INF/resources}, the screen
-   * kit's listing at {@code /screens}, a screen's page at {@code /screens/{name}}, the kit's files
-   * below {@code /wsproducer/} and uPlot's below {@code /webjars/uplot/}. Never a directory, never
-   * a path with {@code ..}.
+   * the client script, or a module's file ({@link Provider}).
    */
   public static Resource find(String path) {
     if (path.equals(io.github.wsproducer.protocol.Protocol.CLIENT_SCRIPT_PATH)) {
       return new Resource(clientScript(), CLIENT_SCRIPT_TYPE, CLIENT_SCRIPT_ETAG);
     }
-    String resource;
-    if (path.equals("/screens") || path.equals("/screens/")) {
-      resource = "wsproducer/screens/index.html";
-    } else if (SCREEN.matcher(path).matches()) {
-      resource = "wsproducer/screens/screen.html";
-    } else if (ASSET.matcher(path).matches() && !path.contains("..")) {
-      resource = path.substring(1);
-    } else {
-      return null;
+    for (Provider provider : Providers.ALL) {
+      Resource found = provider.find(path);
+      if (found != null) {
+        return found;
+      }
     }
-    return FOUND.computeIfAbsent(resource, WebResources::load).orElse(null);
+    return null;
   }
 
-  private static Optional<Resource> load(String resource) {
-    String type = TYPES.get(resource.substring(resource.lastIndexOf('.') + 1));
-    ClassLoader loader = WebResources.class.getClassLoader();
-    try (InputStream in = loader.getResourceAsStream("META-INF/resources/" + resource)) {
+  /**
+   * The file {@code META-INF/resources/{name}} as {@code loader} finds it (the WebJar convention),
+   * with the media type of its extension (html, js, css, svg, json, map), read once; or {@code
+   * null} when there is none or its type is another.
+   */
+  public static Resource load(ClassLoader loader, String name) {
+    return LOADED.computeIfAbsent(name, n -> read(loader, n)).orElse(null);
+  }
+
+  private static Optional<Resource> read(ClassLoader loader, String name) {
+    String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1));
+    try (InputStream in = loader.getResourceAsStream("META-INF/resources/" + name)) {
       if (type == null || in == null) {
         return Optional.empty();
       }
@@ -126,7 +146,7 @@ public final class WebResources {
   }
 
   private static byte[] read(String name) {
-    try (InputStream in = WebResources.class.getResourceAsStream(name)) {
+    try (InputStream in = WebResources.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException(name + " is missing from the jar");
       }
