@@ -25,8 +25,8 @@ public final class Bench {
             connections stop reading; --await-start waits for a line on standard input
         compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]
                 [--rounds N]
-            runs the side-by-side comparison and writes docs/benchmarks.md (quick) or
-            docs/benchmarks-MODE.md; --before JAR adds "wsproducer-before" and
+            runs the side-by-side comparison and writes docs/benchmarks/MODE.md (quick.md,
+            full.md, ...), charts beside it; --before JAR adds "wsproducer-before" and
             "wsproducer-netty-before", the bench server of another build on either transport;
             N rounds (default 5) narrow the medians; systems: %s
         jmh [JMH options]

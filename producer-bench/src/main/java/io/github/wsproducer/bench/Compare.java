@@ -178,11 +178,7 @@ final class Compare {
         throw new IllegalArgumentException("--systems: " + name + " needs --before JAR");
       }
     }
-    Path out =
-        Path.of(
-            options.getOrDefault(
-                "out",
-                mode.equals("quick") ? "docs/benchmarks.md" : "docs/benchmarks-" + mode + ".md"));
+    Path out = Path.of(options.getOrDefault("out", "docs/benchmarks/" + mode + ".md"));
     int rounds = rounds(options.getOrDefault("rounds", "5"));
     List<Workload> workloads = workloads(mode);
     // Stopped early, leave no server or client behind to disturb the next run.

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-/** Writes docs/benchmarks.md and its SVG charts from the runs of one comparison. */
+/** Writes a report under docs/benchmarks/ and its SVG charts beside it, from one comparison. */
 final class Report {
   private Report() {}
 
@@ -26,7 +26,7 @@ final class Report {
       List<String> skipped,
       List<Run> runs)
       throws IOException {
-    Path charts = out.resolveSibling("benchmarks");
+    Path charts = out.toAbsolutePath().getParent();
     Files.createDirectories(charts);
     StringBuilder md = new StringBuilder();
     md.append("# Benchmarks\n\n")
@@ -152,9 +152,9 @@ final class Report {
           by,
           Run::serverCpuPerMillion);
       chart(charts.resolve(slug + "-p99.svg"), "p99 latency, ms", by, r -> r.client().p99Ms());
-      md.append("\n![CPU per frame](benchmarks/")
+      md.append("\n![CPU per frame](")
           .append(slug)
-          .append("-cpu.svg) ![p99 latency](benchmarks/")
+          .append("-cpu.svg) ![p99 latency](")
           .append(slug)
           .append("-p99.svg)\n\n");
     }
