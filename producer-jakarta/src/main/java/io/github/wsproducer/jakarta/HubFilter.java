@@ -1,7 +1,7 @@
 package io.github.wsproducer.jakarta;
 
 import io.github.wsproducer.Hub;
-import io.github.wsproducer.jakarta.internal.Connection;
+import io.github.wsproducer.jakarta.internal.JakartaConnection;
 import io.github.wsproducer.jakarta.internal.JakartaThreads;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
@@ -95,7 +95,7 @@ public final class HubFilter implements Filter, AutoCloseable {
   private final String path; // "" for the context's root, else "/live"
   private final Map<String, WebResources.Resource> rebased = new ConcurrentHashMap<>();
   private final OpenConnections<Session> sessions =
-      new OpenConnections<>(Connection::closeForRestart);
+      new OpenConnections<>(JakartaConnection::closeForRestart);
   private final JakartaThreads threads;
   private volatile ServerContainer container;
 
@@ -204,7 +204,7 @@ public final class HubFilter implements Filter, AutoCloseable {
       server.upgradeHttpToWebSocket(
           request,
           response,
-          Connection.config(path, accept, endpoint, sessions, handshake.remote(), threads),
+          JakartaConnection.config(path, accept, endpoint, sessions, handshake.remote(), threads),
           Map.of());
     } catch (DeploymentException e) {
       throw new ServletException("the container refused the upgrade", e);

@@ -1,7 +1,7 @@
 package io.github.wsproducer.jetty;
 
 import io.github.wsproducer.Hub;
-import io.github.wsproducer.jetty.internal.HubEndpoint;
+import io.github.wsproducer.jetty.internal.JettyConnection;
 import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
@@ -199,7 +199,7 @@ public final class HubWebSocket {
     if (!endpoint.options().deflate()) {
       response.setExtensions(List.of());
     }
-    return new HubEndpoint(endpoint, accept, sessions);
+    return new JettyConnection(endpoint, accept, sessions);
   }
 
   /** The request's headers by lower-case name, for an authenticator. */

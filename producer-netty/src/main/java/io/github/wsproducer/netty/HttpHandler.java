@@ -95,7 +95,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength((int) options.maxMessageSize())
                 .allowExtensions(options.deflate())
-                .closeOnProtocolViolation(false) // WebSocketHandler closes
+                .closeOnProtocolViolation(false) // NettyConnection closes
                 .withUTF8Validator(true)
                 .build());
     HttpConnections http = new HttpConnections(options.maxConnectionsPerAddress());
@@ -242,8 +242,8 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     // Nothing is read until the hub has the connection: no frame can come before it.
     ctx.channel().config().setAutoRead(false);
-    WebSocketHandler ws = new WebSocketHandler(endpoint.options());
-    ctx.pipeline().replace(this, WebSocketHandler.NAME, ws);
+    NettyConnection ws = new NettyConnection(endpoint.options());
+    ctx.pipeline().replace(this, NettyConnection.NAME, ws);
     // The subprotocol the hub chose, named here: Netty's own choice reads only the first
     // Sec-WebSocket-Protocol line of a request, so a second line's offer would be answered
     // without it while the hub speaks it.

@@ -35,7 +35,7 @@ final class NettyOutbound implements Outbound {
   private static final ByteBuf PING = Unpooled.directBuffer(2).writeByte(0x89).writeByte(0);
 
   private final Channel channel;
-  private final WebSocketHandler handler;
+  private final NettyConnection handler;
   private final boolean deflate;
   private final Queue<Object> queued = new ConcurrentLinkedQueue<>();
   private final Runnable flush = this::flushQueued;
@@ -60,7 +60,7 @@ final class NettyOutbound implements Outbound {
     }
   }
 
-  NettyOutbound(Channel channel, WebSocketHandler handler, boolean deflate) {
+  NettyOutbound(Channel channel, NettyConnection handler, boolean deflate) {
     this.channel = channel;
     this.handler = handler;
     this.deflate = deflate;

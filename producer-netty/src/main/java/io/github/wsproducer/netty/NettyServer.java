@@ -120,7 +120,7 @@ public final class NettyServer implements AutoCloseable {
     }
     listener.close().awaitUninterruptibly();
     for (Channel socket : sockets) {
-      WebSocketHandler ws = socket.pipeline().get(WebSocketHandler.class);
+      NettyConnection ws = socket.pipeline().get(NettyConnection.class);
       if (ws != null && ws.isOpen()) {
         ws.closeWith(CloseCode.SERVICE_RESTART.code(), Protocol.restartReason());
       } else {
@@ -284,7 +284,7 @@ public final class NettyServer implements AutoCloseable {
       ChannelHandler last = channel.pipeline().last();
       if (last instanceof HttpHandler http
           ? http.overdue(now)
-          : last instanceof WebSocketHandler ws && ws.idle(now)) {
+          : last instanceof NettyConnection ws && ws.idle(now)) {
         channel.close();
       }
     }

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * <p>Not API. It is public, and its package exported, only because Jetty invokes endpoint methods
  * through a public method-handle lookup.
  */
-public final class HubEndpoint implements Session.Listener.AutoDemanding {
-  private static final Logger log = LoggerFactory.getLogger(HubEndpoint.class);
+public final class JettyConnection implements Session.Listener.AutoDemanding {
+  private static final Logger log = LoggerFactory.getLogger(JettyConnection.class);
 
   private final Endpoint endpoint;
   private final Handshake.Accept accepted;
@@ -26,7 +26,7 @@ public final class HubEndpoint implements Session.Listener.AutoDemanding {
   private Session session;
   private volatile Inbound inbound;
 
-  public HubEndpoint(
+  public JettyConnection(
       Endpoint endpoint, Handshake.Accept accepted, OpenConnections<Session> sessions) {
     this.endpoint = endpoint;
     this.accepted = accepted;

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * One upgraded connection: the client's frames go to the hub's {@link Inbound}, the hub's to the
  * socket through {@link #outbound}. Netty calls it on the connection's event loop.
  */
-final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
-  private static final Logger log = LoggerFactory.getLogger(WebSocketHandler.class);
+final class NettyConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
+  private static final Logger log = LoggerFactory.getLogger(NettyConnection.class);
 
   /** How long a close handshake may take before the socket is closed anyway. */
   private static final long CLOSE_WAIT_MILLIS = 5_000;
@@ -42,7 +42,7 @@ final class WebSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   private boolean closeSent; // only on the event loop
   private volatile long lastTraffic = System.nanoTime();
 
-  WebSocketHandler(TransportOptions options) {
+  NettyConnection(TransportOptions options) {
     this.options = options;
   }
 

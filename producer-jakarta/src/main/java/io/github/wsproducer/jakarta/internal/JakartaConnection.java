@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not API. It is public only because containers instantiate endpoint classes that are.
  */
-public final class Connection extends jakarta.websocket.Endpoint {
-  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+public final class JakartaConnection extends jakarta.websocket.Endpoint {
+  private static final Logger log = LoggerFactory.getLogger(JakartaConnection.class);
 
   /** The container's buffer for a message's parts, in bytes and in chars. */
   static final int BUFFER_SIZE = 1024;
@@ -48,7 +48,7 @@ public final class Connection extends jakarta.websocket.Endpoint {
   private StringBuilder text;
   private ByteArrayOutputStream binary;
 
-  private Connection(
+  private JakartaConnection(
       Endpoint endpoint,
       Handshake.Accept accepted,
       OpenConnections<Session> sessions,
@@ -69,7 +69,8 @@ public final class Connection extends jakarta.websocket.Endpoint {
       OpenConnections<Session> sessions,
       String remote,
       JakartaThreads threads) {
-    Connection connection = new Connection(endpoint, accepted, sessions, remote, threads);
+    JakartaConnection connection =
+        new JakartaConnection(endpoint, accepted, sessions, remote, threads);
     boolean deflate = endpoint.options().deflate();
     ServerEndpointConfig.Configurator configurator =
         new ServerEndpointConfig.Configurator() {
@@ -94,7 +95,7 @@ public final class Connection extends jakarta.websocket.Endpoint {
             return true; // the endpoint decided
           }
         };
-    return ServerEndpointConfig.Builder.create(Connection.class, path.isEmpty() ? "/" : path)
+    return ServerEndpointConfig.Builder.create(JakartaConnection.class, path.isEmpty() ? "/" : path)
         .subprotocols(accepted.subprotocol() == null ? List.of() : List.of(accepted.subprotocol()))
         .configurator(configurator)
         .build();
