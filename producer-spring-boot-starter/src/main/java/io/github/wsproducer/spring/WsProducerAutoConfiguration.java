@@ -6,13 +6,13 @@ import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.jakarta.HubFilter;
 import io.github.wsproducer.micrometer.HubMetrics;
 import io.github.wsproducer.screens.Screens;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.servlet.DispatcherType;
 import jakarta.websocket.server.ServerContainer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -31,11 +31,18 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A hub from the application's {@link Topic} and {@link UpdateSource} beans and the {@code
  * wsproducer.*} properties, served by {@link HubFilter} on the servlet container's WebSocket
- * support; with Actuator, its health and meters.
+ * support, in the application's {@link JsonMapper} when it has one. With {@code producer-jdbc} on
+ * the class path, {@code wsproducer.topics} adds SQL topics; with {@code producer-screens}, {@code
+ * wsproducer.screens} the wall-screen kit; with Actuator, its health; with {@code
+ * producer-micrometer} and Micrometer, its meters. A property whose module is missing fails startup
+ * naming both.
  *
  * <p>Each bean backs off when the application declares its own: a {@link Hub} bean, say, replaces
  * the one built here, and the rest serve it.
@@ -48,9 +55,9 @@ import org.springframework.core.io.Resource;
 public class WsProducerAutoConfiguration {
 
   /**
-   * The hub: topic beans first, then {@code wsproducer.topics}, then the screens' topic. It starts
-   * its sources after the application's schema scripts have run, so that a first poll finds the
-   * tables.
+   * The hub: topic beans first, then {@code wsproducer.topics}, then the screens' topic, in the
+   * application's JSON mapper when it has one. It starts its sources after the application's schema
+   * scripts have run, so that a first poll finds the tables.
    */
   @Bean
   @ConditionalOnMissingBean
@@ -59,12 +66,21 @@ public class WsProducerAutoConfiguration {
       WsProducerProperties properties,
       ObjectProvider<Topic> topics,
       ObjectProvider<UpdateSource> sources,
-      ObjectProvider<DataSource> dataSource,
+      ObjectProvider<HubContribution> contributions,
+      ObjectProvider<JsonMapper> json,
       ObjectProvider<HubCustomizer> customizers,
-      Environment env)
+      Environment env,
+      ResourceLoader loader)
       throws IOException {
     PropertyCheck p = new PropertyCheck(env);
+    ClassLoader classes = loader.getClassLoader();
+    requireModule(p, classes, "wsproducer.topics", properties.getTopics().keySet(), SQL, "jdbc");
+    requireModule(p, classes, "wsproducer.screens", properties.getScreens(), SCREENS, "screens");
     Hub.Builder hub = Hub.builder();
+    JsonMapper mapper = json.getIfUnique();
+    if (mapper != null) {
+      hub.jsonMapper(mapper);
+    }
     List<String> names = new ArrayList<>();
     topics
         .orderedStream()
@@ -74,10 +90,8 @@ public class WsProducerAutoConfiguration {
               names.add(topic.name());
             });
     sources.orderedStream().forEach(hub::source);
-    SqlTopics.addTo(hub, properties.getTopics(), dataSource.getIfAvailable(), p);
-    names.addAll(properties.getTopics().keySet());
-    if (properties.getScreens() != null) {
-      hub.topic(Screens.topic()).source(screens(properties.getScreens(), p));
+    for (HubContribution contribution : contributions.orderedStream().toList()) {
+      names.addAll(contribution.addTo(hub, p));
     }
     String defaultTopic = properties.getDefaultTopic();
     if (defaultTopic != null) {
@@ -95,21 +109,75 @@ public class WsProducerAutoConfiguration {
     }
   }
 
-  /** The screens file: watched when it is a file, read once from the class path or elsewhere. */
-  private static Screens screens(Resource file, PropertyCheck p) throws IOException {
-    if (!file.exists()) {
-      throw p.invalid("wsproducer.screens", file.getDescription(), "no such file");
+  private static final String SQL = "io.github.wsproducer.jdbc.QuerySource";
+  private static final String SCREENS = "io.github.wsproducer.screens.Screens";
+  private static final String METRICS = "io.github.wsproducer.micrometer.HubMetrics";
+
+  /** A property set whose module is not on the class path fails startup naming both. */
+  private static void requireModule(
+      PropertyCheck p,
+      ClassLoader classes,
+      String property,
+      Object value,
+      String type,
+      String module) {
+    boolean set = value != null && !(value instanceof Collection<?> c && c.isEmpty());
+    if (set && !ClassUtils.isPresent(type, classes)) {
+      throw p.invalid(
+          property, String.valueOf(value), "needs producer-" + module + " on the class path");
     }
-    try {
-      if (file.isFile()) {
-        return Screens.watch(file.getFile().toPath());
+  }
+
+  /** What a library module on the class path adds to the hub from the properties. */
+  interface HubContribution {
+    /** Adds topics and sources to {@code hub}; returns the names of the topics it added. */
+    List<String> addTo(Hub.Builder hub, PropertyCheck p) throws IOException;
+  }
+
+  /** {@code wsproducer.topics}: SQL topics, with {@code producer-jdbc}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = SQL)
+  static class SqlTopicsConfiguration {
+    @Bean
+    HubContribution wsproducerSqlTopics(
+        WsProducerProperties properties, ObjectProvider<DataSource> dataSource) {
+      return (hub, p) -> {
+        SqlTopics.addTo(hub, properties.getTopics(), dataSource.getIfAvailable(), p);
+        return List.copyOf(properties.getTopics().keySet());
+      };
+    }
+  }
+
+  /** {@code wsproducer.screens}: the wall-screen kit, with {@code producer-screens}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = SCREENS)
+  static class ScreensConfiguration {
+    @Bean
+    HubContribution wsproducerScreens(WsProducerProperties properties) {
+      return (hub, p) -> {
+        if (properties.getScreens() != null) {
+          hub.topic(Screens.topic()).source(screens(properties.getScreens(), p));
+        }
+        return List.of();
+      };
+    }
+
+    /** The screens file: watched when it is a file, read once from the class path or elsewhere. */
+    private static Screens screens(Resource file, PropertyCheck p) throws IOException {
+      if (!file.exists()) {
+        throw p.invalid("wsproducer.screens", file.getDescription(), "no such file");
       }
-      try (InputStream in = file.getInputStream()) {
-        return Screens.parse(
-            new String(in.readAllBytes(), StandardCharsets.UTF_8), file.getDescription());
+      try {
+        if (file.isFile()) {
+          return Screens.watch(file.getFile().toPath());
+        }
+        try (InputStream in = file.getInputStream()) {
+          return Screens.parse(
+              new String(in.readAllBytes(), StandardCharsets.UTF_8), file.getDescription());
+        }
+      } catch (IllegalArgumentException e) {
+        throw p.invalid("wsproducer.screens", file.getDescription(), e.getMessage());
       }
-    } catch (IllegalArgumentException e) {
-      throw p.invalid("wsproducer.screens", file.getDescription(), e.getMessage());
     }
   }
 
@@ -184,7 +252,7 @@ public class WsProducerAutoConfiguration {
 
   /** Micrometer's meters, which Spring Boot binds to its registries. */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(MeterBinder.class)
+  @ConditionalOnClass(name = {"io.micrometer.core.instrument.binder.MeterBinder", METRICS})
   static class Metrics {
     @Bean
     @ConditionalOnMissingBean
