@@ -1,8 +1,10 @@
 package io.github.wsproducer.spi;
 
 import io.github.wsproducer.Identity;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -117,5 +119,38 @@ public record Handshake(
    * @param message a short text for the response body
    * @param retryAfter the {@code Retry-After} to send, or {@code null} for none
    */
-  public record Refuse(int status, String message, Duration retryAfter) implements Decision {}
+  public record Refuse(int status, String message, Duration retryAfter) implements Decision {
+    /**
+     * The refusal as a transport answers it: the message as a line of plain text (not the server's
+     * error page, which would name it), and {@code Retry-After} when there is a hint.
+     */
+    public HttpResponse response() {
+      HttpResponse text =
+          new HttpResponse(
+              status,
+              "text/plain; charset=utf-8",
+              (message + "\n").getBytes(StandardCharsets.UTF_8),
+              Map.of());
+      return retryAfter == null
+          ? text
+          : text.withHeader("Retry-After", Long.toString(retryAfter.toSeconds()));
+    }
+  }
+
+  /**
+   * The subprotocols a client offered in its {@code Sec-WebSocket-Protocol} header lines, each line
+   * a comma-separated list, in order and without blanks.
+   */
+  public static List<String> subprotocols(Iterable<String> headerLines) {
+    List<String> offered = new ArrayList<>(1);
+    for (String line : headerLines) {
+      for (String name : line.split(",")) {
+        String trimmed = name.trim();
+        if (!trimmed.isEmpty()) {
+          offered.add(trimmed);
+        }
+      }
+    }
+    return offered;
+  }
 }

@@ -37,8 +37,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -174,7 +172,7 @@ public final class HubFilter implements Filter, AutoCloseable {
     Handshake handshake =
         new Handshake(
             path,
-            subprotocols(request),
+            Handshake.subprotocols(Collections.list(request.getHeaders("Sec-WebSocket-Protocol"))),
             request.getHeader("Origin"),
             request.isSecure(),
             request.getServerName(),
@@ -189,10 +187,7 @@ public final class HubFilter implements Filter, AutoCloseable {
       return;
     }
     if (decision instanceof Handshake.Refuse refuse) {
-      if (refuse.retryAfter() != null) {
-        response.setHeader("Retry-After", Long.toString(refuse.retryAfter().toSeconds()));
-      }
-      write(response, refuse.status(), "text/plain; charset=utf-8", refuse.message() + "\n");
+      answer(request, response, refuse.response());
       return;
     }
     Handshake.Accept accept = (Handshake.Accept) decision;
@@ -209,17 +204,6 @@ public final class HubFilter implements Filter, AutoCloseable {
     } catch (DeploymentException e) {
       throw new ServletException("the container refused the upgrade", e);
     }
-  }
-
-  private static List<String> subprotocols(HttpServletRequest request) {
-    List<String> offered = new ArrayList<>();
-    for (String header : Collections.list(request.getHeaders("Sec-WebSocket-Protocol"))) {
-      Arrays.stream(header.split(","))
-          .map(String::trim)
-          .filter(s -> !s.isEmpty())
-          .forEach(offered::add);
-    }
-    return offered;
   }
 
   private static Map<String, List<String>> headers(HttpServletRequest request) {

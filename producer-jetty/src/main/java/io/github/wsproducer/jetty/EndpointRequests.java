@@ -98,7 +98,8 @@ final class EndpointRequests {
         body);
   }
 
-  private static void write(HttpResponse answer, Response response, Callback callback) {
+  /** Writes an answer of the hub's, with the security headers and {@code no-store}. */
+  static void write(HttpResponse answer, Response response, Callback callback) {
     response.setStatus(answer.status());
     SecurityHeaders.addTo(response);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());

@@ -189,7 +189,7 @@ public final class HubWebSocket {
             Handshake.headersWhenRead(() -> headers(request)));
     Handshake.Decision decision = endpoint.decide(handshake);
     if (decision instanceof Handshake.Refuse refuse) {
-      refuse(response, callback, refuse);
+      EndpointRequests.write(refuse.response(), response, callback);
       return null;
     }
     Handshake.Accept accept = (Handshake.Accept) decision;
@@ -211,26 +211,6 @@ public final class HubWebSocket {
           .add(field.getValue());
     }
     return headers;
-  }
-
-  /**
-   * Answers a refused handshake in a few words of plain text: not the server's error page, which
-   * would name the server.
-   */
-  private static void refuse(Response response, Callback callback, Handshake.Refuse refuse) {
-    response.setStatus(refuse.status());
-    SecurityHeaders.addTo(response);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-    if (refuse.retryAfter() != null) {
-      response
-          .getHeaders()
-          .put(HttpHeader.RETRY_AFTER, Long.toString(refuse.retryAfter().toSeconds()));
-    }
-    response.write(
-        true,
-        java.nio.ByteBuffer.wrap(
-            (refuse.message() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-        callback);
   }
 
   /**

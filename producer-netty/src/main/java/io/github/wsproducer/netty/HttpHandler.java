@@ -223,14 +223,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
     Handshake.Decision decision = endpoint.decide(handshake(ctx, request, uri));
     if (decision instanceof Handshake.Refuse refuse) {
-      FullHttpResponse response =
-          text(HttpResponseStatus.valueOf(refuse.status()), refuse.message());
-      if (refuse.retryAfter() != null) {
-        response
-            .headers()
-            .set(HttpHeaderNames.RETRY_AFTER, Long.toString(refuse.retryAfter().toSeconds()));
-      }
-      send(ctx, response, false);
+      send(ctx, response(refuse.response()), false);
       return;
     }
     Handshake.Accept accept = (Handshake.Accept) decision;
@@ -272,7 +265,10 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     Head head = Head.of(ctx, request, uri);
     return new Handshake(
         head.uri.path(),
-        subprotocols(request.headers()),
+        request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)
+            ? Handshake.subprotocols(
+                request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL))
+            : List.of(),
         request.headers().get(HttpHeaderNames.ORIGIN),
         false,
         head.host.name(),
@@ -281,23 +277,6 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         head.remote,
         head.query(),
         Handshake.headersWhenRead(head::byName));
-  }
-
-  /** The subprotocols offered, on one line or several; none, without garbage, in the plain form. */
-  private static List<String> subprotocols(HttpHeaders headers) {
-    if (!headers.contains(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
-      return List.of();
-    }
-    List<String> subprotocols = new ArrayList<>(1);
-    for (String value : headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
-      for (String offered : value.split(",")) {
-        String name = offered.trim();
-        if (!name.isEmpty()) {
-          subprotocols.add(name);
-        }
-      }
-    }
-    return subprotocols;
   }
 
   /** The request for the endpoint; its body, or none while only the head is in. */
