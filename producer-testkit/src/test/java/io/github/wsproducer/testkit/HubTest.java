@@ -657,6 +657,29 @@ class HubTest {
     }
   }
 
+  /** What a logger writes while this is open: the refusals' logger, or another. */
+  private static final class LogLines implements AutoCloseable {
+    private final ch.qos.logback.classic.Logger logger;
+    private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>
+        appender = new ch.qos.logback.core.read.ListAppender<>();
+    final List<ch.qos.logback.classic.spi.ILoggingEvent> list = appender.list;
+
+    LogLines() {
+      this("io.github.wsproducer.handshake");
+    }
+
+    LogLines(String name) {
+      logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name);
+      appender.start();
+      logger.addAppender(appender);
+    }
+
+    @Override
+    public void close() {
+      logger.detachAppender(appender);
+    }
+  }
+
   /** A push to {@code notes} from {@code address}, announcing {@code length} bytes of body. */
   private static HttpRequest pushHead(String address, String token, long length) {
     return new HttpRequest(
@@ -740,14 +763,7 @@ class HubTest {
             .clock(clock)
             .build();
     Endpoint endpoint = Endpoint.of(hub, TransportOptions.DEFAULTS);
-    ch.qos.logback.classic.Logger logger =
-        (ch.qos.logback.classic.Logger)
-            org.slf4j.LoggerFactory.getLogger("io.github.wsproducer.handshake");
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-        new ch.qos.logback.core.read.ListAppender<>();
-    lines.start();
-    logger.addAppender(lines);
-    try {
+    try (LogLines lines = new LogLines()) {
       for (int i = 0; i < 5_000; i++) { // a path of its own each: the text varies, the kind not
         endpoint.decide(handshake("/x" + i, List.of(), null));
         endpoint.serve(
@@ -785,8 +801,6 @@ class HubTest {
       endpoint.decide(handshake("/x", List.of(), null));
       assertThat(lines.list).hasSize(61);
       assertThat(lines.list.get(60).getFormattedMessage()).contains("(4999 more of this kind");
-    } finally {
-      logger.detachAppender(lines);
     }
   }
 
@@ -795,14 +809,7 @@ class HubTest {
     ManualClock clock = new ManualClock();
     hub = Hub.builder().topic(Topic.of("orders", State.latest())).clock(clock).build();
     Endpoint endpoint = Endpoint.of(hub, TransportOptions.DEFAULTS);
-    ch.qos.logback.classic.Logger logger =
-        (ch.qos.logback.classic.Logger)
-            org.slf4j.LoggerFactory.getLogger("io.github.wsproducer.handshake");
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-        new ch.qos.logback.core.read.ListAppender<>();
-    lines.start();
-    logger.addAppender(lines);
-    try {
+    try (LogLines lines = new LogLines()) {
       Handshake foreign = handshake("/", List.of(), "http://evil.example");
       for (int i = 0; i < 5; i++) {
         assertThat(endpoint.decide(foreign))
@@ -874,8 +881,6 @@ class HubTest {
           .isEqualTo(new Handshake.Accept(Protocol.SUBPROTOCOL, null, "127.0.0.1"));
       assertThat(endpoint.decide(handshake("/orders", envelope, null)))
           .isInstanceOf(Handshake.Refuse.class);
-    } finally {
-      logger.detachAppender(lines);
     }
   }
 
@@ -896,14 +901,7 @@ class HubTest {
                 })
             .build();
     Endpoint endpoint = Endpoint.of(hub, TransportOptions.DEFAULTS);
-    ch.qos.logback.classic.Logger root =
-        (ch.qos.logback.classic.Logger)
-            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-        new ch.qos.logback.core.read.ListAppender<>();
-    lines.start();
-    root.addAppender(lines);
-    try {
+    try (LogLines lines = new LogLines(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
       Handshake withSecrets =
           withCredentials(
               "token=" + secret,
@@ -927,8 +925,6 @@ class HubTest {
       }
       assertThat(lines.list)
           .anySatisfy(l -> assertThat(l.getFormattedMessage()).contains("authenticator failed"));
-    } finally {
-      root.detachAppender(lines);
     }
   }
 
