@@ -36,8 +36,11 @@ public final class Floods {
   /** The longest an honest client may go without an update while a flood runs. */
   public static final Duration GAP_BOUND = Duration.ofSeconds(3);
 
-  /** Bytes a flood may add to the server's log: a few lines, however long it goes on. */
-  public static final long LOG_BOUND = 4096;
+  /**
+   * Bytes a flood may add to the server's log: a few lines, however long it goes on (Tomcat logs
+   * the first malformed request of its life with a stack trace).
+   */
+  public static final long LOG_BOUND = 8192;
 
   private Floods() {}
 

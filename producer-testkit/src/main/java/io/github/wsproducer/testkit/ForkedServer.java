@@ -83,6 +83,10 @@ public final class ForkedServer implements AutoCloseable {
         "<configuration><appender name=\"OUT\" class=\"ch.qos.logback.core.ConsoleAppender\">"
             + "<encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n"
             + "</pattern></encoder></appender>"
+            // Jetty's own WARN line for each request with a duplicate or malformed Host, as
+            // docs/security.md advises.
+            + "<logger name=\"org.eclipse.jetty.http.HttpParser\" level=\"ERROR\"/>"
+            + "<logger name=\"org.eclipse.jetty.util.HostPort\" level=\"ERROR\"/>"
             + "<root level=\"INFO\"><appender-ref ref=\"OUT\"/></root></configuration>");
     logback.toFile().deleteOnExit();
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");

@@ -1214,9 +1214,27 @@ public abstract class TransportCompatibilityKit {
                   .getBytes(StandardCharsets.US_ASCII));
       assertThat(Faults.readResponseHead(abuser)).isEqualTo(101);
       Faults.flood(abuser, Faults.repeat(unsubscribe, 1000), 300, Duration.ofSeconds(10));
+      for (int i = 0; i < 1_000; i++) { // two Host headers, or a malformed one: 400 each
+        for (String host :
+            List.of(
+                "Host: 127.0.0.1\r\nHost: evil" + i + ".example\r\n",
+                "Host: evil" + i + ".example:80:80\r\n")) {
+          try (java.net.Socket socket = Faults.from(Floods.ATTACKER, http)) {
+            socket
+                .getOutputStream()
+                .write(
+                    ("GET /random HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            assertThat(Faults.readResponseHead(socket)).as(host).isEqualTo(400);
+          }
+        }
+      }
       Floods.assertSurvived(server, honest, "floods of refusals and abuse");
       assertThat(server.logBytes() - before)
-          .as("bytes logged for 2,000 refused pushes and 300,000 unsubscribes: %s", server.lines())
+          .as(
+              "bytes logged for 2,000 refused pushes, 300,000 unsubscribes and 2,000 bad Host"
+                  + " headers: %s",
+              server.lines())
           .isLessThan(Floods.LOG_BOUND);
     }
   }
