@@ -13,6 +13,7 @@ import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.HttpRoute;
 import io.github.wsproducer.spi.HttpRoutes;
+import io.github.wsproducer.spi.HubSpi;
 import io.github.wsproducer.spi.Inbound;
 import io.github.wsproducer.spi.NamedThreads;
 import io.github.wsproducer.spi.Outbound;
@@ -44,7 +45,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The {@link Hub} implementation; see its javadoc for the contract. */
-public final class HubImpl implements Hub {
+public final class HubImpl implements Hub, HubSpi {
   private static final Logger log = LoggerFactory.getLogger(HubImpl.class);
 
   /** How often connections are checked for write timeouts and pings, and topics for staleness. */
@@ -211,12 +212,12 @@ public final class HubImpl implements Hub {
         "not a hub built by Hub.builder(): " + (hub == null ? null : hub.getClass().getName()));
   }
 
-  /** See {@link Endpoint#of}. */
+  @Override
   public Endpoint endpoint(TransportOptions options) {
     return new HubEndpoint(this, options);
   }
 
-  /** See {@link Replica#of}. */
+  @Override
   public Replica replica() {
     return new HubReplica(this);
   }

@@ -1,7 +1,6 @@
 package io.github.wsproducer.spi;
 
 import io.github.wsproducer.Hub;
-import io.github.wsproducer.internal.HubImpl;
 import java.util.Objects;
 
 /**
@@ -33,7 +32,7 @@ public interface Endpoint {
    */
   static Endpoint of(Hub hub, TransportOptions options) {
     Objects.requireNonNull(options, "options");
-    return HubImpl.from(hub).endpoint(options);
+    return HubSpi.of(hub).endpoint(options);
   }
 
   /** The options this endpoint was made with. */

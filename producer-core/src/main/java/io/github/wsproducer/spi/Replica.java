@@ -1,7 +1,6 @@
 package io.github.wsproducer.spi;
 
 import io.github.wsproducer.Hub;
-import io.github.wsproducer.internal.HubImpl;
 
 /**
  * A hub as a replication module sees it (such as one that shares topics between nodes through a
@@ -18,7 +17,7 @@ public interface Replica {
    * @throws IllegalArgumentException if the hub is another implementation
    */
   static Replica of(Hub hub) {
-    return HubImpl.from(hub).replica();
+    return HubSpi.of(hub).replica();
   }
 
   /**
