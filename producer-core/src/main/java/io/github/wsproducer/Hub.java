@@ -161,11 +161,14 @@ public interface Hub extends UpdateSink, AutoCloseable {
      * <p>A request needs a credential {@code pushers} accepts in its {@code Authorization} header,
      * such as {@code Bearer TOKEN} for a {@link TokenAuthenticator}: cookies and query parameters
      * are not read, so that another site's page cannot push. Browsers are accepted only from the
-     * allowed origins. Answers: 202 published; 400 malformed JSON (with the parser's message), or
-     * not an object for a keyed topic; 401 no valid credential; 403 a topic not named here; 404 no
-     * such topic; 413 a body over the transport's {@code maxMessageSize}; 429 with {@code
-     * Retry-After} over 10 requests a second per identity. Nothing is published unless it answers
-     * 202.
+     * allowed origins. Credential, rate and topic are checked from the headers, before the body is
+     * read. Answers: 202 published; 400 malformed JSON (with the parser's message), a number beyond
+     * a double, or not an object for a keyed topic; 401 no valid credential; 403 a topic not named
+     * here; 404 no such topic; 408 a body that did not arrive within the handshake timeout; 413 a
+     * body over the transport's {@code maxMessageSize}; 429 with {@code Retry-After} over 10
+     * requests a second per identity; 503 with {@code Retry-After} while request bodies in progress
+     * from the client's address, or in all, are at their budget ({@code docs/security.md}). Nothing
+     * is published unless it answers 202.
      */
     public Builder push(Authenticator pushers, String... topics) {
       this.pushers = Objects.requireNonNull(pushers, "pushers");

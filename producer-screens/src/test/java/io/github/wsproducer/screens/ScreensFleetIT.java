@@ -44,6 +44,15 @@ class ScreensFleetIT {
 
   record Answer(int status, String body, String header) {}
 
+  /** A hub of {@link #LAYOUT}'s screens with their fleet, run by {@link #OPERATOR}. */
+  static Hub.Builder withFleet() {
+    return Hub.builder()
+        .topic(Screens.topic())
+        .source(
+            Screens.parse(LAYOUT, "test").withFleet(TokenAuthenticator.of(Map.of("ops", OPERATOR))))
+        .topic(Topic.of("n", State.latest()));
+  }
+
   /** A request to {@code path}; {@code headers} in pairs; returns the body and one header. */
   static Answer call(NettyServer server, String method, String path, String... headers)
       throws Exception {
@@ -196,14 +205,7 @@ class ScreensFleetIT {
   void theFleetAnswersOnlyOperatorsAndScreensAndIsOffUnlessConfigured() throws Exception {
     String screenToken = "screen-token-0123456789";
     try (Hub hub =
-            Hub.builder()
-                .topic(Screens.topic())
-                .source(
-                    Screens.parse(LAYOUT, "test")
-                        .withFleet(TokenAuthenticator.of(Map.of("ops", OPERATOR))))
-                .topic(Topic.of("n", State.latest()))
-                .authenticator(TokenAuthenticator.of(Map.of("wall", screenToken)))
-                .build();
+            withFleet().authenticator(TokenAuthenticator.of(Map.of("wall", screenToken))).build();
         NettyServer server = NettyServer.builder(hub).port(0).start()) {
       Answer none = call(server, "GET", "/fleet");
       assertThat(none.status()).isEqualTo(401);
@@ -266,14 +268,7 @@ class ScreensFleetIT {
 
   @Test
   void aReportFloodFromOneAddressGets429AndWhatIsKeptStaysBounded() throws Exception {
-    try (Hub hub =
-            Hub.builder()
-                .topic(Screens.topic())
-                .source(
-                    Screens.parse(LAYOUT, "test")
-                        .withFleet(TokenAuthenticator.of(Map.of("ops", OPERATOR))))
-                .topic(Topic.of("n", State.latest()))
-                .build();
+    try (Hub hub = withFleet().build();
         NettyServer server = NettyServer.builder(hub).port(0).start()) {
       Map<Integer, Integer> answers = new java.util.TreeMap<>();
       for (int i = 0; i < 260; i++) {
