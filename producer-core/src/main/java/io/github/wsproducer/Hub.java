@@ -1,5 +1,6 @@
 package io.github.wsproducer;
 
+import io.github.wsproducer.internal.HubConfig;
 import io.github.wsproducer.internal.HubImpl;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -216,17 +217,18 @@ public interface Hub extends UpdateSink, AutoCloseable {
             "default topic \"" + fallback + "\" is not one of " + topics.keySet());
       }
       return new HubImpl(
-              List.copyOf(topics.values()),
-              List.copyOf(sources),
-              fallback,
-              executor,
-              scheduler,
-              clock,
-              json,
-              authenticator,
-              authorizer,
-              pushers,
-              pushable)
+              new HubConfig(
+                  List.copyOf(topics.values()),
+                  List.copyOf(sources),
+                  fallback,
+                  executor,
+                  scheduler,
+                  clock,
+                  json,
+                  authenticator,
+                  authorizer,
+                  pushers,
+                  Set.copyOf(pushable)))
           .start();
     }
   }

@@ -30,7 +30,7 @@ final class ClientConnection implements Outbound.SendCallback {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
   private static final long[] NONE = {};
 
-  private final HubImpl hub;
+  private final Connections home;
   private final Outbound transport;
   private final String address;
   private final boolean envelope;
@@ -62,13 +62,17 @@ final class ClientConnection implements Outbound.SendCallback {
   private CloseCode closing; // once set, what is queued goes out, then the connection closes
 
   ClientConnection(
-      HubImpl hub, Outbound transport, TransportOptions options, boolean envelope, String address) {
-    this.hub = hub;
+      Connections home,
+      Outbound transport,
+      TransportOptions options,
+      boolean envelope,
+      String address) {
+    this.home = home;
     this.address = address;
     this.transport = transport;
     this.envelope = envelope;
     this.options = options;
-    this.lastSentAt = hub.clock().millis();
+    this.lastSentAt = home.clock().millis();
     this.lastPingAt = lastSentAt;
   }
 
@@ -137,7 +141,7 @@ final class ClientConnection implements Outbound.SendCallback {
         }
         String topic = frame.topic();
         if (topic != null && behind != null && behind.containsKey(topic)) {
-          hub.counters().dropped.add(1);
+          home.counters().dropped.add(1);
           return false;
         }
         if (queuedBytes == 0 || queuedBytes + frame.bytes() <= options.maxQueuedBytes()) {
@@ -145,12 +149,12 @@ final class ClientConnection implements Outbound.SendCallback {
           queuedBytes += frame.bytes();
           if (queuedBytes > peakQueuedBytes) { // rare once a connection has settled
             peakQueuedBytes = queuedBytes;
-            hub.counters().peakQueuedBytes.accumulate(queuedBytes);
+            home.counters().peakQueuedBytes.accumulate(queuedBytes);
           }
           return !writing;
         }
         if (writing || flushed) { // the client really does not keep up
-          hub.counters().dropped.add(topic == null ? 1 : 1 + fallBehind(topic));
+          home.counters().dropped.add(topic == null ? 1 : 1 + fallBehind(topic));
           return false;
         }
       }
@@ -206,7 +210,7 @@ final class ClientConnection implements Outbound.SendCallback {
         if (!open || writing) {
           return;
         }
-        boolean timing = hub.delivery() != null;
+        boolean timing = home.counters().delivery() != null;
         for (Frame f; (f = queue.pollFirst()) != null; ) {
           inFlight.add(f.text());
           inFlightBytes += f.bytes();
@@ -221,7 +225,7 @@ final class ClientConnection implements Outbound.SendCallback {
           send = writing = true;
           sendReturned = false;
           completed = false;
-          writeStartedAt = lastSentAt = hub.clock().millis();
+          writeStartedAt = lastSentAt = home.clock().millis();
         } else if (closing != null) {
           close = closing;
         } else if (behind != null) {
@@ -239,7 +243,7 @@ final class ClientConnection implements Outbound.SendCallback {
       }
       if (!send) {
         if (resyncs != null) {
-          resyncs.forEach(topic -> hub.engine(topic).resync(this));
+          resyncs.forEach(topic -> home.resync(topic, this));
         }
         return;
       }
@@ -272,9 +276,9 @@ final class ClientConnection implements Outbound.SendCallback {
 
   /** The write in flight succeeded. Holds the lock. */
   private void writeDone() {
-    hub.counters().framesSent.add(inFlight.size());
-    hub.counters().bytesSent.add(inFlightBytes);
-    LongConsumer delivery = hub.delivery();
+    home.counters().framesSent.add(inFlight.size());
+    home.counters().bytesSent.add(inFlightBytes);
+    LongConsumer delivery = home.counters().delivery();
     if (timed > 0 && delivery != null) {
       long now = System.nanoTime();
       for (int i = 0; i < timed; i++) {
@@ -335,11 +339,11 @@ final class ClientConnection implements Outbound.SendCallback {
               ? "no write finished in " + writeTimeoutMillis + " ms"
               : "no pong within " + pongTimeoutMillis + " ms");
       (close == CloseCode.SLOW_CONSUMER
-              ? hub.counters().slowConsumerCloses
-              : hub.counters().unresponsiveCloses)
+              ? home.counters().slowConsumerCloses
+              : home.counters().unresponsiveCloses)
           .increment();
       closeWith(close);
-      hub.abortLater(transport);
+      home.abortLater(transport);
     } else if (ping) {
       // Pings go out whatever the traffic, so that a client that stopped reading is found; an
       // idle envelope client also gets a ping message, which its watchdog sees.
@@ -373,7 +377,7 @@ final class ClientConnection implements Outbound.SendCallback {
       detached = true;
     }
     if (detach) {
-      hub.detach(this);
+      home.detach(this);
     }
     drain();
   }
@@ -395,7 +399,7 @@ final class ClientConnection implements Outbound.SendCallback {
       detached = true;
     }
     if (detach) {
-      hub.detach(this);
+      home.detach(this);
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.github.wsproducer.internal;
 
 import io.github.wsproducer.Identity;
-import io.github.wsproducer.TopicAuthorizer;
 import io.github.wsproducer.protocol.ClientMessage;
 import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.protocol.ErrorCode;
@@ -28,17 +27,30 @@ final class ClientMessages implements Inbound {
   /** Subscribes and unsubscribes a connection may send per window. */
   static final int MAX_SUBSCRIPTION_CHANGES = 100;
 
-  private final HubImpl hub;
   private final ClientConnection connection;
   private final Identity identity; // or null
   // Guarded by this; made by the first message that counts, as most clients send none.
   private RateLimit invalid;
   private RateLimit changes;
 
-  ClientMessages(HubImpl hub, ClientConnection connection, Identity identity) {
-    this.hub = hub;
+  private final Topics topics;
+  private final Codec codec;
+  private final Access access;
+  private final Rejections rejections;
+
+  ClientMessages(
+      ClientConnection connection,
+      Identity identity,
+      Topics topics,
+      Codec codec,
+      Access access,
+      Rejections rejections) {
     this.connection = connection;
     this.identity = identity;
+    this.topics = topics;
+    this.codec = codec;
+    this.access = access;
+    this.rejections = rejections;
   }
 
   @Override
@@ -46,15 +58,14 @@ final class ClientMessages implements Inbound {
     if (!connection.isEnvelope() || !connection.isOpen()) {
       return; // the plain form has no client messages; a closing connection is not listened to
     }
-    ClientMessage message = hub.codec().parseClientMessage(text);
+    ClientMessage message = codec.parseClientMessage(text);
     if (message instanceof ClientMessage.Invalid invalid) {
       reject(invalid.code(), invalid.message(), invalid.topic());
     } else if (!withinLimit(false)) {
       return;
     } else if (message instanceof ClientMessage.Subscribe s) {
       // Authorized before it is looked up: no answer tells whether a forbidden topic exists.
-      TopicAuthorizer authorizer = hub.authorizer();
-      if (authorizer != null && !authorizer.mayRead(identity, s.topic())) {
+      if (!access.mayRead(identity, s.topic())) {
         reject(ErrorCode.FORBIDDEN, "not allowed to read topic \"" + s.topic() + "\"", s.topic());
         return;
       }
@@ -74,7 +85,7 @@ final class ClientMessages implements Inbound {
 
   /** The topic's engine, or {@code null} after answering that there is no such topic. */
   private TopicEngine engine(String topic) {
-    TopicEngine engine = hub.engine(topic);
+    TopicEngine engine = topics.get(topic);
     if (engine == null) {
       reject(ErrorCode.UNKNOWN_TOPIC, "no topic \"" + topic + "\"", topic);
     }
@@ -98,7 +109,7 @@ final class ClientMessages implements Inbound {
 
   private void reject(ErrorCode code, String message, String topic) {
     if (withinLimit(true)) {
-      connection.offer(hub.codec().error(code, message, topic));
+      connection.offer(codec.error(code, message, topic));
     }
   }
 
@@ -114,18 +125,17 @@ final class ClientMessages implements Inbound {
       } else if (!isInvalid && changes == null) {
         changes = new RateLimit(MAX_SUBSCRIPTION_CHANGES, WINDOW_MILLIS);
       }
-      allowed = (isInvalid ? invalid : changes).allow(hub.clock().millis());
+      allowed = (isInvalid ? invalid : changes).allow(access.clock().millis());
     }
     if (!allowed && connection.isOpen()) {
       String what = isInvalid ? "invalid messages" : "subscribes and unsubscribes";
-      hub.rejections()
-          .refused(
-              "the messages of a WebSocket connection",
-              CloseCode.POLICY_VIOLATION.code(),
-              what,
-              "too many " + what + " within " + WINDOW_MILLIS + " ms, closed",
-              connection.address(),
-              connection.describe());
+      rejections.refused(
+          "the messages of a WebSocket connection",
+          CloseCode.POLICY_VIOLATION.code(),
+          what,
+          "too many " + what + " within " + WINDOW_MILLIS + " ms, closed",
+          connection.address(),
+          connection.describe());
       connection.closeAfterQueued(CloseCode.POLICY_VIOLATION);
     }
     return allowed;

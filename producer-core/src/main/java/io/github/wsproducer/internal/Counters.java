@@ -7,8 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
-/** The hub's counters, written from any thread without contention, read as {@link HubStats}. */
+/**
+ * The hub's counters and delivery listeners, written from any thread without contention, read as
+ * {@link HubStats}.
+ */
 final class Counters {
   final LongAdder published = new LongAdder();
   final LongAdder updates = new LongAdder();
@@ -35,6 +39,19 @@ final class Counters {
 
   /** Open connections in the plain form. */
   final LongAdder plainConnections = new LongAdder();
+
+  private volatile LongConsumer delivery; // or null
+
+  /** Adds a listener of delivery times; see {@link HubImpl#onDelivery}. */
+  synchronized void onDelivery(LongConsumer listener) {
+    LongConsumer before = delivery;
+    delivery = before == null ? listener : before.andThen(listener);
+  }
+
+  /** The delivery listeners, or {@code null}: a connection times its writes only when asked. */
+  LongConsumer delivery() {
+    return delivery;
+  }
 
   /** Counts a refused handshake; {@code reason} is one of {@link #REJECTIONS}. */
   void rejected(String reason) {

@@ -14,30 +14,32 @@ import tools.jackson.databind.node.MissingNode;
 
 /** The {@link HttpContext} of a hub's routes. */
 final class Http implements HttpContext {
-  private final HubImpl hub;
+  private final Access access;
+  private final Codec codec;
 
-  Http(HubImpl hub) {
-    this.hub = hub;
+  Http(Access access, Codec codec) {
+    this.access = access;
+    this.codec = codec;
   }
 
   @Override
   public Clock clock() {
-    return hub.clock();
+    return access.clock();
   }
 
   @Override
   public Identity authenticate(Authenticator authenticator, HttpRequest request) {
-    return hub.identify(authenticator, RequestView.headerOnly(request));
+    return access.identify(authenticator, RequestView.headerOnly(request));
   }
 
   @Override
   public boolean isClient(HttpRequest request) {
-    return hub.authenticator() == null || authenticate(hub.authenticator(), request) != null;
+    return access.authenticator() == null || authenticate(access.authenticator(), request) != null;
   }
 
   @Override
   public JsonNode body(HttpRequest request) {
-    JsonNode body = hub.codec().parse(request.body());
+    JsonNode body = codec.parse(request.body());
     return body == null ? MissingNode.getInstance() : body;
   }
 
@@ -62,7 +64,7 @@ final class Http implements HttpContext {
 
   @Override
   public HttpResponse json(int status, Object value) {
-    return HttpResponse.json(status, hub.codec().json(value));
+    return HttpResponse.json(status, codec.json(value));
   }
 
   @Override

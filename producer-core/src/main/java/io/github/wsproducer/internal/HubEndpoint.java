@@ -2,7 +2,6 @@ package io.github.wsproducer.internal;
 
 import io.github.wsproducer.Identity;
 import io.github.wsproducer.Topic;
-import io.github.wsproducer.TopicAuthorizer;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
@@ -40,6 +39,11 @@ final class HubEndpoint implements Endpoint {
   private static final String REQUEST = "an HTTP request";
 
   private final HubImpl hub;
+  private final Connections connections;
+  private final Access access;
+  private final Counters counters;
+  private final List<HttpRoute> routes;
+  private final String defaultTopic;
   private final TransportOptions options;
   private final List<String> topics;
   // The plain form's paths, by Protocol.plainTopic's rule, resolved once: a handshake for a topic
@@ -51,17 +55,22 @@ final class HubEndpoint implements Endpoint {
 
   HubEndpoint(HubImpl hub, TransportOptions options) {
     this.hub = hub;
+    this.connections = hub.connections();
+    this.access = hub.access();
+    this.counters = hub.counters();
+    this.routes = hub.routes();
+    this.defaultTopic = hub.defaultTopic();
     this.options = options;
     this.topics = hub.topics().stream().map(Topic::name).toList();
     for (String name : topics) {
       topicByPath.put("/" + name, Protocol.plainTopic("/" + name, null, topics));
     }
-    String root = Protocol.plainTopic("/", hub.defaultTopic(), topics);
+    String root = Protocol.plainTopic("/", defaultTopic, topics);
     if (root != null) {
       topicByPath.put("/", root);
     }
     this.rejections = hub.rejections();
-    this.http = new Http(hub);
+    this.http = new Http(access, hub.codec());
     this.bodies = new BodyBudget(options.maxMessageSize());
   }
 
@@ -89,10 +98,10 @@ final class HubEndpoint implements Endpoint {
           "origin not allowed",
           "origin " + Rejections.quote(origin) + " is not allowed");
     }
-    if (hub.connectionCount() >= options.maxConnections()) {
+    if (connections.count() >= options.maxConnections()) {
       return busy(h, "the server has " + options.maxConnections() + " connections");
     }
-    if (hub.connectionsFrom(h.address()) >= options.maxConnectionsPerAddress()) {
+    if (connections.from(h.address()) >= options.maxConnectionsPerAddress()) {
       return busy(
           h,
           "address "
@@ -102,8 +111,8 @@ final class HubEndpoint implements Endpoint {
               + " connections");
     }
     Identity identity = null;
-    if (hub.authenticator() != null) {
-      identity = hub.identify(hub.authenticator(), RequestView.of(h));
+    if (access.authenticator() != null) {
+      identity = access.identify(access.authenticator(), RequestView.of(h));
       if (identity == null) {
         return refuse(
             h, UNAUTHORIZED, "unauthenticated", "authentication required", "no valid credentials");
@@ -125,10 +134,9 @@ final class HubEndpoint implements Endpoint {
     String topic = topicByPath.get(h.path()); // or null: no such topic
     String asked = topic;
     if (asked == null) {
-      asked = h.path().equals("/") ? hub.defaultTopic() : h.path().substring(1);
+      asked = h.path().equals("/") ? defaultTopic : h.path().substring(1);
     }
-    TopicAuthorizer authorizer = hub.authorizer();
-    if (authorizer != null && asked != null && !authorizer.mayRead(identity, asked)) {
+    if (asked != null && !access.mayRead(identity, asked)) {
       return refuse(
           h,
           FORBIDDEN,
@@ -155,14 +163,14 @@ final class HubEndpoint implements Endpoint {
    */
   private Handshake.Refuse refuse(
       Handshake h, int status, String reason, String answer, String cause) {
-    hub.counters().rejected(reason);
+    counters.rejected(reason);
     rejections.refused(HANDSHAKE, status, reason, cause, h.address(), h.remote());
     return new Handshake.Refuse(status, answer, null);
   }
 
   /** 503 with a jittered {@code Retry-After}, so that refused screens do not return together. */
   private Handshake.Refuse busy(Handshake h, String cause) {
-    hub.counters().rejected("capacity");
+    counters.rejected("capacity");
     rejections.refused(HANDSHAKE, UNAVAILABLE, "capacity", cause, h.address(), h.remote());
     return new Handshake.Refuse(
         UNAVAILABLE,
@@ -241,7 +249,7 @@ final class HubEndpoint implements Endpoint {
   }
 
   private HttpRoute route(String path) {
-    for (HttpRoute route : hub.routes()) {
+    for (HttpRoute route : routes) {
       if (route.serves(path)) {
         return route;
       }

@@ -1,11 +1,13 @@
 package io.github.wsproducer.internal;
 
 import io.github.wsproducer.Authenticator;
+import io.github.wsproducer.Hub;
 import io.github.wsproducer.Identity;
 import io.github.wsproducer.spi.HttpContext;
 import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
 import io.github.wsproducer.spi.HttpRoute;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -23,13 +25,17 @@ final class PushApi implements HttpRoute {
   static final String PREFIX = "/topics/";
   private static final int MAX_IDENTITIES = 10_000; // a bound on the rate limits kept
 
-  private final HubImpl hub;
+  private final Hub hub;
+  private final Topics topics;
+  private final Clock clock;
   private final Authenticator pushers;
   private final Set<String> pushable;
   private final Map<String, RateLimit> limits = new HashMap<>(); // guarded by itself
 
-  PushApi(HubImpl hub, Authenticator pushers, Set<String> pushable) {
+  PushApi(Hub hub, Topics topics, Clock clock, Authenticator pushers, Set<String> pushable) {
     this.hub = hub;
+    this.topics = topics;
+    this.clock = clock;
     this.pushers = pushers;
     this.pushable = Set.copyOf(pushable);
   }
@@ -54,7 +60,7 @@ final class PushApi implements HttpRoute {
           .withHeader("Retry-After", "1");
     }
     String topic = head.path().substring(PREFIX.length());
-    if (hub.engine(topic) == null) {
+    if (topics.get(topic) == null) {
       return http.error(404, "no topic " + Rejections.quote(topic));
     }
     if (!pushable.contains(topic)) {
@@ -78,7 +84,7 @@ final class PushApi implements HttpRoute {
     if (outOfRange(value)) {
       return http.error(400, "a number is beyond the range of a double, which JSON cannot carry");
     }
-    if (hub.engine(topic).keyed() && !value.isObject()) {
+    if (topics.get(topic).keyed() && !value.isObject()) {
       return http.error(
           400, "topic \"" + topic + "\" is keyed: the body must be a JSON object of keys");
     }
@@ -103,7 +109,7 @@ final class PushApi implements HttpRoute {
   }
 
   private boolean withinRate(String name) {
-    long now = hub.clock().millis();
+    long now = clock.millis();
     synchronized (limits) {
       if (limits.size() >= MAX_IDENTITIES && !limits.containsKey(name)) {
         limits.clear(); // identities by the thousand: a custom authenticator; start over

@@ -1,5 +1,6 @@
 package io.github.wsproducer.internal;
 
+import io.github.wsproducer.Hub;
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
 import java.util.Set;
@@ -20,12 +21,14 @@ final class SourceSink implements UpdateSink {
 
   static final String SOURCE_ERROR = "source error";
 
-  private final HubImpl hub;
+  private final Hub hub;
+  private final Topics topics;
   private final UpdateSource source;
   private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
-  SourceSink(HubImpl hub, UpdateSource source) {
+  SourceSink(Hub hub, Topics topics, UpdateSource source) {
     this.hub = hub;
+    this.topics = topics;
     this.source = source;
   }
 
@@ -61,7 +64,7 @@ final class SourceSink implements UpdateSink {
 
   /** Tells of an unknown topic; the hub's own call then fails and counts it. */
   private void requireKnown(String topic) {
-    if (topic == null || hub.hasTopic(topic)) {
+    if (topic == null || topics.has(topic)) {
       return;
     }
     if (logged.size() < MAX_LOGGED && logged.add(topic)) {
@@ -69,9 +72,9 @@ final class SourceSink implements UpdateSink {
           "source {} used topic \"{}\", which the hub lacks; it has {}",
           source,
           topic,
-          hub.topicNames());
+          topics.names());
       for (String own : source.topics()) {
-        if (hub.hasTopic(own)) {
+        if (topics.has(own)) {
           hub.reportError(own, SOURCE_ERROR);
         }
       }

@@ -1,5 +1,6 @@
 package io.github.wsproducer.internal;
 
+import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.spi.NamedThreads;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,20 +24,21 @@ final class Sources {
   /** How long closing waits for the sources. */
   static final long CLOSE_MILLIS = 10_000;
 
-  private final HubImpl hub;
   private final List<UpdateSource> sources;
+  private final Counters counters;
 
-  Sources(HubImpl hub, List<UpdateSource> sources) {
-    this.hub = hub;
+  Sources(List<UpdateSource> sources, Counters counters) {
     this.sources = sources;
+    this.counters = counters;
   }
 
-  void start() {
+  /** Starts each source with the sink {@code sinks} makes for it. */
+  void start(Function<UpdateSource, UpdateSink> sinks) {
     for (UpdateSource source : sources) {
       try {
-        source.start(new SourceSink(hub, source));
+        source.start(sinks.apply(source));
       } catch (RuntimeException e) {
-        hub.counters().errors.increment();
+        counters.errors.increment();
         log.error("source {} failed to start; the hub serves without it", source, e);
       }
     }
@@ -64,7 +67,7 @@ final class Sources {
     closing.forEach(
         (source, done) -> {
           if (!done.isDone()) {
-            hub.counters().errors.increment();
+            counters.errors.increment();
             log.warn(
                 "source {} did not close within {} ms; the hub closes without waiting for it",
                 source,
@@ -77,7 +80,7 @@ final class Sources {
     try {
       source.close();
     } catch (RuntimeException e) {
-      hub.counters().errors.increment();
+      counters.errors.increment();
       log.error("source {} failed to close", source, e);
     }
   }

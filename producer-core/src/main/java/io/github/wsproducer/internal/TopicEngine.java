@@ -5,10 +5,12 @@ import io.github.wsproducer.Topic;
 import io.github.wsproducer.TopicStats;
 import io.github.wsproducer.protocol.ClientMessage.Position;
 import io.github.wsproducer.protocol.ErrorCode;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,9 @@ final class TopicEngine {
   private final String name;
   private final State state;
   private final int historySize;
-  private final HubImpl hub;
+  private final Clock clock;
+  private final Codec codec;
+  private final Counters counters;
   private final SerialExecutor serial;
   private long epoch; // changes only when a replicated log starts a new epoch
 
@@ -48,16 +52,19 @@ final class TopicEngine {
   private Frame envelopeSnapshot;
   private Frame plainSnapshot;
 
-  TopicEngine(Topic topic, HubImpl hub, long epoch) {
+  TopicEngine(
+      Topic topic, long epoch, Clock clock, Codec codec, Counters counters, Executor executor) {
     this.name = topic.name();
     this.state = topic.state();
     this.historySize = topic.history();
-    this.hub = hub;
+    this.clock = clock;
+    this.codec = codec;
+    this.counters = counters;
     this.epoch = epoch;
-    this.serial = new SerialExecutor("topic " + name, hub.executor());
+    this.serial = new SerialExecutor("topic " + name, executor);
     this.subscribers = new FanOut(serial);
     this.staleAfterMillis = topic.staleAfter() == null ? 0 : topic.staleAfter().toMillis();
-    this.ts = hub.clock().millis();
+    this.ts = clock.millis();
     this.freshAt = ts;
   }
 
@@ -71,7 +78,7 @@ final class TopicEngine {
   }
 
   void heartbeat() {
-    serial.execute(() -> fresh(hub.clock().millis()));
+    serial.execute(() -> fresh(clock.millis()));
   }
 
   void reportError(String message) {
@@ -113,7 +120,7 @@ final class TopicEngine {
   }
 
   private Frame status() {
-    return hub.codec().status(name, stale, error, freshAt);
+    return codec.status(name, stale, error, freshAt);
   }
 
   private void broadcastStatus() {
@@ -156,7 +163,7 @@ final class TopicEngine {
           Frame snapshot =
               subscribers.contains(connection) ? snapshot(connection.isEnvelope(), false) : null;
           if (snapshot != null) {
-            hub.counters().resyncs.increment();
+            counters.resyncs.increment();
           }
           connection.resynced(name, snapshot);
           if (snapshot != null && connection.isEnvelope()) {
@@ -176,9 +183,9 @@ final class TopicEngine {
       if (update == null) {
         return;
       }
-      data = hub.codec().data(update);
+      data = codec.data(update);
     } catch (RuntimeException e) {
-      hub.counters().errors.increment();
+      counters.errors.increment();
       log.error(
           "topic {}: {} state failed to apply a value; the value is dropped",
           name,
@@ -202,9 +209,9 @@ final class TopicEngine {
           String data;
           try {
             JsonNode update = fold(value, whole);
-            data = hub.codec().data(update == null ? NullNode.getInstance() : update);
+            data = codec.data(update == null ? NullNode.getInstance() : update);
           } catch (RuntimeException e) {
-            hub.counters().errors.increment();
+            counters.errors.increment();
             log.error(
                 "topic {}: {} state failed to apply the value at seq {}",
                 name,
@@ -220,10 +227,10 @@ final class TopicEngine {
             return;
           }
           // A new epoch, or positions this node never saw: every subscriber starts over.
-          ts = hub.clock().millis();
+          ts = clock.millis();
           history.clear();
           clearSnapshot();
-          hub.counters().updates.increment();
+          counters.updates.increment();
           Frame reset = snapshot(true, true);
           Frame plain = snapshot(false, false);
           if (reset != null) {
@@ -238,14 +245,14 @@ final class TopicEngine {
 
   /** Sends the update at the current seq to every subscriber and keeps it in the history. */
   private void broadcast(String data, long publishedAt) {
-    ts = hub.clock().millis();
+    ts = clock.millis();
     clearSnapshot();
     Frame frame = Codec.update(name, epoch, seq, ts, state.checksum(), data, publishedAt);
     history.addLast(new Entry(seq, frame));
     if (history.size() > historySize) {
       history.removeFirst();
     }
-    hub.counters().updates.increment();
+    counters.updates.increment();
     subscribers.broadcast(
         frame, () -> data.equals("null") ? null : Codec.plain(name, data, publishedAt));
     fresh(ts);
@@ -273,7 +280,7 @@ final class TopicEngine {
     Frame snapshot = missed == null ? snapshot(true, since != null) : null;
     if (missed == null && snapshot == null) {
       connection.offer(
-          hub.codec().error(ErrorCode.UNAVAILABLE, "the topic's state could not be read", name));
+          codec.error(ErrorCode.UNAVAILABLE, "the topic's state could not be read", name));
       return;
     }
     subscribers.add(connection);
@@ -311,9 +318,9 @@ final class TopicEngine {
   private Frame snapshot(boolean envelope, boolean reset) {
     if (snapshotData == null) {
       try {
-        snapshotData = hub.codec().data(state.snapshot());
+        snapshotData = codec.data(state.snapshot());
       } catch (RuntimeException e) {
-        hub.counters().errors.increment();
+        counters.errors.increment();
         log.error("topic {}: {} state failed to serialize a snapshot", name, state.kind(), e);
         return null;
       }
