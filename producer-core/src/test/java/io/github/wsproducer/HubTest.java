@@ -1,17 +1,10 @@
-package io.github.wsproducer.testkit;
+package io.github.wsproducer;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.github.wsproducer.Hub;
-import io.github.wsproducer.Identity;
-import io.github.wsproducer.State;
-import io.github.wsproducer.TokenAuthenticator;
-import io.github.wsproducer.Topic;
-import io.github.wsproducer.UpdateSink;
-import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
@@ -22,6 +15,8 @@ import io.github.wsproducer.spi.HttpResponse;
 import io.github.wsproducer.spi.Inbound;
 import io.github.wsproducer.spi.Replica;
 import io.github.wsproducer.spi.TransportOptions;
+import io.github.wsproducer.testkit.ManualClock;
+import io.github.wsproducer.testkit.RecordingOutbound;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
