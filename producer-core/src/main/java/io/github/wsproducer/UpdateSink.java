@@ -1,5 +1,7 @@
 package io.github.wsproducer;
 
+import java.time.Clock;
+
 /**
  * Where an {@link UpdateSource} hands its values and reports its health. The {@link Hub} is the
  * usual sink.
@@ -71,5 +73,13 @@ public interface UpdateSink {
    */
   default boolean isWatched(String topic) {
     return true;
+  }
+
+  /**
+   * The clock of the hub this sink feeds ({@link Hub.Builder#clock}): a source that stamps or ages
+   * what it publishes reads this one, so that under a test's clock its times move with the hub's.
+   */
+  default Clock clock() {
+    return Clock.systemUTC();
   }
 }

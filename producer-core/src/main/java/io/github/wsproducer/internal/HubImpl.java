@@ -89,7 +89,7 @@ public final class HubImpl implements Hub, HubSpi {
 
   /** Starts the sources; returns this hub. */
   public Hub start() {
-    sources.start(source -> new SourceSink(this, topics, source));
+    sources.start(source -> new SourceSink(this, topics, clock, source));
     return this;
   }
 

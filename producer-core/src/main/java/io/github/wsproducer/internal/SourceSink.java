@@ -3,6 +3,7 @@ package io.github.wsproducer.internal;
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
+import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -23,10 +24,12 @@ final class SourceSink implements UpdateSink {
 
   private final Hub hub;
   private final Topics topics;
+  private final Clock clock;
   private final UpdateSource source;
   private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
-  SourceSink(Hub hub, Topics topics, UpdateSource source) {
+  SourceSink(Hub hub, Topics topics, Clock clock, UpdateSource source) {
+    this.clock = clock;
     this.hub = hub;
     this.topics = topics;
     this.source = source;
@@ -60,6 +63,11 @@ final class SourceSink implements UpdateSink {
   public boolean isWatched(String topic) {
     requireKnown(topic);
     return hub.isWatched(topic);
+  }
+
+  @Override
+  public Clock clock() {
+    return clock;
   }
 
   /** Tells of an unknown topic; the hub's own call then fails and counts it. */

@@ -43,6 +43,33 @@ public final class WebResources {
     public ByteBuffer bytes() {
       return bytes.asReadOnlyBuffer();
     }
+
+    /**
+     * The answer to a {@code GET} or {@code HEAD} of this file, for any transport to write: 304
+     * when {@code ifNoneMatch} (the request's {@code If-None-Match}, or {@code null}) names this
+     * version, else 200 with the bytes; with the ETag and {@code Cache-Control: no-cache} either
+     * way, so that a page revalidates its files on every load and fetches only what changed.
+     */
+    public HttpResponse answer(String ifNoneMatch) {
+      boolean fresh = etag.equals(ifNoneMatch);
+      return new HttpResponse(
+          fresh ? 304 : 200,
+          contentType,
+          fresh ? new byte[0] : array(),
+          Map.of("ETag", etag, "Cache-Control", "no-cache"));
+    }
+
+    private byte[] array() {
+      if (bytes.hasArray()
+          && bytes.arrayOffset() == 0
+          && bytes.position() == 0
+          && bytes.remaining() == bytes.array().length) {
+        return bytes.array(); // not copied: HttpResponse bodies are only read
+      }
+      byte[] copy = new byte[bytes.remaining()];
+      bytes.duplicate().get(copy);
+      return copy;
+    }
   }
 
   /**

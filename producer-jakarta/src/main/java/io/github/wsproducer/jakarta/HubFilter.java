@@ -2,27 +2,19 @@ package io.github.wsproducer.jakarta;
 
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.jakarta.internal.JakartaConnection;
+import io.github.wsproducer.jakarta.internal.JakartaRequests;
 import io.github.wsproducer.jakarta.internal.JakartaThreads;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
-import io.github.wsproducer.spi.HttpAdmission;
-import io.github.wsproducer.spi.HttpRequest;
-import io.github.wsproducer.spi.HttpResponse;
 import io.github.wsproducer.spi.OpenConnections;
 import io.github.wsproducer.spi.TransportOptions;
-import io.github.wsproducer.spi.WebResources;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterRegistration;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,21 +22,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerContainer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
@@ -91,7 +74,7 @@ public final class HubFilter implements Filter, AutoCloseable {
 
   private final Endpoint endpoint;
   private final String path; // "" for the context's root, else "/live"
-  private final Map<String, WebResources.Resource> rebased = new ConcurrentHashMap<>();
+  private final JakartaRequests requests;
   private final OpenConnections<Session> sessions =
       new OpenConnections<>(JakartaConnection::closeForRestart);
   private final JakartaThreads threads;
@@ -106,6 +89,7 @@ public final class HubFilter implements Filter, AutoCloseable {
     this.endpoint = endpoint;
     this.path = path;
     this.threads = threads;
+    this.requests = new JakartaRequests(endpoint, path);
   }
 
   /** A builder with the defaults listed on its methods. */
@@ -160,8 +144,8 @@ public final class HubFilter implements Filter, AutoCloseable {
     if (upgrade) {
       upgrade(request, response, chain, path);
     } else if (endpoint.serves(path)) {
-      serve(request, response, path);
-    } else if (!libraryFile(request, response, path)) {
+      requests.serve(request, response, path);
+    } else if (!requests.libraryFile(request, response, path)) {
       chain.doFilter(request, response);
     }
   }
@@ -180,14 +164,14 @@ public final class HubFilter implements Filter, AutoCloseable {
             request.getRemoteAddr(),
             request.getRemoteAddr() + ":" + request.getRemotePort(),
             request.getQueryString(),
-            Handshake.headersWhenRead(() -> headers(request)));
+            Handshake.headersWhenRead(() -> JakartaRequests.headers(request)));
     Handshake.Decision decision = endpoint.decide(handshake);
     if (decision instanceof Handshake.Refuse refuse && refuse.status() == 404) {
       chain.doFilter(request, response); // not the hub's: perhaps the application's own WebSocket
       return;
     }
     if (decision instanceof Handshake.Refuse refuse) {
-      answer(request, response, refuse.response());
+      requests.answer(request, response, refuse.response());
       return;
     }
     Handshake.Accept accept = (Handshake.Accept) decision;
@@ -203,275 +187,6 @@ public final class HubFilter implements Filter, AutoCloseable {
           Map.of());
     } catch (DeploymentException e) {
       throw new ServletException("the container refused the upgrade", e);
-    }
-  }
-
-  private static Map<String, List<String>> headers(HttpServletRequest request) {
-    Map<String, List<String>> headers = new HashMap<>();
-    for (String name : Collections.list(request.getHeaderNames())) {
-      headers.put(name.toLowerCase(Locale.ROOT), Collections.list(request.getHeaders(name)));
-    }
-    return headers;
-  }
-
-  /**
-   * The push API and the fleet. The endpoint decides from the head: a refused request is answered
-   * without a byte of its body read, and the connection closed; an admitted one's body is read
-   * without blocking a thread, up to its limit and within the handshake timeout (then 408 and the
-   * connection closed).
-   */
-  private void serve(HttpServletRequest request, HttpServletResponse response, String path)
-      throws IOException {
-    HttpRequest head =
-        new HttpRequest(
-            request.getMethod(),
-            path,
-            request.getQueryString(),
-            request.isSecure(),
-            request.getServerName(),
-            request.getServerPort(),
-            request.getRemoteAddr(),
-            request.getRemoteAddr() + ":" + request.getRemotePort(),
-            headers(request),
-            new byte[0]);
-    HttpAdmission admission = endpoint.admit(head);
-    boolean body =
-        request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
-    if (admission instanceof HttpAdmission.Answer answer && body) {
-      refuseWithBody(request, response, answer.response());
-    } else if (admission instanceof HttpAdmission.Answer answer) {
-      answer(request, response, answer.response());
-    } else if (!body) {
-      answer(request, response, ((HttpAdmission.ReadBody) admission).serve(new byte[0]));
-    } else {
-      new BodyReader(request, response, (HttpAdmission.ReadBody) admission).start();
-    }
-  }
-
-  private void answer(HttpServletRequest request, HttpServletResponse response, HttpResponse answer)
-      throws IOException {
-    answer.headers().forEach(response::setHeader);
-    response.setHeader("Cache-Control", "no-store");
-    byte[] out = answer.body();
-    if (isHtml(answer.contentType())) {
-      out = rebase(out, base(request));
-    }
-    write(response, answer.status(), answer.contentType(), ByteBuffer.wrap(out));
-  }
-
-  /**
-   * Answers a refused request that has a body at once. A servlet cannot close its connection, and a
-   * container reads an unread body to its end before the next request (Tomcat does so on a thread),
-   * so what the client still sends is dropped as it arrives, without a thread, until the body ends
-   * or the handshake timeout passes; then the container drops the connection.
-   */
-  private void refuseWithBody(
-      HttpServletRequest request, HttpServletResponse response, HttpResponse answer)
-      throws IOException {
-    AsyncContext async = request.startAsync(request, response);
-    async.setTimeout(endpoint.options().handshakeTimeout().toMillis());
-    response.setHeader("Connection", "close");
-    answer(request, response, answer);
-    ServletInputStream in = request.getInputStream();
-    byte[] dropped = new byte[8192];
-    in.setReadListener(
-        new ReadListener() {
-          @Override
-          public void onDataAvailable() throws IOException {
-            while (in.isReady() && in.read(dropped) >= 0) {
-              // dropped
-            }
-          }
-
-          @Override
-          public void onAllDataRead() {
-            async.complete();
-          }
-
-          @Override
-          public void onError(Throwable failure) {
-            async.complete();
-          }
-        });
-  }
-
-  /** Reads an admitted body as it arrives, on the container's threads, then answers it. */
-  private final class BodyReader implements ReadListener, AsyncListener {
-    private final HttpServletRequest request;
-    private final HttpServletResponse response;
-    private final HttpAdmission.ReadBody admitted;
-    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-    private final byte[] chunk = new byte[8192];
-    private AsyncContext async;
-    private ServletInputStream in;
-    private boolean done; // guarded by this
-
-    BodyReader(
-        HttpServletRequest request, HttpServletResponse response, HttpAdmission.ReadBody admitted) {
-      this.request = request;
-      this.response = response;
-      this.admitted = admitted;
-    }
-
-    void start() throws IOException {
-      async = request.startAsync(request, response);
-      async.setTimeout(endpoint.options().handshakeTimeout().toMillis());
-      async.addListener(this);
-      in = request.getInputStream();
-      in.setReadListener(this);
-    }
-
-    @Override
-    public void onDataAvailable() throws IOException {
-      while (in.isReady()) {
-        int n = in.read(chunk);
-        if (n < 0) {
-          return;
-        }
-        body.write(chunk, 0, n);
-        if (body.size() > admitted.limit()) {
-          response.setHeader("Connection", "close");
-          finish(HttpResponse.tooLarge(admitted.limit()));
-          return;
-        }
-      }
-    }
-
-    @Override
-    public void onAllDataRead() throws IOException {
-      finish(null);
-    }
-
-    /** Answers with {@code answer}, or serves the body when it is {@code null}; once. */
-    private void finish(HttpResponse answer) throws IOException {
-      synchronized (this) {
-        if (done) {
-          return;
-        }
-        done = true;
-      }
-      try {
-        answer(request, response, answer != null ? answer : admitted.serve(body.toByteArray()));
-      } finally {
-        admitted.close();
-        async.complete();
-      }
-    }
-
-    @Override
-    public void onError(Throwable failure) {
-      drop();
-    }
-
-    @Override
-    public void onTimeout(AsyncEvent event) throws IOException {
-      response.setHeader("Connection", "close");
-      finish(HttpResponse.json(408, "{\"error\":\"the body did not arrive in time\"}"));
-    }
-
-    @Override
-    public void onError(AsyncEvent event) {
-      drop();
-    }
-
-    private void drop() {
-      synchronized (this) {
-        done = true;
-      }
-      admitted.close();
-      async.complete();
-    }
-
-    @Override
-    public void onComplete(AsyncEvent event) {
-      admitted.close();
-    }
-
-    @Override
-    public void onStartAsync(AsyncEvent event) {}
-  }
-
-  /** The client script and the screen kit's files ({@link WebResources#find}). */
-  private boolean libraryFile(HttpServletRequest request, HttpServletResponse response, String path)
-      throws IOException {
-    String method = request.getMethod();
-    if (!method.equals("GET") && !method.equals("HEAD")) {
-      return false;
-    }
-    WebResources.Resource file = WebResources.find(path);
-    if (file == null) {
-      return false;
-    }
-    String base = base(request);
-    if (isHtml(file.contentType()) && !base.equals("/")) {
-      WebResources.Resource page = file;
-      file =
-          rebased.computeIfAbsent(
-              base + path,
-              k -> {
-                byte[] html = rebase(bytes(page.bytes()), base);
-                return new WebResources.Resource(
-                    ByteBuffer.wrap(html), page.contentType(), WebResources.etag(html));
-              });
-    }
-    response.setHeader("ETag", file.etag());
-    response.setHeader("Cache-Control", "no-cache");
-    if (file.etag().equals(request.getHeader("If-None-Match"))) {
-      WebResources.SECURITY_HEADERS.forEach(response::setHeader);
-      response.setStatus(304);
-      return true;
-    }
-    write(
-        response,
-        200,
-        file.contentType(),
-        method.equals("HEAD") ? ByteBuffer.allocate(0) : file.bytes());
-    return true;
-  }
-
-  private static void write(HttpServletResponse response, int status, String type, String text)
-      throws IOException {
-    write(response, status, type, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  /** Where the hub's paths start for a browser: the context's path and the filter's, then "/". */
-  private String base(HttpServletRequest request) {
-    return request.getContextPath() + path + "/";
-  }
-
-  private static boolean isHtml(String contentType) {
-    return contentType != null && contentType.startsWith("text/html");
-  }
-
-  /**
-   * The library's page with its {@code <base href="/">} pointing at {@code base} instead, so that
-   * its relative links, scripts and sockets reach the hub under a path.
-   */
-  private static byte[] rebase(byte[] html, String base) {
-    if (base.equals("/")) {
-      return html;
-    }
-    String page = new String(html, StandardCharsets.UTF_8);
-    String escaped = base.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;");
-    return page.replace("<base href=\"/\">", "<base href=\"" + escaped + "\">")
-        .getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] b = new byte[buffer.remaining()];
-    buffer.get(b);
-    return b;
-  }
-
-  /** A response with the security headers; not the container's error page, which names it. */
-  private static void write(HttpServletResponse response, int status, String type, ByteBuffer body)
-      throws IOException {
-    response.setStatus(status);
-    WebResources.SECURITY_HEADERS.forEach(response::setHeader);
-    response.setContentType(type);
-    response.setContentLength(body.remaining());
-    try (OutputStream out = response.getOutputStream()) {
-      Channels.newChannel(out).write(body);
     }
   }
 

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -259,6 +260,11 @@ final class Poller implements AutoCloseable {
         throw new IllegalStateException("the source of topic \"" + topic + "\" is closed");
       }
       return sink;
+    }
+
+    @Override
+    public Clock clock() {
+      return sink.clock();
     }
 
     @Override

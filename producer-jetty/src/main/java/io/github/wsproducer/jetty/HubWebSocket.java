@@ -235,10 +235,11 @@ public final class HubWebSocket {
         EndpointRequests.serve(endpoint, request, response, callback);
         return true;
       }
-      if (HttpMethod.GET.is(request.getMethod())) {
+      if (HttpMethod.GET.is(request.getMethod()) || HttpMethod.HEAD.is(request.getMethod())) {
         WebResources.Resource file = WebResources.find(Request.getPathInContext(request));
         if (file != null) {
-          LibraryFiles.serve(file, request, response, callback);
+          String version = request.getHeaders().get(HttpHeader.IF_NONE_MATCH);
+          EndpointRequests.write(file.answer(version), response, callback);
           return true;
         }
       }

@@ -42,11 +42,11 @@ final class BodyAdmission extends ChannelInboundHandlerAdapter {
     if (msg instanceof HttpRequest head
         && !(msg instanceof HttpContent)
         && head.decoderResult().isSuccess()
-        && HttpHandler.oneHost(head.headers())
-        && !HttpHandler.isUpgrade(head.headers())) {
+        && NettyRequests.oneHost(head.headers())
+        && !NettyRequests.isUpgrade(head.headers())) {
       QueryStringDecoder uri = new QueryStringDecoder(head.uri());
-      if (HttpHandler.decodes(uri) && endpoint.serves(uri.path())) {
-        HttpAdmission admission = endpoint.admit(HttpHandler.httpRequest(ctx, head, uri, null));
+      if (NettyRequests.decodes(uri) && endpoint.serves(uri.path())) {
+        HttpAdmission admission = endpoint.admit(NettyRequests.httpRequest(ctx, head, uri, null));
         if (admission instanceof HttpAdmission.Answer answer) {
           refuse(ctx, head, answer);
           return;
@@ -61,8 +61,8 @@ final class BodyAdmission extends ChannelInboundHandlerAdapter {
   private void refuse(ChannelHandlerContext ctx, HttpRequest head, HttpAdmission.Answer answer) {
     ReferenceCountUtil.release(head);
     discarding = true;
-    FullHttpResponse response = HttpHandler.response(answer.response());
-    HttpHandler.secure(response);
+    FullHttpResponse response = Responses.of(answer.response());
+    Responses.secure(response);
     HttpUtil.setContentLength(response, response.content().readableBytes());
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

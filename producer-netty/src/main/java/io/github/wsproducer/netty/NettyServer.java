@@ -8,7 +8,6 @@ import io.github.wsproducer.spi.TransportOptions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -38,7 +37,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -227,7 +225,7 @@ public final class NettyServer implements AutoCloseable {
       group
           .next()
           .scheduleAtFixedRate(() -> closeOverdue(sockets), sweep, sweep, TimeUnit.NANOSECONDS);
-      Consumer<SocketChannel> install = HttpHandler.installer(endpoint, List.copyOf(files));
+      HttpPipeline install = new HttpPipeline(endpoint, List.copyOf(files));
       ServerBootstrap bootstrap = new ServerBootstrap();
       if (options.sendBufferSize() > 0) {
         bootstrap.childOption(ChannelOption.SO_SNDBUF, options.sendBufferSize());
@@ -281,10 +279,10 @@ public final class NettyServer implements AutoCloseable {
   private static void closeOverdue(Iterable<Channel> channels) {
     long now = System.nanoTime();
     for (Channel channel : channels) {
-      ChannelHandler last = channel.pipeline().last();
-      if (last instanceof HttpHandler http
+      HttpGate http = channel.pipeline().get(HttpGate.class); // until it upgrades
+      if (http != null
           ? http.overdue(now)
-          : last instanceof NettyConnection ws && ws.idle(now)) {
+          : channel.pipeline().last() instanceof NettyConnection ws && ws.idle(now)) {
         channel.close();
       }
     }

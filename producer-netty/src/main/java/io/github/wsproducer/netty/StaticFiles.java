@@ -1,13 +1,6 @@
 package io.github.wsproducer.netty;
 
 import io.github.wsproducer.spi.WebResources;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,10 +15,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A page's files, from a directory or the class path, served with an ETag. Paths with {@code ..},
- * hidden names or backslashes are not found; a path ending in {@code /} serves {@code index.html};
- * a directory is never listed. Files are small (a page, its scripts, styles and images), so each is
- * read whole.
+ * A page's files, from a directory or the class path, served with an ETag ({@link
+ * WebResources.Resource#answer}). Paths with {@code ..}, hidden names or backslashes are not found;
+ * a path ending in {@code /} serves {@code index.html}; a directory is never listed. Files are
+ * small (a page, its scripts, styles and images), so each is read whole.
  */
 abstract class StaticFiles {
   private static final long MAX_FILE = 16 << 20;
@@ -101,8 +94,8 @@ abstract class StaticFiles {
   /** The bytes of a file at a checked relative path, or {@code null} if there is none. */
   abstract byte[] read(String relative) throws IOException;
 
-  /** The response for a GET of {@code path}, or {@code null} when there is no such file. */
-  FullHttpResponse serve(FullHttpRequest request, String path) {
+  /** The file at {@code path}, or {@code null} when there is none. */
+  WebResources.Resource find(String path) {
     String relative = path.endsWith("/") ? path.substring(1) + "index.html" : path.substring(1);
     if (!safe(relative)) {
       return null;
@@ -116,7 +109,8 @@ abstract class StaticFiles {
     if (bytes == null) {
       return null;
     }
-    return cached(request, ByteBuffer.wrap(bytes), WebResources.etag(bytes), type(relative));
+    return new WebResources.Resource(
+        ByteBuffer.wrap(bytes), type(relative), WebResources.etag(bytes));
   }
 
   /** Only names below the root: no {@code ..}, no hidden names, no backslashes or NULs. */
@@ -136,24 +130,5 @@ abstract class StaticFiles {
     int dot = name.lastIndexOf('.');
     String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     return TYPES.getOrDefault(ext, "application/octet-stream");
-  }
-
-  /**
-   * 200 with the body, or 304 when the client has this version; {@code Cache-Control: no-cache}.
-   */
-  static FullHttpResponse cached(
-      FullHttpRequest request, ByteBuffer body, String etag, String contentType) {
-    boolean fresh = etag.equals(request.headers().get(HttpHeaderNames.IF_NONE_MATCH));
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            fresh ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.OK,
-            fresh ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
-    response.headers().set(HttpHeaderNames.ETAG, etag);
-    response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
-    if (!fresh) {
-      response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-    }
-    return response;
   }
 }

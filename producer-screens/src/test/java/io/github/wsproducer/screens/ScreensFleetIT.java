@@ -9,6 +9,7 @@ import io.github.wsproducer.TokenAuthenticator;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.netty.NettyServer;
 import io.github.wsproducer.testkit.Browser;
+import io.github.wsproducer.testkit.ManualClock;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
@@ -244,6 +245,25 @@ class ScreensFleetIT {
         NettyServer server = NettyServer.builder(hub).port(0).start()) {
       assertThat(operator(server, "GET", "/fleet").status()).isEqualTo(404);
       assertThat(report(server, "{\"id\":\"0123456789abcdef\"}").status()).isEqualTo(405);
+    }
+  }
+
+  @Test
+  void theFleetTellsTimeByTheHubsClock() throws Exception {
+    ManualClock clock = new ManualClock();
+    try (Hub hub = withFleet().clock(clock).build();
+        NettyServer server = NettyServer.builder(hub).port(0).start()) {
+      assertThat(report(server, "{\"id\":\"0123456789abcdef\",\"name\":\"lobby\"}").status())
+          .isEqualTo(202);
+      JsonNode seen = fleet(server).get("lobby");
+      assertThat(seen.path("lastSeen").asString()).isEqualTo(clock.instant().toString());
+      assertThat(seen.path("online").asBoolean()).isTrue();
+
+      clock.advance(Duration.ofMillis(Fleet.OFFLINE_MILLIS));
+      assertThat(fleet(server).get("lobby").path("online").asBoolean())
+          .as("offline once the hub's clock has moved past the report's")
+          .isFalse();
+      assertThat(operator(server, "POST", "/fleet/reload").body()).contains("\"online\":0");
     }
   }
 

@@ -54,7 +54,7 @@ class ScreensTest {
                     .criticalAbove(900))
             .tile(Tile.events("", "events", "time", "stream", "message").size(2, 1))
             .tile(Tile.clock(""));
-    ScreenFile read = Screens.read(file);
+    ScreenFile read = ScreenYaml.read(file);
     assertThat(read.screens()).containsExactly(java);
     assertThat(read.playlists()).containsExactly(Playlist.of("lobby", "1m", "ops"));
   }
@@ -80,7 +80,7 @@ class ScreensTest {
 
   private void assertProblem(String yaml, String... expected) throws Exception {
     Path file = Files.writeString(dir.resolve("bad.yaml"), yaml);
-    assertThatThrownBy(() -> Screens.read(file))
+    assertThatThrownBy(() -> ScreenYaml.read(file))
         .isInstanceOf(IllegalArgumentException.class)
         .message()
         .startsWith(file.toString())
@@ -94,7 +94,7 @@ class ScreensTest {
             dir.resolve("screens.json"),
             "{\"screens\":[{\"name\":\"wall\",\"tiles\":[{\"widget\":\"gauge\",\"topic\":\"t\","
                 + "\"min\":0,\"max\":1,\"format\":\"percent\"}]}]}");
-    assertThat(Screens.read(file).screens())
+    assertThat(ScreenYaml.read(file).screens())
         .containsExactly(
             Screen.named("wall")
                 .tile(Tile.gauge("", "t", null).range(0, 1).format(Format.PERCENT)));
