@@ -26,8 +26,9 @@ public final class Bench {
         compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]
                 [--rounds N]
             runs the side-by-side comparison and writes docs/benchmarks/MODE.md (quick.md,
-            full.md, ...), charts beside it; --before JAR adds "wsproducer-before" and
-            "wsproducer-netty-before", the bench server of another build on either transport;
+            full.md, ...), charts beside it; --before JAR adds "wsproducer-before",
+            "wsproducer-netty-before" and "wsproducer-tomcat-before", the bench server of
+            another build on each transport;
             N rounds (default 5) narrow the medians; systems: %s
         jmh [JMH options]
             the hub's micro-benchmarks

@@ -104,6 +104,7 @@ final class Compare {
           "wsproducer-tomcat",
           "wsproducer-before",
           "wsproducer-netty-before",
+          "wsproducer-tomcat-before",
           "jetty",
           "netty",
           "node-ws",
@@ -156,8 +157,8 @@ final class Compare {
   /**
    * {@code compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]
    * [--rounds N]}, with options as {@link Bench} parsed them: {@code --before} adds
-   * "wsproducer-before" and "wsproducer-netty-before", wsproducer on Jetty and on Netty from the
-   * bench server of another build of this jar, for before/after figures measured side by side.
+   * "wsproducer-before", "wsproducer-netty-before" and "wsproducer-tomcat-before", wsproducer on
+   * each transport from the bench server of another build of this jar, for before/after figures measured side by side.
    *
    * @throws IllegalArgumentException for two modes or an unknown system, before anything runs
    */
@@ -196,9 +197,12 @@ final class Compare {
       // --transport runs only on Jetty.
       List<String> server = List.of("java", "-Xms512m", "-Xmx512m", "-jar", before.get(), "server");
       peers.add(1, new Peer("wsproducer-before", server, "/load", false, true));
-      List<String> onNetty = new ArrayList<>(server);
-      onNetty.addAll(List.of("--transport", "netty"));
-      peers.add(2, new Peer("wsproducer-netty-before", onNetty, "/load", false, true));
+      int at = 2;
+      for (String transport : List.of("netty", "tomcat")) {
+        List<String> on = new ArrayList<>(server);
+        on.addAll(List.of("--transport", transport));
+        peers.add(at++, new Peer("wsproducer-" + transport + "-before", on, "/load", false, true));
+      }
     }
     systems.ifPresent(names -> peers.removeIf(p -> !names.contains(p.name())));
     List<Run> runs = new ArrayList<>();

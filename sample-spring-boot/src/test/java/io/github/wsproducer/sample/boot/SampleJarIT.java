@@ -25,7 +25,7 @@ class SampleJarIT {
       Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
 
   /** Keeps reading the sample's output, so that it never blocks on a full pipe. */
-  private static void drain(BufferedReader out) {
+  static void drain(BufferedReader out) {
     Thread t =
         new Thread(
             () -> {

@@ -9,7 +9,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -211,17 +210,7 @@ class SpringBootGuideIT {
               seen.add(line);
               Matcher m = STARTED.matcher(line);
               if (m.find()) {
-                Thread drain =
-                    new Thread(
-                        () -> {
-                          try {
-                            out.transferTo(Writer.nullWriter());
-                          } catch (IOException e) {
-                            // the application is gone
-                          }
-                        });
-                drain.setDaemon(true);
-                drain.start();
+                SampleJarIT.drain(out);
                 return Integer.parseInt(m.group(1));
               }
             }
