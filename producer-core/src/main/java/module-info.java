@@ -3,7 +3,6 @@
  * v1. Transport-neutral: {@code io.github.wsproducer.spi} is for transport and replication modules,
  * {@code io.github.wsproducer.protocol} for them and for clients.
  */
-@SuppressWarnings("module") // the module named in the qualified export is built later
 module io.github.wsproducer {
   requires transitive tools.jackson.databind;
   requires org.slf4j;
@@ -14,9 +13,4 @@ module io.github.wsproducer {
 
   // Files of the modules on the class path, such as the screen kit's pages.
   uses io.github.wsproducer.spi.WebResources.Provider;
-
-  // HubMetrics times each delivery through HubImpl.onDelivery, which no SPI offers yet: a
-  // listener called per written update is too easy to misuse (it runs on I/O threads) to be API.
-  exports io.github.wsproducer.internal to
-      io.github.wsproducer.micrometer;
 }

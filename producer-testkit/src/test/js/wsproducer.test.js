@@ -226,6 +226,27 @@ test('freshness follows status messages', () => {
   assert.strictEqual(statuses.length, 2);
 });
 
+test('the server\'s clock is learnt from pings and updates, and forgotten on a new connection', () => {
+  const { time, net, client } = setup();
+  client.subscribe('random', () => {});
+  const s = net.last();
+  s.serverOpens();
+  s.serverSends(HELLO);
+  time.advance(1000);
+  assert.strictEqual(client.serverNow(), 1000, 'nothing learnt yet: our own clock');
+  s.serverSends({ type: 'ping', ts: 61000 }); // the server's clock is a minute ahead
+  assert.strictEqual(client.serverNow(), 61000);
+  s.serverSends({ type: 'snapshot', topic: 'random', epoch: 1, seq: 1, data: 1 });
+  s.serverSends({ type: 'update', topic: 'random', epoch: 1, seq: 2, ts: 30000, data: 2 });
+  assert.strictEqual(client.serverNow(), 61000, 'an old update does not pull the clock back');
+  s.serverSends({ type: 'update', topic: 'random', epoch: 1, seq: 3, ts: 62000, data: 3 });
+  assert.strictEqual(client.serverNow(), 62000);
+  time.advance(500);
+  assert.strictEqual(client.serverNow(), 62500);
+  s.serverSends(HELLO);
+  assert.strictEqual(client.serverNow(), 1500, 'perhaps another server');
+});
+
 test('close stops reconnecting', () => {
   const { time, net, client } = setup();
   net.last().serverOpens();

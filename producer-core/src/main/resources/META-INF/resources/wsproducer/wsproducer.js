@@ -165,12 +165,14 @@
     var attempt = 0;
     var retryTimer = null;
     var watchdogTimer = null;
+    var offset = null; // the server's clock minus ours, from the last ping and the updates
     var client = {
       state: 'connecting', // connecting | open | reconnecting | closed
       retryAt: null, // when the next attempt starts, while reconnecting
       hello: null,
       subscribe: subscribe,
       freshness: freshness,
+      serverNow: serverNow,
       close: close
     };
 
@@ -236,6 +238,7 @@
 
     function handle(msg) {
       var t = topics[msg.topic];
+      learnClock(msg);
       if (msg.type === 'hello') {
         client.hello = msg;
         setState('open');
@@ -316,6 +319,22 @@
         delete topics[name];
         send({ type: 'unsubscribe', topic: name });
       };
+    }
+
+    // A ping's ts is the server's now; an update's, its publish a moment ago, or long ago when
+    // resent on a resume: it can only show the estimate too low. A new connection may be another
+    // server's.
+    function learnClock(msg) {
+      if (msg.type === 'hello') offset = null;
+      if (typeof msg.ts !== 'number') return;
+      var d = msg.ts - now();
+      if (msg.type === 'ping' || (msg.type === 'update' && (offset === null || d > offset))) offset = d;
+    }
+
+    // The server's time now, as its last ping and updates tell: ages of server times (a status's
+    // ts) are right on a screen whose own clock is wrong.
+    function serverNow() {
+      return now() + (offset || 0);
     }
 
     // {stale, error, ts (server time the data was last known current), receivedAt, seq}

@@ -158,7 +158,8 @@ final class Compare {
    * {@code compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]
    * [--rounds N]}, with options as {@link Bench} parsed them: {@code --before} adds
    * "wsproducer-before", "wsproducer-netty-before" and "wsproducer-tomcat-before", wsproducer on
-   * each transport from the bench server of another build of this jar, for before/after figures measured side by side.
+   * each transport from the bench server of another build of this jar, for before/after figures
+   * measured side by side.
    *
    * @throws IllegalArgumentException for two modes or an unknown system, before anything runs
    */

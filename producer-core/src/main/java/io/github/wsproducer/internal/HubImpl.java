@@ -139,15 +139,6 @@ public final class HubImpl implements Hub, HubSpi {
     return topics.defaultTopic();
   }
 
-  /** This hub, for the SPI's entry points. */
-  public static HubImpl from(Hub hub) {
-    if (hub instanceof HubImpl impl) {
-      return impl;
-    }
-    throw new IllegalArgumentException(
-        "not a hub built by Hub.builder(): " + (hub == null ? null : hub.getClass().getName()));
-  }
-
   @Override
   public Endpoint endpoint(TransportOptions options) {
     return new HubEndpoint(this, options);
@@ -223,11 +214,7 @@ public final class HubImpl implements Hub, HubSpi {
     return topics.require(topic).stats();
   }
 
-  /**
-   * Adds a listener told, for every update a connection has written, the nanoseconds from its
-   * publish to the end of that write. It runs on the thread that completed the write and must
-   * return quickly; a metrics library records it.
-   */
+  @Override
   public void onDelivery(LongConsumer listener) {
     counters.onDelivery(Objects.requireNonNull(listener, "listener"));
   }
@@ -243,7 +230,7 @@ public final class HubImpl implements Hub, HubSpi {
     threads.close();
   }
 
-  /** The clock every time the hub and its modules read comes from. */
+  @Override
   public Clock clock() {
     return clock;
   }

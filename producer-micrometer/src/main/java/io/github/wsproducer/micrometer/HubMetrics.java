@@ -3,7 +3,7 @@ package io.github.wsproducer.micrometer;
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.HubStats;
 import io.github.wsproducer.Topic;
-import io.github.wsproducer.internal.HubImpl;
+import io.github.wsproducer.spi.HubSpi;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -82,7 +82,7 @@ public final class HubMetrics implements MeterBinder {
    * @throws IllegalArgumentException if {@code hub} was not built by {@link Hub#builder()}
    */
   public HubMetrics(Hub hub, Iterable<Tag> tags) {
-    this.clock = HubImpl.from(hub).clock(); // fails now, not at the first scrape
+    this.clock = HubSpi.of(hub).clock(); // fails now, not at the first scrape
     this.hub = hub;
     this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
   }
@@ -215,7 +215,7 @@ public final class HubMetrics implements MeterBinder {
             .description("Time from an update's publish to the end of its write, per connection")
             .tags(tags)
             .register(registry);
-    HubImpl.from(hub).onDelivery(nanos -> delivery.record(nanos, TimeUnit.NANOSECONDS));
+    HubSpi.of(hub).onDelivery(nanos -> delivery.record(nanos, TimeUnit.NANOSECONDS));
   }
 
   private void gauge(

@@ -574,7 +574,7 @@
         text = f.error;
         level = 'critical';
       } else if (f.stale) {
-        text = 'data ' + ago(Date.now() - f.ts) + ' old';
+        text = 'data ' + ago(client.serverNow() - f.ts) + ' old'; // both the server's time
         level = 'warn';
       } else if (f.receivedAt && Date.now() - f.receivedAt >= 60000) {
         text = 'updated ' + ago(Date.now() - f.receivedAt) + ' ago';

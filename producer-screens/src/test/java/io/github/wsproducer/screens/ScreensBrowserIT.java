@@ -8,6 +8,7 @@ import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.netty.NettyServer;
 import io.github.wsproducer.testkit.Browser;
+import io.github.wsproducer.testkit.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -210,6 +211,34 @@ class ScreensBrowserIT {
           .until(
               () -> String.valueOf(browser.text("#connection")).startsWith("server unreachable"));
       assertThat(browser.text("#tiles")).doesNotContain("42");
+    }
+  }
+
+  @Test
+  void aTilesAgeIsTheHubsTimeNotTheScreensOwn() throws Exception {
+    ManualClock clock = new ManualClock(); // months from the browser's clock
+    try (Hub timed =
+            Hub.builder()
+                .clock(clock)
+                .topic(Screens.topic())
+                .source(Screens.of(Screen.named("lobby").tile(Tile.number("N", "n", "v"))))
+                .topic(Topic.of("n", State.latest()).withStaleAfter(Duration.ofSeconds(30)))
+                .build();
+        NettyServer timedServer = NettyServer.builder(timed).port(0).start();
+        Browser browser = new Browser(1366, 768)) {
+      timed.publish("n", Map.of("v", 42));
+      browser.driver.get(timedServer.uri().resolve("/screens/lobby").toString());
+      await().atMost(Duration.ofSeconds(10)).until(() -> "42".equals(browser.text(".value")));
+
+      clock.advance(Duration.ofMinutes(10)); // stale on the hub's clock
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> String.valueOf(browser.text(".tile .badge")).startsWith("data "));
+      clock.advance(Duration.ofSeconds(20)); // a quiet connection: a ping tells the hub's time
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> assertThat(browser.text(".tile .badge")).isEqualTo("data 10 min old"));
     }
   }
 

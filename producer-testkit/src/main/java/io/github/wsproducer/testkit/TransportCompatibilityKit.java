@@ -729,6 +729,22 @@ public abstract class TransportCompatibilityKit {
             java.net.http.HttpResponse.BodyHandlers.ofByteArray());
     assertThat(again.statusCode()).isEqualTo(304);
     assertThat(again.body()).isEmpty();
+    for (java.net.http.HttpResponse<?> answer : List.of(ok, again)) {
+      assertThat(answer.headers().firstValue("ETag")).hasValue(WebResources.clientScriptEtag());
+      assertThat(answer.headers().firstValue("Cache-Control"))
+          .as("revalidated on every load")
+          .hasValue("no-cache");
+    }
+    java.net.http.HttpResponse<byte[]> head =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(script)
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValueAsLong("Content-Length"))
+        .hasValue(WebResources.clientScript().remaining());
+    assertThat(head.body()).isEmpty();
   }
 
   /** The security headers are there, and nothing names the server. */
