@@ -24,12 +24,13 @@ public final class Bench {
             prints one JSON line of results and a summary on standard error; the first K
             connections stop reading; --await-start waits for a line on standard input
         compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]
-                [--rounds N]
+                [--rounds N] [--warmup S]
             runs the side-by-side comparison and writes docs/benchmarks/MODE.md (quick.md,
             full.md, ...), charts beside it; --before JAR adds "wsproducer-before",
             "wsproducer-netty-before" and "wsproducer-tomcat-before", the bench server of
             another build on each transport;
-            N rounds (default 5) narrow the medians; systems: %s
+            N rounds (default 5) narrow the medians; S seconds of warm-up before each
+            measurement instead of the workload's own; systems: %s
         jmh [JMH options]
             the hub's micro-benchmarks
       """

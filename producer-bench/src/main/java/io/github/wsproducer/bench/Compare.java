@@ -123,7 +123,7 @@ final class Compare {
   static final List<String> MODES = List.of("quick", "full", "rates", "scale");
 
   /** The options of {@code compare}: a mode and these. */
-  static final List<String> OPTIONS = List.of("out", "systems", "before", "rounds");
+  static final List<String> OPTIONS = List.of("out", "systems", "before", "rounds", "warmup");
 
   /** The workloads of each mode. */
   private static List<Workload> workloads(String mode) {
@@ -156,7 +156,7 @@ final class Compare {
 
   /**
    * {@code compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]
-   * [--rounds N]}, with options as {@link Bench} parsed them: {@code --before} adds
+   * [--rounds N] [--warmup S]}, with options as {@link Bench} parsed them: {@code --before} adds
    * "wsproducer-before", "wsproducer-netty-before" and "wsproducer-tomcat-before", wsproducer on
    * each transport from the bench server of another build of this jar, for before/after figures
    * measured side by side.
@@ -183,6 +183,23 @@ final class Compare {
     Path out = Path.of(options.getOrDefault("out", "docs/benchmarks/" + mode + ".md"));
     int rounds = rounds(options.getOrDefault("rounds", "5"));
     List<Workload> workloads = workloads(mode);
+    if (options.containsKey("warmup")) {
+      double warmup = warmup(options.get("warmup"));
+      workloads =
+          workloads.stream()
+              .map(
+                  w ->
+                      new Workload(
+                          w.name(),
+                          w.clients(),
+                          w.stalled(),
+                          w.rate(),
+                          w.payload(),
+                          warmup,
+                          w.seconds(),
+                          w.storm()))
+              .toList();
+    }
     // Stopped early, leave no server or client behind to disturb the next run.
     Runtime.getRuntime()
         .addShutdownHook(
@@ -225,6 +242,19 @@ final class Compare {
     }
     Report.write(out, command(options), rounds, workloads, peers, skipped, runs);
     System.out.println("wrote " + out);
+  }
+
+  /** {@code --warmup S}: seconds before each measurement, for servers slow to catch up. */
+  private static double warmup(String value) {
+    try {
+      double seconds = Double.parseDouble(value);
+      if (seconds >= 0 && seconds <= 600) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--warmup: seconds from 0 to 600, not \"" + value + "\"");
   }
 
   private static int rounds(String value) {

@@ -45,5 +45,9 @@ class BenchOptionsTest {
     assertThatThrownBy(() -> Compare.run(Map.of("quick", "true", "full", "true")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("one mode at a time");
+    assertThatThrownBy(() -> Compare.run(Map.of("warmup", "-1")))
+        .hasMessageContaining("--warmup: seconds from 0 to 600");
+    assertThatThrownBy(() -> Compare.run(Map.of("systems", "wsproducer-tomcat-before")))
+        .hasMessageContaining("wsproducer-tomcat-before needs --before JAR");
   }
 }

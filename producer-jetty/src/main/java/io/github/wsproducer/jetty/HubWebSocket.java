@@ -6,12 +6,11 @@ import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.protocol.Protocol;
 import io.github.wsproducer.spi.Endpoint;
 import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.Headers;
 import io.github.wsproducer.spi.OpenConnections;
 import io.github.wsproducer.spi.TransportOptions;
 import io.github.wsproducer.spi.WebResources;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -204,13 +203,11 @@ public final class HubWebSocket {
 
   /** The request's headers by lower-case name, for an authenticator. */
   static Map<String, List<String>> headers(Request request) {
-    Map<String, List<String>> headers = new HashMap<>();
+    Headers headers = new Headers();
     for (HttpField field : request.getHeaders()) {
-      headers
-          .computeIfAbsent(field.getLowerCaseName(), name -> new ArrayList<>())
-          .add(field.getValue());
+      headers.add(field.getName(), field.getValue());
     }
-    return headers;
+    return headers.byName();
   }
 
   /**

@@ -1,16 +1,14 @@
 package io.github.wsproducer.netty;
 
 import io.github.wsproducer.spi.Handshake;
+import io.github.wsproducer.spi.Headers;
 import io.github.wsproducer.spi.HttpRequest;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -106,28 +104,18 @@ final class NettyRequests {
           request.headers());
     }
 
-    /** The headers by lower-case name, with as little garbage as it takes. */
     Map<String, List<String>> byName() {
-      Map<String, List<String>> byName = new HashMap<>();
+      Headers byName = new Headers();
       for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
           it.hasNext(); ) {
         Map.Entry<CharSequence, CharSequence> header = it.next();
-        byName.merge(
-            AsciiString.of(header.getKey()).toLowerCase().toString(),
-            List.of(header.getValue().toString()),
-            Head::both);
+        byName.add(header.getKey(), header.getValue().toString());
       }
-      return byName;
+      return byName.byName();
     }
 
     String query() {
       return uri.rawQuery().isEmpty() ? null : uri.rawQuery();
-    }
-
-    private static List<String> both(List<String> first, List<String> second) {
-      List<String> all = new ArrayList<>(first);
-      all.addAll(second);
-      return all;
     }
   }
 }

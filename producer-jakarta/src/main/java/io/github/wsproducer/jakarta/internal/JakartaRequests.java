@@ -1,6 +1,7 @@
 package io.github.wsproducer.jakarta.internal;
 
 import io.github.wsproducer.spi.Endpoint;
+import io.github.wsproducer.spi.Headers;
 import io.github.wsproducer.spi.HttpAdmission;
 import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
@@ -18,9 +19,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,11 +40,13 @@ public final class JakartaRequests {
 
   /** The request's headers by lower-case name. */
   public static Map<String, List<String>> headers(HttpServletRequest request) {
-    Map<String, List<String>> headers = new HashMap<>();
+    Headers headers = new Headers();
     for (String name : Collections.list(request.getHeaderNames())) {
-      headers.put(name.toLowerCase(Locale.ROOT), Collections.list(request.getHeaders(name)));
+      for (String value : Collections.list(request.getHeaders(name))) {
+        headers.add(name, value);
+      }
     }
-    return headers;
+    return headers.byName();
   }
 
   /**
