@@ -14,10 +14,11 @@ public final class Bench {
   static final String USAGE =
       """
       usage: java -jar producer-bench.jar COMMAND [options]
-        server --port P --rate R --payload-bytes B [--system wsproducer|jetty|netty]
+        server --port P --rate R --payload-bytes B [--system wsproducer|jetty|netty|tomcat]
                [--transport jetty|netty|tomcat] [--host H]
             publishes R updates/s on topic "load" (clients connect at /load): wsproducer on
-            the transport given (Jetty by default), or a bare Jetty or Netty broadcast loop;
+            the transport given (Jetty by default), or a bare Jetty, Netty or Tomcat broadcast
+            loop;
             answers a line "heap" on standard input with "heap KB", its used heap after a full GC
         client --url ws://127.0.0.1:P/load --connections N --seconds S [--warmup W] [--stalled K]
                [--socketio] [--local-address 127.0.0.X] [--await-start]

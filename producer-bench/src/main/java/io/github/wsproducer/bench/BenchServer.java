@@ -109,6 +109,13 @@ final class BenchServer {
         nettyPort = bare.port();
         publish = bare::broadcast;
       }
+      case "tomcat" -> {
+        TomcatServer.PlainLoop loop = new TomcatServer.PlainLoop();
+        TomcatServer t = TomcatServer.plain(host, port, loop);
+        netty = t;
+        nettyPort = t.port();
+        publish = loop::broadcast;
+      }
       case "jetty" -> {
         Set<Session> sessions = ConcurrentHashMap.newKeySet();
         AtomicReference<String> latest = new AtomicReference<>();
@@ -130,7 +137,7 @@ final class BenchServer {
       }
       default ->
           throw new IllegalArgumentException(
-              "system must be wsproducer, jetty or netty, was \"" + system + "\"");
+              "system must be wsproducer, jetty, netty or tomcat, was \"" + system + "\"");
     }
     if (netty == null) {
       server.start();

@@ -107,6 +107,7 @@ final class Compare {
           "wsproducer-tomcat-before",
           "jetty",
           "netty",
+          "tomcat",
           "node-ws",
           "socket.io",
           "python-eventlet");

@@ -27,7 +27,8 @@ final class Peers {
           {"wsproducer-netty", "wsproducer", "netty"},
           {"wsproducer-tomcat", "wsproducer", "tomcat"},
           {"jetty", "jetty", "jetty"},
-          {"netty", "netty", "netty"}
+          {"netty", "netty", "netty"},
+          {"tomcat", "tomcat", "tomcat"}
         }) {
       peers.add(
           new Peer(

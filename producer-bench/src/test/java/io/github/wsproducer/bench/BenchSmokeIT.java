@@ -18,7 +18,14 @@ class BenchSmokeIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"wsproducer jetty", "wsproducer netty", "jetty jetty", "netty netty"})
+  @ValueSource(
+      strings = {
+        "wsproducer jetty",
+        "wsproducer netty",
+        "jetty jetty",
+        "netty netty",
+        "tomcat tomcat"
+      })
   void theLoadClientReceivesEveryUpdateOfTheBenchServer(String system) throws Exception {
     BenchServer server = start(system, 100);
     try {
@@ -46,7 +53,14 @@ class BenchSmokeIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"wsproducer jetty", "wsproducer netty", "jetty jetty", "netty netty"})
+  @ValueSource(
+      strings = {
+        "wsproducer jetty",
+        "wsproducer netty",
+        "jetty jetty",
+        "netty netty",
+        "tomcat tomcat"
+      })
   void aNewClientGetsTheLatestUpdateAtOnce(String system) throws Exception {
     BenchServer server = start(system, 1); // one update a second
     try {
