@@ -3,8 +3,9 @@ package io.github.wsproducer.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A tiny run of the bench server and load client: the benchmark works. It asserts what the tools
@@ -12,20 +13,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class BenchSmokeIT {
 
+  /** Each server the bench runs: a system and its transport. */
+  static List<String> systems() {
+    return List.of(
+        "wsproducer jetty", "wsproducer netty", "jetty jetty", "netty netty", "tomcat tomcat");
+  }
+
   private static BenchServer start(String system, int rate) throws Exception {
     String[] s = system.split(" ");
     return BenchServer.start(s[0], s[1], "127.0.0.1", 0, rate, 200);
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "wsproducer jetty",
-        "wsproducer netty",
-        "jetty jetty",
-        "netty netty",
-        "tomcat tomcat"
-      })
+  @MethodSource("systems")
   void theLoadClientReceivesEveryUpdateOfTheBenchServer(String system) throws Exception {
     BenchServer server = start(system, 100);
     try {
@@ -53,14 +53,7 @@ class BenchSmokeIT {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "wsproducer jetty",
-        "wsproducer netty",
-        "jetty jetty",
-        "netty netty",
-        "tomcat tomcat"
-      })
+  @MethodSource("systems")
   void aNewClientGetsTheLatestUpdateAtOnce(String system) throws Exception {
     BenchServer server = start(system, 1); // one update a second
     try {
