@@ -2,6 +2,7 @@ package io.github.wsproducer;
 
 import io.github.wsproducer.internal.HubConfig;
 import io.github.wsproducer.internal.HubImpl;
+import io.github.wsproducer.spi.HistoryStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,6 +79,7 @@ public interface Hub extends UpdateSink, AutoCloseable {
     private TopicAuthorizer authorizer;
     private Authenticator pushers;
     private final Set<String> pushable = new LinkedHashSet<>();
+    private HistoryStore history;
 
     private Builder() {}
 
@@ -183,6 +185,17 @@ public interface Hub extends UpdateSink, AutoCloseable {
     }
 
     /**
+     * Keeps the topics' history in this store, which the hub restores its topics from when it is
+     * built (state, {@code epoch} and {@code seq}, so that clients resume across a restart) and
+     * closes last when it closes. Without one, history is kept in memory and lost with the process.
+     * See {@code docs/history.md}.
+     */
+    public Builder history(HistoryStore history) {
+      this.history = Objects.requireNonNull(history, "history");
+      return this;
+    }
+
+    /**
      * Validates the configuration, starts the hub and then its sources.
      *
      * @throws IllegalStateException if there is no topic, or the default topic, a pushable topic or
@@ -228,7 +241,8 @@ public interface Hub extends UpdateSink, AutoCloseable {
                   authenticator,
                   authorizer,
                   pushers,
-                  Set.copyOf(pushable)))
+                  Set.copyOf(pushable),
+                  history))
           .start();
     }
   }

@@ -48,6 +48,18 @@ public interface State {
   }
 
   /**
+   * Sets a new state instance to a snapshot that {@link #snapshot} made, when a hub restarts from
+   * its {@link io.github.wsproducer.spi.HistoryStore}; the updates after it are then folded with
+   * {@link #apply}, as clients fold them. By default {@link #replace}, which is right when the
+   * snapshot is the whole value (latest, keyed); a window takes each of its values.
+   *
+   * @throws IllegalArgumentException if the snapshot does not fit this kind of state
+   */
+  default void restore(JsonNode snapshot) {
+    replace(snapshot);
+  }
+
+  /**
    * Serializes the current state: the {@code data} of a snapshot. The hub encodes the returned node
    * before calling {@link #apply} again, so returning internal structure is fine.
    */

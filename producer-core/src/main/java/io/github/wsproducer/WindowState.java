@@ -34,6 +34,14 @@ final class WindowState implements State {
   }
 
   @Override
+  public void restore(JsonNode snapshot) {
+    if (!snapshot.isArray()) {
+      throw new IllegalArgumentException("a window's snapshot is an array, was " + snapshot);
+    }
+    snapshot.forEach(this::apply);
+  }
+
+  @Override
   public JsonNode snapshot() {
     return events;
   }

@@ -733,7 +733,10 @@ class HubTest {
     HttpAdmission again = endpoint.admit(pushHead("10.0.0.1", "a-push-token-of-16-18", 13));
     assertThat(again).isInstanceOf(HttpAdmission.ReadBody.class);
     HttpResponse served =
-        ((HttpAdmission.ReadBody) again).serve("{\"text\":\"hi\"}".getBytes(UTF_8));
+        ((HttpAdmission.ReadBody) again)
+            .serve("{\"text\":\"hi\"}".getBytes(UTF_8))
+            .toCompletableFuture()
+            .join();
     assertThat(served.status()).isEqualTo(202);
 
     for (int i = 0; i < 240; i++) { // to the 16 MiB in all, from many addresses

@@ -4,6 +4,7 @@ import io.github.wsproducer.Authenticator;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.TopicAuthorizer;
 import io.github.wsproducer.UpdateSource;
+import io.github.wsproducer.spi.HistoryStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -13,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What {@link io.github.wsproducer.Hub.Builder} checked and hands the hub; {@code null} where the
- * builder was not given it ({@code executor}, {@code scheduler}, the authentication parts).
+ * builder was not given it ({@code executor}, {@code scheduler}, the authentication parts, {@code
+ * history}).
  */
 public record HubConfig(
     List<Topic> topics,
@@ -26,4 +28,5 @@ public record HubConfig(
     Authenticator authenticator,
     TopicAuthorizer authorizer,
     Authenticator pushers,
-    Set<String> pushable) {}
+    Set<String> pushable,
+    HistoryStore history) {}

@@ -8,6 +8,7 @@ import io.github.wsproducer.TopicStats;
 import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.protocol.CloseCode;
 import io.github.wsproducer.spi.Endpoint;
+import io.github.wsproducer.spi.HistoryStore;
 import io.github.wsproducer.spi.HttpRoute;
 import io.github.wsproducer.spi.HttpRoutes;
 import io.github.wsproducer.spi.HubSpi;
@@ -22,8 +23,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -42,10 +46,14 @@ public final class HubImpl implements Hub, HubSpi {
   /** How often connections are checked for write timeouts and pings, and topics for staleness. */
   private static final long TICK_MILLIS = 250;
 
+  /** How long a close waits for the topics' last snapshots to be handed to the store. */
+  private static final long CLOSE_SNAPSHOTS_SECONDS = 10;
+
   /** The {@code server} field of {@code hello}. */
   public static final String SERVER = "wsproducer/" + readVersion();
 
   private final Clock clock;
+  private final HistoryStore history;
   private final Codec codec;
   private final Counters counters = new Counters();
   private final HubThreads threads;
@@ -64,9 +72,16 @@ public final class HubImpl implements Hub, HubSpi {
     this.clock = config.clock();
     this.codec = new Codec(config.json());
     this.threads = new HubThreads(config.executor(), config.scheduler());
+    this.history = config.history() != null ? config.history() : new MemoryHistory();
     this.topics =
         new Topics(
-            config.topics(), config.defaultTopic(), clock, codec, counters, threads.executor);
+            config.topics(),
+            config.defaultTopic(),
+            clock,
+            codec,
+            counters,
+            threads.executor,
+            history);
     this.connections = new Connections(clock, counters, topics, threads.scheduler);
     this.access = new Access(config.authenticator(), config.authorizer(), clock);
     this.sources = new Sources(config.sources(), counters);
@@ -112,6 +127,19 @@ public final class HubImpl implements Hub, HubSpi {
     }
     counters.published.increment();
     engine.publish(tree, whole);
+  }
+
+  /**
+   * Publishes a change that completes once its update is durable in the history store; see {@link
+   * TopicEngine#publishDurably}.
+   */
+  CompletableFuture<Void> publishDurably(String topic, JsonNode value) {
+    TopicEngine engine = topics.require(topic);
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the hub is closed"));
+    }
+    counters.published.increment();
+    return engine.publishDurably(value);
   }
 
   @Override
@@ -227,6 +255,14 @@ public final class HubImpl implements Hub, HubSpi {
     ticker.cancel(false);
     sources.close();
     connections.closeAll(CloseCode.SERVICE_RESTART);
+    try {
+      topics.saveSnapshots().get(CLOSE_SNAPSHOTS_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("not every topic's snapshot was stored within {} s", CLOSE_SNAPSHOTS_SECONDS, e);
+    }
+    history.close();
     threads.close();
   }
 

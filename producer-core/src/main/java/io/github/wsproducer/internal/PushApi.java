@@ -1,7 +1,6 @@
 package io.github.wsproducer.internal;
 
 import io.github.wsproducer.Authenticator;
-import io.github.wsproducer.Hub;
 import io.github.wsproducer.Identity;
 import io.github.wsproducer.spi.HttpContext;
 import io.github.wsproducer.spi.HttpRequest;
@@ -11,12 +10,16 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /topics/{topic}}: publishes a JSON body to a topic declared pushable, for programs in
- * any language (a cron job, a CI pipeline). Nothing is published unless every check passes.
+ * any language (a cron job, a CI pipeline). Nothing is published unless every check passes, and the
+ * answer waits until the update is durable in the hub's history store.
  */
 final class PushApi implements HttpRoute {
   /** Requests a second each identity may make; more get 429. */
@@ -25,14 +28,14 @@ final class PushApi implements HttpRoute {
   static final String PREFIX = "/topics/";
   private static final int MAX_IDENTITIES = 10_000; // a bound on the rate limits kept
 
-  private final Hub hub;
+  private final HubImpl hub;
   private final Topics topics;
   private final Clock clock;
   private final Authenticator pushers;
   private final Set<String> pushable;
   private final Map<String, RateLimit> limits = new HashMap<>(); // guarded by itself
 
-  PushApi(Hub hub, Topics topics, Clock clock, Authenticator pushers, Set<String> pushable) {
+  PushApi(HubImpl hub, Topics topics, Clock clock, Authenticator pushers, Set<String> pushable) {
     this.hub = hub;
     this.topics = topics;
     this.clock = clock;
@@ -69,27 +72,53 @@ final class PushApi implements HttpRoute {
     return null;
   }
 
+  /** The hub answers with {@link #serveAsync}: a push is answered once it is durable. */
   @Override
   public HttpResponse serve(HttpRequest request, HttpContext http) {
+    return serveAsync(request, http).toCompletableFuture().join();
+  }
+
+  /**
+   * 202 once the update is durable in the hub's history store, or 400 naming what is wrong with the
+   * value, which is then not published.
+   */
+  @Override
+  public CompletionStage<HttpResponse> serveAsync(HttpRequest request, HttpContext http) {
     String topic = request.path().substring(PREFIX.length());
     JsonNode value;
     try {
       value = http.body(request);
     } catch (JacksonException e) {
-      return http.malformed(e);
+      return CompletableFuture.completedFuture(http.malformed(e));
     }
+    String wrong = wrong(topic, value);
+    if (wrong != null) {
+      return CompletableFuture.completedFuture(http.error(400, wrong));
+    }
+    return hub.publishDurably(topic, value)
+        .handle(
+            (done, e) -> {
+              Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+              return cause == null
+                  ? http.json(202, Map.of("topic", topic, "published", true))
+                  : cause instanceof IllegalArgumentException
+                      ? http.error(400, cause.getMessage())
+                      : http.error(503, "not stored: " + cause.getMessage());
+            });
+  }
+
+  /** Why {@code value} cannot be pushed to {@code topic}, or {@code null}. */
+  private String wrong(String topic, JsonNode value) {
     if (value == null || value.isMissingNode()) {
-      return http.error(400, "malformed JSON: the body is empty");
+      return "malformed JSON: the body is empty";
     }
     if (outOfRange(value)) {
-      return http.error(400, "a number is beyond the range of a double, which JSON cannot carry");
+      return "a number is beyond the range of a double, which JSON cannot carry";
     }
     if (topics.get(topic).keyed() && !value.isObject()) {
-      return http.error(
-          400, "topic \"" + topic + "\" is keyed: the body must be a JSON object of keys");
+      return "topic \"" + topic + "\" is keyed: the body must be a JSON object of keys";
     }
-    hub.publish(topic, value);
-    return http.json(202, Map.of("topic", topic, "published", true));
+    return null;
   }
 
   /**

@@ -6,9 +6,10 @@ import io.github.wsproducer.spi.HttpResponse;
 import io.github.wsproducer.spi.HttpRoute;
 import io.github.wsproducer.spi.TransportOptions;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +88,12 @@ final class Routes {
     if (length > options.maxMessageSize()) {
       return new HttpAdmission.Answer(HttpResponse.tooLarge(options.maxMessageSize()));
     }
-    HttpResponse refusal = guarded(route, head, () -> route.check(head, http));
+    HttpResponse refusal;
+    try {
+      refusal = route.check(head, http);
+    } catch (RuntimeException e) {
+      refusal = failed(route, head, e);
+    }
     if (refusal != null) {
       if (refusal.status() == UNAUTHORIZED || refusal.status() == FORBIDDEN) {
         return refuseRequest(
@@ -111,17 +117,10 @@ final class Routes {
     return new Admitted(route, head, bytes);
   }
 
-  /**
-   * A route's answer; a route that throws answers 500, and is logged with the request (never its
-   * headers or body).
-   */
-  private HttpResponse guarded(HttpRoute route, HttpRequest head, Supplier<HttpResponse> answer) {
-    try {
-      return answer.get();
-    } catch (RuntimeException e) {
-      log.error("the HTTP route {} failed on {}", route, head, e);
-      return http.error(500, "the server failed to answer");
-    }
+  /** 500 for a route that threw, logged with the request (never its headers or body). */
+  private HttpResponse failed(HttpRoute route, HttpRequest head, Throwable e) {
+    log.error("the HTTP route {} failed on {}", route, head, e);
+    return http.error(500, "the server failed to answer");
   }
 
   /** The body's announced length: -1 when unknown (chunked), 0 without one. */
@@ -162,11 +161,18 @@ final class Routes {
     }
 
     @Override
-    public HttpResponse serve(byte[] body) {
+    public CompletionStage<HttpResponse> serve(byte[] body) {
       try {
-        return body.length > bytes
-            ? HttpResponse.tooLarge(options.maxMessageSize())
-            : guarded(route, head, () -> route.serve(head.withBody(body), http));
+        if (body.length > bytes) {
+          return CompletableFuture.completedFuture(HttpResponse.tooLarge(options.maxMessageSize()));
+        }
+        CompletionStage<HttpResponse> later;
+        try {
+          later = route.serveAsync(head.withBody(body), http);
+        } catch (RuntimeException e) {
+          later = CompletableFuture.completedFuture(failed(route, head, e));
+        }
+        return later.exceptionally(e -> failed(route, head, e));
       } finally {
         close();
       }

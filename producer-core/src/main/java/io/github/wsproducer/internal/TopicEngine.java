@@ -5,11 +5,14 @@ import io.github.wsproducer.Topic;
 import io.github.wsproducer.TopicStats;
 import io.github.wsproducer.protocol.ClientMessage.Position;
 import io.github.wsproducer.protocol.ErrorCode;
+import io.github.wsproducer.spi.HistoryStore;
+import io.github.wsproducer.spi.HistoryStore.TopicHistory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -21,9 +24,19 @@ import tools.jackson.databind.node.NullNode;
  * One topic: its state, sequence, history and subscribers. Every method body runs as a task of the
  * topic's {@link SerialExecutor}, so the fields need no lock and subscribing is atomic with respect
  * to publishing.
+ *
+ * <p>Every update also goes to the topic's {@link TopicHistory}, with a snapshot of the state at
+ * most every {@link #SNAPSHOT_EVERY} updates or {@link #SNAPSHOT_MILLIS}: a restart restores the
+ * latest snapshot and folds the few updates after it.
  */
 final class TopicEngine {
   private static final Logger log = LoggerFactory.getLogger(TopicEngine.class);
+
+  /** The most updates between two stored snapshots, so that a restart folds few. */
+  static final int SNAPSHOT_EVERY = 512;
+
+  /** The longest time between two stored snapshots of a topic that changes. */
+  static final long SNAPSHOT_MILLIS = 1000;
 
   private record Entry(long seq, Frame frame) {}
 
@@ -34,7 +47,14 @@ final class TopicEngine {
   private final Codec codec;
   private final Counters counters;
   private final SerialExecutor serial;
+  private final HistoryStore store;
+  private final TopicHistory stored;
   private long epoch; // changes only when a replicated log starts a new epoch
+  private long snapshotSeq; // the seq and ts of the latest snapshot stored
+  private long snapshotTs;
+  // Restored after a crash: positions after the restored one may have been sent with data that
+  // is lost, so the next update starts a new epoch instead of sending them again.
+  private boolean newEpochNext;
 
   private final ArrayDeque<Entry> history = new ArrayDeque<>();
   private final FanOut subscribers;
@@ -53,7 +73,13 @@ final class TopicEngine {
   private Frame plainSnapshot;
 
   TopicEngine(
-      Topic topic, long epoch, Clock clock, Codec codec, Counters counters, Executor executor) {
+      Topic topic,
+      long epoch,
+      Clock clock,
+      Codec codec,
+      Counters counters,
+      Executor executor,
+      HistoryStore store) {
     this.name = topic.name();
     this.state = topic.state();
     this.historySize = topic.history();
@@ -65,7 +91,71 @@ final class TopicEngine {
     this.subscribers = new FanOut(serial);
     this.staleAfterMillis = topic.staleAfter() == null ? 0 : topic.staleAfter().toMillis();
     this.ts = clock.millis();
+    this.store = store;
+    this.stored = store.topic(name, topic.retention(), topic.retentionBytes());
+    restore();
     this.freshAt = ts;
+  }
+
+  /**
+   * Takes up where the stored history left off: the latest snapshot, the updates after it folded
+   * in, their epoch, seq and time, and the recent updates for resume.
+   */
+  private void restore() {
+    HistoryStore.Entry snapshot = stored.latestSnapshot();
+    if (snapshot == null) {
+      return;
+    }
+    try {
+      state.restore(codec.parse(snapshot.data()));
+    } catch (RuntimeException e) {
+      counters.errors.increment();
+      log.warn(
+          "topic {}: the stored snapshot at epoch {} seq {} does not fit its {} state, so it"
+              + " starts without it",
+          name,
+          snapshot.epoch(),
+          snapshot.seq(),
+          state.kind(),
+          e);
+      return;
+    }
+    epoch = snapshot.epoch();
+    seq = snapshotSeq = snapshot.seq();
+    ts = snapshotTs = snapshot.ts();
+    newEpochNext = !store.closedCleanly();
+    for (HistoryStore.Entry update : stored.last(Math.max(historySize, SNAPSHOT_EVERY))) {
+      if (update.epoch() != epoch) {
+        continue; // before the snapshot's epoch began
+      }
+      long sum = -1; // unknown for the updates before the snapshot
+      if (update.seq() > seq) {
+        if (update.seq() != seq + 1) {
+          log.warn(
+              "topic {}: stored updates jump from seq {} to {}; it restores up to {}",
+              name,
+              seq,
+              update.seq(),
+              seq);
+          break;
+        }
+        try {
+          state.apply(codec.parse(update.data()));
+        } catch (RuntimeException e) {
+          // An update that changed nothing, stored as null for its position (a replica's).
+        }
+        seq = update.seq();
+        ts = update.ts();
+        sum = state.checksum();
+      }
+      history.addLast(
+          new Entry(
+              update.seq(),
+              Codec.update(name, epoch, update.seq(), update.ts(), sum, update.data(), 0)));
+    }
+    while (history.size() > historySize) {
+      history.removeFirst();
+    }
   }
 
   /** Whether this topic's state takes only JSON objects, merged by key. */
@@ -141,6 +231,47 @@ final class TopicEngine {
   }
 
   /**
+   * Publishes a change, and completes once its update is durable in the history store; fails with
+   * an {@link IllegalArgumentException} naming why if the state refuses the value.
+   */
+  CompletableFuture<Void> publishDurably(JsonNode value) {
+    long at = System.nanoTime();
+    CompletableFuture<Void> durable = new CompletableFuture<>();
+    serial.execute(
+        () -> {
+          String refused = apply(value, false, at);
+          if (refused != null) {
+            durable.completeExceptionally(new IllegalArgumentException(refused));
+          } else {
+            store
+                .durable()
+                .whenComplete(
+                    (done, e) -> {
+                      if (e == null) {
+                        durable.complete(null);
+                      } else {
+                        durable.completeExceptionally(e);
+                      }
+                    });
+          }
+        });
+    return durable;
+  }
+
+  /** Stores a snapshot of the state if updates came after the last one; for a clean stop. */
+  CompletableFuture<Void> saveSnapshot() {
+    CompletableFuture<Void> saved = new CompletableFuture<>();
+    serial.execute(
+        () -> {
+          if (seq != snapshotSeq) {
+            storeSnapshot();
+          }
+          saved.complete(null);
+        });
+    return saved;
+  }
+
+  /**
    * Subscribing goes ahead of the updates waiting: the joiner gets the snapshot at once, then those
    * updates, instead of waiting for a backlog to drain (a connect storm on a busy server).
    */
@@ -176,14 +307,20 @@ final class TopicEngine {
     return whole ? state.replace(value) : state.apply(value);
   }
 
-  private void apply(JsonNode value, boolean whole, long publishedAt) {
+  /** Folds a value in and sends its update; returns why the state refused it, or null. */
+  private String apply(JsonNode value, boolean whole, long publishedAt) {
+    if (newEpochNext) {
+      newEpoch();
+    }
     String data;
+    boolean isSnapshot; // the data is the state's snapshot too, as with a latest state
     try {
       JsonNode update = fold(value, whole);
       if (update == null) {
-        return;
+        return null;
       }
       data = codec.data(update);
+      isSnapshot = state.snapshot() == update;
     } catch (RuntimeException e) {
       counters.errors.increment();
       log.error(
@@ -191,10 +328,11 @@ final class TopicEngine {
           name,
           state.kind(),
           e);
-      return;
+      return "the topic's " + state.kind() + " state refused the value: " + e.getMessage();
     }
     seq++;
-    broadcast(data, publishedAt);
+    broadcast(data, isSnapshot, publishedAt);
+    return null;
   }
 
   /** A value at a position assigned by a replicated log; see {@code Hub.applyReplicated}. */
@@ -223,14 +361,15 @@ final class TopicEngine {
           epoch = atEpoch;
           seq = atSeq;
           if (followsOn) {
-            broadcast(data, at);
+            broadcast(data, false, at);
             return;
           }
           // A new epoch, or positions this node never saw: every subscriber starts over.
-          ts = clock.millis();
+          ts = Math.max(ts, clock.millis());
           history.clear();
           clearSnapshot();
           counters.updates.increment();
+          storeSnapshot();
           Frame reset = snapshot(true, true);
           Frame plain = snapshot(false, false);
           if (reset != null) {
@@ -244,18 +383,51 @@ final class TopicEngine {
   }
 
   /** Sends the update at the current seq to every subscriber and keeps it in the history. */
-  private void broadcast(String data, long publishedAt) {
-    ts = clock.millis();
+  private void broadcast(String data, boolean isSnapshot, long publishedAt) {
+    ts = Math.max(ts, clock.millis()); // a history by time needs time that never goes back
     clearSnapshot();
+    if (isSnapshot) {
+      snapshotData = data;
+    }
     Frame frame = Codec.update(name, epoch, seq, ts, state.checksum(), data, publishedAt);
     history.addLast(new Entry(seq, frame));
     if (history.size() > historySize) {
       history.removeFirst();
     }
+    stored.append(new HistoryStore.Entry(epoch, seq, ts, data));
+    if (seq - snapshotSeq >= SNAPSHOT_EVERY || ts - snapshotTs >= SNAPSHOT_MILLIS) {
+      storeSnapshot();
+    }
     counters.updates.increment();
     subscribers.broadcast(
         frame, () -> data.equals("null") ? null : Codec.plain(name, data, publishedAt));
     fresh(ts);
+  }
+
+  /**
+   * Starts a new epoch at seq 0 with the state as it is: subscribers get a snapshot with {@code
+   * reset}.
+   */
+  private void newEpoch() {
+    newEpochNext = false;
+    epoch = Math.max(epoch + 1, clock.millis());
+    seq = 0;
+    history.clear();
+    clearSnapshot();
+    storeSnapshot();
+    Frame reset = snapshot(true, true);
+    if (reset != null) {
+      subscribers.offerEnvelope(() -> reset);
+    }
+  }
+
+  /** Stores the state at the current seq, serialized once for the joiners after it too. */
+  private void storeSnapshot() {
+    if (snapshot(true, false) != null) {
+      stored.saveSnapshot(new HistoryStore.Entry(epoch, seq, ts, snapshotData));
+      snapshotSeq = seq;
+      snapshotTs = ts;
+    }
   }
 
   private void clearSnapshot() {

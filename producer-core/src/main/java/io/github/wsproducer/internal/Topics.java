@@ -1,12 +1,14 @@
 package io.github.wsproducer.internal;
 
 import io.github.wsproducer.Topic;
+import io.github.wsproducer.spi.HistoryStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /** A hub's topics by name, each with its engine, and the one {@code /} serves. */
@@ -22,13 +24,15 @@ final class Topics {
       Clock clock,
       Codec codec,
       Counters counters,
-      Executor executor) {
+      Executor executor,
+      HistoryStore history) {
     this.topics = topics;
     this.defaultTopic = defaultTopic;
     this.counters = counters;
     long epoch = clock.millis();
     for (Topic topic : topics) {
-      engines.put(topic.name(), new TopicEngine(topic, epoch, clock, codec, counters, executor));
+      engines.put(
+          topic.name(), new TopicEngine(topic, epoch, clock, codec, counters, executor, history));
     }
   }
 
@@ -61,6 +65,12 @@ final class Topics {
       throw new IllegalArgumentException("unknown topic \"" + topic + "\"; the hub has " + names());
     }
     return engine;
+  }
+
+  /** Stores a snapshot of every topic that changed since its last, for a clean stop. */
+  CompletableFuture<Void> saveSnapshots() {
+    return CompletableFuture.allOf(
+        engines.values().stream().map(TopicEngine::saveSnapshot).toArray(CompletableFuture[]::new));
   }
 
   /** Announces the topics quiet since {@code now} minus their {@code staleAfter} as stale. */

@@ -2,6 +2,8 @@ package io.github.wsproducer.spi;
 
 import io.github.wsproducer.Hub;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A hub as a transport sees it: every protocol decision (which handshakes to accept, what a client
@@ -78,14 +80,14 @@ public interface Endpoint {
    * {@link #admit}s a request whose body is already read, and serves it: for tests and for
    * transports that cannot answer before a body arrives.
    */
-  default HttpResponse serve(HttpRequest request) {
+  default CompletionStage<HttpResponse> serve(HttpRequest request) {
     HttpAdmission admission = admit(request);
     if (admission instanceof HttpAdmission.Answer answer) {
-      return answer.response();
+      return CompletableFuture.completedFuture(answer.response());
     }
     try (HttpAdmission.ReadBody read = (HttpAdmission.ReadBody) admission) {
       return request.body().length > read.limit()
-          ? HttpResponse.tooLarge(read.limit())
+          ? CompletableFuture.completedFuture(HttpResponse.tooLarge(read.limit()))
           : read.serve(request.body());
     }
   }

@@ -1,6 +1,7 @@
 package io.github.wsproducer.spi;
 
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 
 /**
  * An {@link Endpoint}'s decision on an HTTP request from its head alone ({@link Endpoint#admit}),
@@ -34,8 +35,11 @@ public sealed interface HttpAdmission {
     /** The most bytes the body may have. */
     long limit();
 
-    /** Answers the request with its body, and gives back what it took of the budgets. */
-    HttpResponse serve(byte[] body);
+    /**
+     * Answers the request with its body, at once or when the route's answer is ready (never
+     * failing), and gives back what it took of the budgets.
+     */
+    CompletionStage<HttpResponse> serve(byte[] body);
 
     /** Gives back what it took of the budgets without an answer. Idempotent. */
     @Override

@@ -1,5 +1,8 @@
 package io.github.wsproducer.spi;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * HTTP endpoints a module adds to a hub, such as the screen fleet's: every transport serves them
  * through the hub's {@link Endpoint}, after its host, origin and size checks, and within the body
@@ -35,4 +38,13 @@ public interface HttpRoute {
 
   /** Answers a request that {@link #check} admitted, with its body. */
   HttpResponse serve(HttpRequest request, HttpContext http);
+
+  /**
+   * Answers a request that {@link #check} admitted when the answer waits for something, as the push
+   * API's waits for its update to be durable: the hub calls this, which by default completes with
+   * {@link #serve}'s answer. Must not block; an answer that fails is a 500.
+   */
+  default CompletionStage<HttpResponse> serveAsync(HttpRequest request, HttpContext http) {
+    return CompletableFuture.completedFuture(serve(request, http));
+  }
 }

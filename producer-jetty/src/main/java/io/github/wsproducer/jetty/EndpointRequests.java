@@ -68,7 +68,7 @@ final class EndpointRequests {
               }
               deadline.cancel();
               if (failure == null) {
-                write(read.serve(body), response, callback);
+                read.serve(body).thenAccept(answer -> write(answer, response, callback));
               } else if (failure instanceof IllegalStateException) { // over the limit
                 read.close();
                 response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());

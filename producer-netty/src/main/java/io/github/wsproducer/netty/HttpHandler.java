@@ -60,13 +60,10 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (endpoint.serves(path)) {
       HttpAdmission.ReadBody admitted = ctx.channel().attr(BodyAdmission.ADMITTED).getAndSet(null);
       byte[] body = ByteBufUtil.getBytes(request.content());
-      send(
-          ctx,
-          Responses.of(
-              admitted != null
-                  ? admitted.serve(body)
-                  : endpoint.serve(NettyRequests.httpRequest(ctx, request, uri, body))),
-          keepAlive);
+      (admitted != null
+              ? admitted.serve(body)
+              : endpoint.serve(NettyRequests.httpRequest(ctx, request, uri, body)))
+          .thenAccept(answer -> send(ctx, Responses.of(answer), keepAlive));
       return;
     }
     HttpMethod method = request.method();

@@ -21,7 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP requests a {@link io.github.wsproducer.jakarta.HubFilter} answers itself: the endpoint's
@@ -29,6 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * files with their ETags, pages rebased under the filter's path.
  */
 public final class JakartaRequests {
+  private static final Logger log = LoggerFactory.getLogger(JakartaRequests.class);
+
   private final Endpoint endpoint;
   private final String path; // "" for the context's root, else "/live"
   private final Map<String, WebResources.Resource> rebased = new ConcurrentHashMap<>();
@@ -77,7 +82,7 @@ public final class JakartaRequests {
     } else if (admission instanceof HttpAdmission.Answer answer) {
       answer(request, response, answer.response());
     } else if (!body) {
-      answer(request, response, ((HttpAdmission.ReadBody) admission).serve(new byte[0]));
+      answerLater(request, response, ((HttpAdmission.ReadBody) admission).serve(new byte[0]));
     } else {
       new BodyReader(request, response, (HttpAdmission.ReadBody) admission).start();
     }
@@ -93,6 +98,28 @@ public final class JakartaRequests {
       out = rebase(out, base(request));
     }
     write(response, answer, out);
+  }
+
+  /** Writes an answer once it is ready, in the request's async context. */
+  private void answerLater(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      CompletionStage<HttpResponse> answer) {
+    AsyncContext async = request.startAsync(request, response);
+    answer.thenAccept(ready -> answerAndComplete(async, ready));
+  }
+
+  private void answerAndComplete(AsyncContext async, HttpResponse answer) {
+    try {
+      answer(
+          (HttpServletRequest) async.getRequest(),
+          (HttpServletResponse) async.getResponse(),
+          answer);
+    } catch (IOException | RuntimeException e) {
+      log.debug("an answer could not be written", e);
+    } finally {
+      async.complete();
+    }
   }
 
   /**
@@ -179,7 +206,7 @@ public final class JakartaRequests {
     }
 
     /** Answers with {@code answer}, or serves the body when it is {@code null}; once. */
-    private void finish(HttpResponse answer) throws IOException {
+    private void finish(HttpResponse answer) {
       synchronized (this) {
         if (done) {
           return;
@@ -187,10 +214,13 @@ public final class JakartaRequests {
         done = true;
       }
       try {
-        answer(request, response, answer != null ? answer : admitted.serve(body.toByteArray()));
+        if (answer != null) {
+          answerAndComplete(async, answer);
+        } else {
+          admitted.serve(body.toByteArray()).thenAccept(ready -> answerAndComplete(async, ready));
+        }
       } finally {
         admitted.close();
-        async.complete();
       }
     }
 
