@@ -102,7 +102,16 @@ final class TopicEngine {
    * in, their epoch, seq and time, and the recent updates for resume.
    */
   private void restore() {
-    HistoryStore.Entry snapshot = stored.latestSnapshot();
+    HistoryStore.Entry snapshot;
+    List<HistoryStore.Entry> recent;
+    try {
+      snapshot = stored.latestSnapshot();
+      recent = snapshot == null ? List.of() : stored.last(Math.max(historySize, SNAPSHOT_EVERY));
+    } catch (RuntimeException e) {
+      counters.errors.increment();
+      log.warn("topic {}: its stored history could not be read, so it starts without it", name, e);
+      return;
+    }
     if (snapshot == null) {
       return;
     }
@@ -124,7 +133,7 @@ final class TopicEngine {
     seq = snapshotSeq = snapshot.seq();
     ts = snapshotTs = snapshot.ts();
     newEpochNext = !store.closedCleanly();
-    for (HistoryStore.Entry update : stored.last(Math.max(historySize, SNAPSHOT_EVERY))) {
+    for (HistoryStore.Entry update : recent) {
       if (update.epoch() != epoch) {
         continue; // before the snapshot's epoch began
       }

@@ -87,11 +87,36 @@ public final class DiskHistory implements HistoryStore {
     this.closedCleanly = closed == null || closed.equals(CLEANLY);
     if (!closedCleanly) {
       log.warn(
-          "{} was not closed cleanly (the process was killed or crashed): the updates after its"
-              + " last commit are lost, and each restored topic starts a new epoch with its next"
+          "{} was not closed cleanly (the process was killed or crashed): it restores {}, and"
+              + " what came after was lost; each restored topic starts a new epoch with its next"
               + " update",
-          file);
+          file,
+          lastCommitted());
     }
+  }
+
+  /** Each topic's last update kept, as "orders at seq 12 of epoch 1 (2026-12-07T03:10:00Z)". */
+  private String lastCommitted() {
+    List<String> topics = new ArrayList<>();
+    for (String map : store.getMapNames()) {
+      if (map.startsWith(UPDATES)) {
+        MVMap<Long, byte[]> updates = store.openMap(map);
+        Long last = updates.lastKey();
+        if (last != null) {
+          Entry update = Entries.decode(updates.get(last));
+          topics.add(
+              map.substring(UPDATES.length())
+                  + " at seq "
+                  + update.seq()
+                  + " of epoch "
+                  + update.epoch()
+                  + " ("
+                  + Instant.ofEpochMilli(update.ts())
+                  + ")");
+        }
+      }
+    }
+    return topics.isEmpty() ? "no update" : String.join(", ", topics);
   }
 
   @Override
