@@ -22,6 +22,7 @@ import java.util.List;
  * @param redisUrl the Redis that makes this sample a cluster node, or {@code null}
  * @param transport {@code jetty} or {@code netty}
  * @param screens a screen file to serve and watch instead of the sample's own, or {@code null}
+ * @param data the directory of the topics' history on disk, or {@code null} to keep it in memory
  * @param adminToken the token of {@code --admin-token-file}, or {@code null}
  * @param screenToken the token of {@code --screen-token-file}, or {@code null}
  * @param help whether {@code --help} was given
@@ -37,6 +38,7 @@ record Options(
     String redisUrl,
     String transport,
     Path screens,
+    Path data,
     String adminToken,
     String screenToken,
     boolean help) {
@@ -66,6 +68,9 @@ record Options(
         --screens FILE       serve the screens of this YAML or JSON file instead of the
                              sample's own, and apply every edit while running (start
                              from sample-dashboard/src/main/resources/screens.yaml)
+        --data DIR           keep every topic's history and state in DIR (created if
+                             missing), so that a restart, even kill -9, resumes where it
+                             stopped; without it history is kept in memory
         --admin-token-file F turn on the screen fleet (/fleet/admin), its remote actions
                              and pushing to the topic notes (POST /topics/notes), for
                              requests with Authorization: Bearer and the token in F
@@ -97,6 +102,7 @@ record Options(
     String redisUrl = null;
     String transport = "jetty";
     Path screens = null;
+    Path data = null;
     String adminToken = null;
     String screenToken = null;
     boolean help = false;
@@ -138,6 +144,7 @@ record Options(
         }
         case "--transport" -> transport = transport(value);
         case "--screens" -> screens = screens(value);
+        case "--data" -> data = Path.of(value);
         case "--admin-token-file" -> adminToken = token(arg, value);
         case "--screen-token-file" -> screenToken = token(arg, value);
         default -> redisUrl = redisUrl(value); // --redis-url
@@ -162,6 +169,7 @@ record Options(
         redisUrl,
         transport,
         screens,
+        data,
         adminToken,
         screenToken,
         help);
@@ -223,6 +231,7 @@ record Options(
           "--redis-url",
           "--transport",
           "--screens",
+          "--data",
           "--admin-token-file",
           "--screen-token-file");
 

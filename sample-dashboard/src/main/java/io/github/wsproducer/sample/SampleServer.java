@@ -7,12 +7,14 @@ import io.github.wsproducer.State;
 import io.github.wsproducer.TokenAuthenticator;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSource;
+import io.github.wsproducer.history.DiskHistory;
 import io.github.wsproducer.jetty.HubWebSocket;
 import io.github.wsproducer.jetty.SecurityHeaders;
 import io.github.wsproducer.netty.NettyServer;
 import io.github.wsproducer.redis.RedisFanout;
 import io.github.wsproducer.screens.Screens;
 import io.github.wsproducer.spi.TransportOptions;
+import java.nio.file.Files;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -67,13 +69,20 @@ final class SampleServer implements AutoCloseable {
       topics.authenticator(TokenAuthenticator.of(Map.of("screen", options.screenToken())));
     }
     topics.source(screens);
+    boolean firstRun = true; // notes are kept across restarts with --data
+    if (options.data() != null) {
+      firstRun = !Files.exists(options.data().resolve(DiskHistory.FILE));
+      topics.history(DiskHistory.open(options.data()));
+    }
     Supplier<UpdateSource> random = () -> RandomWalkSource.builder("random").build();
     if (options.redisUrl() == null) {
       topics.source(random.get());
     }
     data.addTo(topics);
     Hub hub = topics.build();
-    hub.publish("notes", Map.of("text", "No notes yet"));
+    if (firstRun) {
+      hub.publish("notes", Map.of("text", "No notes yet"));
+    }
     RedisFanout cluster = null;
     AutoCloseable server = null;
     try {

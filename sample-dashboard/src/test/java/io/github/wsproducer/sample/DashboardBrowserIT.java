@@ -40,6 +40,7 @@ class DashboardBrowserIT {
                 null,
                 null,
                 null,
+                null,
                 false));
     return server;
   }
@@ -122,6 +123,7 @@ class DashboardBrowserIT {
                 null,
                 null,
                 "jetty",
+                null,
                 null,
                 admin,
                 screen,
@@ -219,6 +221,7 @@ class DashboardBrowserIT {
                   null,
                   null,
                   "jetty",
+                  null,
                   null,
                   null,
                   null,

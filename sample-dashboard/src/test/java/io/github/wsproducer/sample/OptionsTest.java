@@ -25,6 +25,7 @@ class OptionsTest {
                 null,
                 null,
                 null,
+                null,
                 false));
   }
 
@@ -67,6 +68,7 @@ class OptionsTest {
                 "redis://cache:6379",
                 "netty",
                 java.nio.file.Path.of("src/main/resources/screens.yaml"),
+                null,
                 null,
                 null,
                 false));

@@ -329,7 +329,7 @@ class SampleIT {
         SampleServer.start(
             new Options(
                 "0.0.0.0", 0, List.of(), List.of(), null, null, null, null, "jetty", null, null,
-                null, false))) {
+                null, null, false))) {
       assertThatThrownBy(() -> connect(open.port(), "/", "null"))
           .as("Origin: null, as sandboxed frames on any site send it")
           .isInstanceOfSatisfying(
@@ -354,6 +354,7 @@ class SampleIT {
                 null,
                 null,
                 transport,
+                null,
                 null,
                 null,
                 null,
