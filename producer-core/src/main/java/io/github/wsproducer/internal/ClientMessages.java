@@ -9,12 +9,13 @@ import java.nio.ByteBuffer;
 
 /**
  * What a client sends on one connection, as the protocol says to handle it: in the envelope form,
- * subscription changes, and {@code error} answers to bad messages; binary messages close it in
- * either form.
+ * subscription changes, history requests, and {@code error} answers to bad messages; binary
+ * messages close it in either form.
  *
  * <p>Abuse is limited by rate, not by runs: more than {@value #MAX_INVALID} invalid messages, or
- * more than {@value #MAX_SUBSCRIPTION_CHANGES} subscribes and unsubscribes, within {@value
- * #WINDOW_MILLIS} ms close the connection with 1008, however many valid messages come between.
+ * more than {@value #MAX_SUBSCRIPTION_CHANGES} subscribes, unsubscribes and history requests,
+ * within {@value #WINDOW_MILLIS} ms close the connection with 1008, however many valid messages
+ * come between.
  */
 final class ClientMessages implements Inbound {
 
@@ -37,6 +38,7 @@ final class ClientMessages implements Inbound {
   private final Codec codec;
   private final Access access;
   private final Rejections rejections;
+  private final HistoryReads reads;
 
   ClientMessages(
       ClientConnection connection,
@@ -44,13 +46,15 @@ final class ClientMessages implements Inbound {
       Topics topics,
       Codec codec,
       Access access,
-      Rejections rejections) {
+      Rejections rejections,
+      HistoryReads reads) {
     this.connection = connection;
     this.identity = identity;
     this.topics = topics;
     this.codec = codec;
     this.access = access;
     this.rejections = rejections;
+    this.reads = reads;
   }
 
   @Override
@@ -73,6 +77,15 @@ final class ClientMessages implements Inbound {
       if (engine != null) {
         connection.subscribed(s.topic());
         engine.subscribe(connection, s.since());
+      }
+    } else if (message instanceof ClientMessage.History h) {
+      if (!access.mayRead(identity, h.topic())) {
+        reject(ErrorCode.FORBIDDEN, "not allowed to read topic \"" + h.topic() + "\"", h.topic());
+        return;
+      }
+      TopicEngine engine = engine(h.topic());
+      if (engine != null) {
+        reads.answer(connection, engine, h);
       }
     } else if (message instanceof ClientMessage.Unsubscribe u) {
       TopicEngine engine = engine(u.topic());
@@ -128,7 +141,8 @@ final class ClientMessages implements Inbound {
       allowed = (isInvalid ? invalid : changes).allow(access.clock().millis());
     }
     if (!allowed && connection.isOpen()) {
-      String what = isInvalid ? "invalid messages" : "subscribes and unsubscribes";
+      String what =
+          isInvalid ? "invalid messages" : "subscribes, unsubscribes and history requests";
       rejections.refused(
           "the messages of a WebSocket connection",
           CloseCode.POLICY_VIOLATION.code(),

@@ -114,6 +114,13 @@ final class Codec {
     return Frame.of(topic, ServerMessage.status(topic, stale, error, ts, mapper));
   }
 
+  /** The answer to a history request; see {@link ServerMessage#history}. */
+  Frame history(
+      String topic, String id, long since, long until, boolean downsampled, List<String> updates) {
+    return Frame.of(
+        null, ServerMessage.history(topic, id, since, until, downsampled, updates, mapper));
+  }
+
   Frame error(ErrorCode code, String message, String topic) {
     return Frame.of(null, ServerMessage.error(code, message, topic, mapper));
   }

@@ -62,6 +62,7 @@ public final class HubImpl implements Hub, HubSpi {
   private final Access access;
   private final Sources sources;
   private final Rejections rejections; // refusals and abuse, for the log
+  private final HistoryReads reads;
   private final List<HttpRoute> routes;
   private final Frame hello;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -86,6 +87,7 @@ public final class HubImpl implements Hub, HubSpi {
     this.access = new Access(config.authenticator(), config.authorizer(), clock);
     this.sources = new Sources(config.sources(), counters);
     this.rejections = new Rejections(clock);
+    this.reads = new HistoryReads(clock, codec);
     List<HttpRoute> routes = new ArrayList<>();
     if (config.pushers() != null) {
       routes.add(new PushApi(this, topics, clock, config.pushers(), config.pushable()));
@@ -223,7 +225,7 @@ public final class HubImpl implements Hub, HubSpi {
           Math.max(0, left),
           TimeUnit.MILLISECONDS);
     }
-    return new ClientMessages(connection, identity, topics, codec, access, rejections);
+    return new ClientMessages(connection, identity, topics, codec, access, rejections, reads);
   }
 
   /** {@code hello} listing only the topics {@code identity} may read. */
@@ -262,6 +264,7 @@ public final class HubImpl implements Hub, HubSpi {
     } catch (ExecutionException | TimeoutException e) {
       log.warn("not every topic's snapshot was stored within {} s", CLOSE_SNAPSHOTS_SECONDS, e);
     }
+    reads.close();
     history.close();
     threads.close();
   }

@@ -167,6 +167,11 @@ final class TopicEngine {
     }
   }
 
+  /** Where this topic's history is kept. */
+  TopicHistory stored() {
+    return stored;
+  }
+
   /** Whether this topic's state takes only JSON objects, merged by key. */
   boolean keyed() {
     return state.kind().equals("keyed");

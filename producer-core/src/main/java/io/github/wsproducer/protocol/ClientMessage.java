@@ -22,6 +22,28 @@ public sealed interface ClientMessage {
   record Unsubscribe(String topic) implements ClientMessage {}
 
   /**
+   * {@code {"type":"history","topic":T,"since":MS}}, optionally with {@code "until"}, {@code
+   * "points"} and {@code "id"}: the topic's updates sent in a time range, thinned to a number of
+   * points.
+   *
+   * @param since from, in milliseconds since the Unix epoch, included
+   * @param until to, included; {@link Long#MAX_VALUE} for now
+   * @param points the most updates to answer with, {@value #MAX_POINTS} at most
+   * @param id the client's name for the request, echoed in the answer, or {@code null}
+   */
+  record History(String topic, long since, long until, int points, String id)
+      implements ClientMessage {
+    /** Points when a request names none. */
+    public static final int DEFAULT_POINTS = 1000;
+
+    /** The most points a request may ask for. */
+    public static final int MAX_POINTS = 5000;
+
+    /** The longest {@code id}. */
+    public static final int MAX_ID = 64;
+  }
+
+  /**
    * A message that cannot be used, and the {@code error} frame that answers it.
    *
    * @param topic the topic it named, or {@code null}
@@ -47,7 +69,7 @@ public sealed interface ClientMessage {
       return new Invalid(ErrorCode.INVALID, "a message must be a JSON object", null);
     }
     String type = message.path("type").asString("");
-    if (!type.equals("subscribe") && !type.equals("unsubscribe")) {
+    if (!type.equals("subscribe") && !type.equals("unsubscribe") && !type.equals("history")) {
       return new Invalid(
           ErrorCode.UNKNOWN_TYPE, "unknown message type \"" + abbreviate(type) + "\"", null);
     }
@@ -62,6 +84,9 @@ public sealed interface ClientMessage {
     if (type.equals("unsubscribe")) {
       return new Unsubscribe(topic);
     }
+    if (type.equals("history")) {
+      return history(message, topic);
+    }
     JsonNode since = message.get("since");
     if (since == null || since.isNull()) {
       return new Subscribe(topic, null);
@@ -73,6 +98,41 @@ public sealed interface ClientMessage {
           ErrorCode.INVALID, "\"since\" must be {\"epoch\": integer, \"seq\": integer}", topic);
     }
     return new Subscribe(topic, new Position(epoch.longValue(), seq.longValue()));
+  }
+
+  private static ClientMessage history(JsonNode message, String topic) {
+    JsonNode since = message.get("since");
+    JsonNode until = message.get("until");
+    JsonNode points = message.get("points");
+    JsonNode id = message.get("id");
+    if (!isLong(since) || (until != null && !until.isNull() && !isLong(until))) {
+      return new Invalid(
+          ErrorCode.INVALID,
+          "history needs \"since\" (and may have \"until\") in milliseconds since the Unix epoch",
+          topic);
+    }
+    long to = until == null || until.isNull() ? Long.MAX_VALUE : until.longValue();
+    if (to < since.longValue()) {
+      return new Invalid(ErrorCode.INVALID, "\"until\" is before \"since\"", topic);
+    }
+    int most = History.DEFAULT_POINTS;
+    if (points != null && !points.isNull()) {
+      if (!isLong(points) || points.longValue() < 1 || points.longValue() > History.MAX_POINTS) {
+        return new Invalid(
+            ErrorCode.INVALID,
+            "\"points\" must be an integer from 1 to " + History.MAX_POINTS,
+            topic);
+      }
+      most = points.intValue();
+    }
+    if (id != null
+        && !id.isNull()
+        && (!id.isString() || id.stringValue().length() > History.MAX_ID)) {
+      return new Invalid(
+          ErrorCode.INVALID, "\"id\" must be a string of at most " + History.MAX_ID, topic);
+    }
+    return new History(
+        topic, since.longValue(), to, most, id == null || id.isNull() ? null : id.stringValue());
   }
 
   private static boolean isLong(JsonNode n) {

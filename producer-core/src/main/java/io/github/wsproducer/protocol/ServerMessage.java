@@ -78,6 +78,49 @@ public final class ServerMessage {
     return json.writeValueAsString(status);
   }
 
+  /**
+   * {@code history}: the answer to a {@link ClientMessage.History} request, the updates of a time
+   * range oldest first.
+   *
+   * @param id the request's id, or {@code null}
+   * @param since from, as answered: later than asked when the answer was cut to its byte bound
+   * @param downsampled whether updates were left out to keep to the points asked for
+   * @param updates each as {@link #historyUpdate} made it
+   */
+  public static String history(
+      String topic,
+      String id,
+      long since,
+      long until,
+      boolean downsampled,
+      List<String> updates,
+      JsonMapper json) {
+    StringBuilder out =
+        new StringBuilder(64 + updates.stream().mapToInt(String::length).sum() + updates.size())
+            .append("{\"type\":\"history\",\"topic\":\"")
+            .append(topic)
+            .append('"');
+    if (id != null) {
+      out.append(",\"id\":").append(json.writeValueAsString(id));
+    }
+    out.append(",\"since\":")
+        .append(since)
+        .append(",\"until\":")
+        .append(until)
+        .append(",\"downsampled\":")
+        .append(downsampled)
+        .append(",\"updates\":[");
+    for (int i = 0; i < updates.size(); i++) {
+      out.append(i == 0 ? "" : ",").append(updates.get(i));
+    }
+    return out.append("]}").toString();
+  }
+
+  /** One update in a {@code history} answer: its position, time and data. */
+  public static String historyUpdate(long epoch, long seq, long ts, String data) {
+    return "{\"epoch\":" + epoch + ",\"seq\":" + seq + ",\"ts\":" + ts + ",\"data\":" + data + '}';
+  }
+
   /** {@code ping}: sent on an idle connection. */
   public static String ping(long ts) {
     return "{\"type\":\"ping\",\"ts\":" + ts + '}';

@@ -1,0 +1,162 @@
+package io.github.wsproducer.internal;
+
+import io.github.wsproducer.protocol.ClientMessage;
+import io.github.wsproducer.protocol.ErrorCode;
+import io.github.wsproducer.protocol.ServerMessage;
+import io.github.wsproducer.spi.HistoryStore.Entry;
+import io.github.wsproducer.spi.NamedThreads;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads topics' history for clients ({@code history} requests) on threads of its own, so that a
+ * long read never holds up a topic or a transport: a time range thinned to a number of points, in
+ * even slices of time, each the last update of its slice (a keyed topic's updates in a slice
+ * merged, so that no key's change is lost).
+ */
+final class HistoryReads {
+  private static final Logger log = LoggerFactory.getLogger(HistoryReads.class);
+
+  /** The most bytes of updates in one answer; the oldest go first to keep to it. */
+  static final int MAX_BYTES = 512 * 1024;
+
+  /** Reads waiting beyond the threads; more are refused with {@code unavailable}. */
+  static final int MAX_WAITING = 10_000;
+
+  private final Clock clock;
+  private final Codec codec;
+  private final ThreadPoolExecutor threads =
+      new ThreadPoolExecutor(
+          2,
+          2,
+          30,
+          TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(MAX_WAITING),
+          new NamedThreads("wsproducer-history"));
+
+  HistoryReads(Clock clock, Codec codec) {
+    this.clock = clock;
+    this.codec = codec;
+    threads.allowCoreThreadTimeOut(true);
+  }
+
+  /** Answers a request on a connection, later, or at once that the server is too busy. */
+  void answer(ClientConnection connection, TopicEngine engine, ClientMessage.History request) {
+    try {
+      threads.execute(() -> connection.offer(read(engine, request)));
+    } catch (RejectedExecutionException e) {
+      connection.offer(
+          codec.error(
+              ErrorCode.UNAVAILABLE,
+              "too many history requests at once; ask again in a moment",
+              request.topic()));
+    }
+  }
+
+  private Frame read(TopicEngine engine, ClientMessage.History request) {
+    long until = Math.min(request.until(), clock.millis());
+    Slices slices;
+    try {
+      // Sliced from the first update there is: a range from long before it keeps its points.
+      long[] first = {request.since()};
+      engine.stored().scan(request.since(), until, update -> (first[0] = update.ts()) < 0);
+      slices = new Slices(first[0], until, request.points(), engine.keyed());
+      engine.stored().scan(first[0], until, slices);
+    } catch (RuntimeException e) {
+      log.error("topic {}: its history could not be read", request.topic(), e);
+      return codec.error(
+          ErrorCode.UNAVAILABLE, "the topic's history could not be read", request.topic());
+    }
+    List<Item> items = slices.items();
+    long bytes = items.stream().mapToLong(i -> i.json().length()).sum();
+    ArrayDeque<Item> kept = new ArrayDeque<>(items);
+    while (bytes > MAX_BYTES && kept.size() > 1) {
+      bytes -= kept.removeFirst().json().length();
+    }
+    long since = kept.size() < items.size() ? kept.peekFirst().ts() : request.since();
+    return codec.history(
+        request.topic(),
+        request.id(),
+        since,
+        until,
+        slices.downsampled,
+        kept.stream().map(Item::json).toList());
+  }
+
+  void close() {
+    threads.shutdownNow();
+  }
+
+  private record Item(long ts, String json) {}
+
+  /** The updates of a time range in even slices, each the last of its slice, or merged. */
+  private final class Slices implements java.util.function.Predicate<Entry> {
+    private final long since;
+    private final long width;
+    private final boolean merge;
+    private final List<Item> items = new ArrayList<>();
+    private long slice = -1;
+    private Entry last; // the last update of the current slice
+    private ObjectNode merged; // a keyed topic's updates of the current slice, when more than one
+    boolean downsampled;
+
+    Slices(long since, long until, int points, boolean merge) {
+      this.since = since;
+      this.width = Math.max(1, (until - since) / points + 1);
+      this.merge = merge;
+    }
+
+    @Override
+    public boolean test(Entry update) {
+      long at = (update.ts() - since) / width;
+      if (at != slice) {
+        flush();
+        slice = at;
+      } else {
+        downsampled = true;
+        if (merge) {
+          if (merged == null) {
+            merged = asObject(last.data());
+          }
+          if (merged != null) {
+            ObjectNode next = asObject(update.data());
+            if (next != null) {
+              merged.setAll(next);
+            }
+          }
+        }
+      }
+      last = update;
+      return true;
+    }
+
+    private ObjectNode asObject(String data) {
+      return codec.parse(data) instanceof ObjectNode object ? object : null;
+    }
+
+    private void flush() {
+      if (last != null) {
+        String data = merged != null ? codec.json(merged) : last.data();
+        items.add(
+            new Item(
+                last.ts(), ServerMessage.historyUpdate(last.epoch(), last.seq(), last.ts(), data)));
+      }
+      last = null;
+      merged = null;
+    }
+
+    List<Item> items() {
+      flush();
+      return items;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.github.wsproducer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.wsproducer.spi.Inbound;
+import io.github.wsproducer.testkit.ManualClock;
+import io.github.wsproducer.testkit.RecordingOutbound;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The {@code history} request, answered from the hub's default store in memory. */
+class HistoryTest {
+  private final ManualClock clock = new ManualClock();
+  private Hub hub;
+
+  @AfterEach
+  void close() {
+    if (hub != null) {
+      hub.close();
+    }
+  }
+
+  private Hub hub(Topic... topics) {
+    Hub.Builder builder = Hub.builder().clock(clock);
+    for (Topic t : topics) {
+      builder.topic(t);
+    }
+    return hub = builder.build();
+  }
+
+  /** Publishes {@code n} = from..to, one a second, and waits until they are all applied. */
+  private void publishEverySecond(String topic, int from, int to) {
+    for (int i = from; i <= to; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      long updates = hub.stats().updates();
+      hub.publish(topic, Map.of("n", i));
+      await()
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> hub.stats().updates() > updates);
+    }
+  }
+
+  private JsonNode ask(String request) throws InterruptedException {
+    RecordingOutbound client = new RecordingOutbound();
+    Inbound in = client.openEnvelope(hub);
+    client.next("hello");
+    in.onText(request);
+    return client.next();
+  }
+
+  private static List<Integer> values(JsonNode answer) {
+    List<Integer> values = new ArrayList<>();
+    answer.path("updates").forEach(u -> values.add(u.path("data").path("n").asInt()));
+    return values;
+  }
+
+  @Test
+  void aTimeRangeIsAnsweredOldestFirstWithEachUpdatesPositionAndTime() throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    long start = clock.millis();
+    publishEverySecond("t", 1, 10);
+    JsonNode answer =
+        ask(
+            "{\"type\":\"history\",\"topic\":\"t\",\"since\":"
+                + (start + 3000)
+                + ",\"until\":"
+                + (start + 6000)
+                + ",\"id\":\"chart-1\"}");
+    assertThat(answer.path("type").asString()).isEqualTo("history");
+    assertThat(answer.path("id").asString()).isEqualTo("chart-1");
+    assertThat(answer.path("downsampled").asBoolean()).isFalse();
+    assertThat(values(answer)).containsExactly(3, 4, 5, 6);
+    JsonNode first = answer.path("updates").get(0);
+    assertThat(first.path("seq").asLong()).isEqualTo(3);
+    assertThat(first.path("ts").asLong()).isEqualTo(start + 3000);
+    assertThat(first.path("epoch").asLong()).isPositive();
+
+    JsonNode untilNow = ask("{\"type\":\"history\",\"topic\":\"t\",\"since\":0}");
+    assertThat(values(untilNow)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+    assertThat(untilNow.path("until").asLong()).isEqualTo(clock.millis());
+  }
+
+  @Test
+  void moreUpdatesThanPointsAreThinnedToTheLastOfEachEvenSliceOfTime() throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    long start = clock.millis();
+    publishEverySecond("t", 1, 100);
+    JsonNode answer =
+        ask(
+            "{\"type\":\"history\",\"topic\":\"t\",\"since\":"
+                + start
+                + ",\"until\":"
+                + (start + 100_000)
+                + ",\"points\":10}");
+    assertThat(answer.path("downsampled").asBoolean()).isTrue();
+    assertThat(values(answer)).hasSizeLessThanOrEqualTo(10).contains(100);
+    assertThat(values(answer)).isSorted();
+  }
+
+  @Test
+  void aKeyedTopicsUpdatesInOneSliceAreMergedSoNoKeysChangeIsLost() throws InterruptedException {
+    hub(Topic.of("streams", State.keyed()));
+    long start = clock.millis();
+    clock.advance(Duration.ofSeconds(1));
+    hub.publish("streams", Map.of("orders", 1));
+    hub.publish("streams", Map.of("payments", 2));
+    hub.publish("streams", Map.of("orders", 3));
+    await().until(() -> hub.stats().updates() == 3);
+    JsonNode answer =
+        ask("{\"type\":\"history\",\"topic\":\"streams\",\"since\":" + start + ",\"points\":1}");
+    assertThat(answer.path("updates")).hasSize(1);
+    JsonNode merged = answer.path("updates").get(0);
+    assertThat(merged.path("seq").asLong()).isEqualTo(3);
+    assertThat(merged.path("data").path("orders").asInt()).isEqualTo(3);
+    assertThat(merged.path("data").path("payments").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void theRetentionBoundsWhatIsKept() throws InterruptedException {
+    hub(Topic.of("t", State.latest()).withRetention(Duration.ofSeconds(5)));
+    publishEverySecond("t", 1, 20);
+    JsonNode answer = ask("{\"type\":\"history\",\"topic\":\"t\",\"since\":0}");
+    assertThat(values(answer)).containsExactly(15, 16, 17, 18, 19, 20);
+  }
+
+  @Test
+  void aForbiddenTopicsHistoryIsForbiddenAndBadRequestsAreAnsweredWithErrors()
+      throws InterruptedException {
+    hub =
+        Hub.builder()
+            .topic(Topic.of("public", State.latest()))
+            .topic(Topic.of("secret", State.latest()))
+            .authorizer((who, topic) -> Set.of("public").contains(topic))
+            .clock(clock)
+            .build();
+    hub.publish("secret", Map.of("n", 1));
+    RecordingOutbound client = new RecordingOutbound();
+    Inbound in = client.openEnvelope(hub);
+    client.next("hello");
+    in.onText("{\"type\":\"history\",\"topic\":\"secret\",\"since\":0}");
+    JsonNode forbidden = client.next("error");
+    assertThat(forbidden.path("code").asString()).isEqualTo("forbidden");
+    in.onText("{\"type\":\"history\",\"topic\":\"nope\",\"since\":0}");
+    assertThat(client.next("error").path("code").asString()).isEqualTo("forbidden");
+    in.onText("{\"type\":\"history\",\"topic\":\"public\"}");
+    assertThat(client.next("error").path("message").asString()).contains("\"since\"");
+    in.onText("{\"type\":\"history\",\"topic\":\"public\",\"since\":5,\"until\":4}");
+    assertThat(client.next("error").path("message").asString()).contains("before");
+    in.onText("{\"type\":\"history\",\"topic\":\"public\",\"since\":0,\"points\":0}");
+    assertThat(client.next("error").path("message").asString()).contains("\"points\"");
+    in.onText("{\"type\":\"history\",\"topic\":\"public\",\"since\":0}");
+    assertThat(client.next("history").path("updates")).isEmpty();
+  }
+}
