@@ -247,6 +247,38 @@ test('the server\'s clock is learnt from pings and updates, and forgotten on a n
   assert.strictEqual(client.serverNow(), 1500, 'perhaps another server');
 });
 
+test('history asks once the connection is open, again after a reconnect, and resolves by id', async () => {
+  const { time, net, client } = setup();
+  const chart = client.history('random', { since: 1000, points: 300 });
+  const s = net.last();
+  s.serverOpens();
+  assert.deepStrictEqual(s.sent, [], 'nothing before hello');
+  s.serverSends(HELLO);
+  assert.deepStrictEqual(s.sent, [{ type: 'history', topic: 'random', since: 1000, points: 300, id: 'h1' }]);
+  s.serverCloses(1006);
+  time.advance(60000);
+  const again = net.last();
+  again.serverOpens();
+  again.serverSends(HELLO);
+  assert.strictEqual(again.sent[0].id, 'h1', 'asked again on the new connection');
+  const answer = { type: 'history', topic: 'random', id: 'h1', since: 1000, until: 9000, downsampled: false, updates: [{ epoch: 1, seq: 1, ts: 2000, data: 5 }] };
+  again.serverSends(answer);
+  assert.deepStrictEqual(await chart, answer);
+});
+
+test('history rejects with the server\'s error for its topic, or when no answer comes', async () => {
+  const { time, net, client } = setup();
+  const s = net.last();
+  s.serverOpens();
+  s.serverSends(HELLO);
+  const secret = client.history('secret', { since: 0 });
+  const silent = client.history('random', { since: 0 });
+  s.serverSends({ type: 'error', code: 'forbidden', topic: 'secret', message: 'not allowed' });
+  await assert.rejects(secret, (e) => e.code === 'forbidden');
+  time.advance(45000);
+  await assert.rejects(silent, (e) => e.code === 'timeout');
+});
+
 test('close stops reconnecting', () => {
   const { time, net, client } = setup();
   net.last().serverOpens();

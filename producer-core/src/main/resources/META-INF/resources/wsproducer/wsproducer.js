@@ -166,11 +166,14 @@
     var retryTimer = null;
     var watchdogTimer = null;
     var offset = null; // the server's clock minus ours, from the last ping and the updates
+    var asked = {}; // history requests waiting for their answer, by id
+    var asks = 0;
     var client = {
       state: 'connecting', // connecting | open | reconnecting | closed
       retryAt: null, // when the next attempt starts, while reconnecting
       hello: null,
       subscribe: subscribe,
+      history: history,
       freshness: freshness,
       serverNow: serverNow,
       close: close
@@ -248,7 +251,13 @@
           topics[name].resyncing = false;
           sendSubscribe(topics[name], topics[name].since());
         }
+        for (var id in asked) ask(id); // asked before, or on a connection now gone
+      } else if (msg.type === 'history') {
+        answer(msg.id, msg, null);
       } else if (msg.type === 'error') {
+        for (var waiting in asked) {
+          if (asked[waiting].msg.topic === msg.topic) answer(waiting, null, msg);
+        }
         if (o.onError) o.onError(msg);
       } else if (t && !t.apply(msg, now())) {
         if (!t.resyncing) resync(t); // a gap or a wrong state: start over from a snapshot
@@ -279,6 +288,7 @@
 
     function retry(hint) {
       clearT(watchdogTimer);
+      for (var id in asked) clearT(asked[id].timer); // asked again on the next connection
       if (client.state === 'closed') return;
       var delay = hint >= 0 ? hint : backoff(attempt++, random, minDelay, maxDelay);
       client.retryAt = now() + delay;
@@ -321,6 +331,43 @@
       };
     }
 
+    // history(topic, {since, until, points}): the topic's updates sent from since to until
+    // (milliseconds by the server's clock; until: now; a negative since: that long before now,
+    // right even when this screen's clock is wrong), oldest first, thinned evenly to points
+    // (1000) when there are more. Resolves with the server's answer {since, until, downsampled,
+    // updates: [{epoch, seq, ts, data}]}; rejects with its error (forbidden, unknown-topic, ...) or
+    // when no answer comes within the watchdog's time of asking. Asked once the connection is
+    // open, and again on a new one.
+    function history(name, range) {
+      var r = range || {};
+      var id = 'h' + ++asks;
+      var msg = { type: 'history', topic: name, since: r.since || 0, id: id };
+      if (r.until !== undefined) msg.until = r.until;
+      if (r.points !== undefined) msg.points = r.points;
+      return new Promise(function (resolve, reject) {
+        asked[id] = { msg: msg, resolve: resolve, reject: reject, timer: null };
+        if (client.hello) ask(id);
+      });
+    }
+
+    function ask(id) {
+      var a = asked[id];
+      clearT(a.timer);
+      a.timer = setT(function () {
+        answer(id, null, { type: 'error', code: 'timeout', topic: a.msg.topic, message: 'no answer to a history request' });
+      }, watchdogMs);
+      send(a.msg);
+    }
+
+    function answer(id, msg, error) {
+      var a = asked[id];
+      if (!a) return;
+      delete asked[id];
+      clearT(a.timer);
+      if (error) a.reject(error);
+      else a.resolve(msg);
+    }
+
     // A ping's ts is the server's now; an update's, its publish a moment ago, or long ago when
     // resent on a resume: it can only show the estimate too low. A new connection may be another
     // server's.
@@ -350,6 +397,7 @@
 
     function close() {
       setState('closed');
+      for (var id in asked) answer(id, null, { type: 'error', code: 'closed', message: 'the client is closed' });
       clearT(retryTimer);
       clearT(watchdogTimer);
       if (g.removeEventListener) g.removeEventListener('online', reconnectNow);

@@ -63,12 +63,14 @@ final class HistoryReads {
   }
 
   private Frame read(TopicEngine engine, ClientMessage.History request) {
-    long until = Math.min(request.until(), clock.millis());
+    long now = clock.millis();
+    long until = Math.min(request.until(), now);
+    long since = request.since() < 0 ? now + request.since() : request.since();
     Slices slices;
     try {
       // Sliced from the first update there is: a range from long before it keeps its points.
-      long[] first = {request.since()};
-      engine.stored().scan(request.since(), until, update -> (first[0] = update.ts()) < 0);
+      long[] first = {since};
+      engine.stored().scan(since, until, update -> (first[0] = update.ts()) < 0);
       slices = new Slices(first[0], until, request.points(), engine.keyed());
       engine.stored().scan(first[0], until, slices);
     } catch (RuntimeException e) {
@@ -82,11 +84,10 @@ final class HistoryReads {
     while (bytes > MAX_BYTES && kept.size() > 1) {
       bytes -= kept.removeFirst().json().length();
     }
-    long since = kept.size() < items.size() ? kept.peekFirst().ts() : request.since();
     return codec.history(
         request.topic(),
         request.id(),
-        since,
+        kept.size() < items.size() ? kept.peekFirst().ts() : since,
         until,
         slices.downsampled,
         kept.stream().map(Item::json).toList());

@@ -26,7 +26,8 @@ public sealed interface ClientMessage {
    * "points"} and {@code "id"}: the topic's updates sent in a time range, thinned to a number of
    * points.
    *
-   * @param since from, in milliseconds since the Unix epoch, included
+   * @param since from, in milliseconds since the Unix epoch, included; negative: that many
+   *     milliseconds before now, by the server's clock (for a screen whose own clock is wrong)
    * @param until to, included; {@link Long#MAX_VALUE} for now
    * @param points the most updates to answer with, {@value #MAX_POINTS} at most
    * @param id the client's name for the request, echoed in the answer, or {@code null}
@@ -112,7 +113,7 @@ public sealed interface ClientMessage {
           topic);
     }
     long to = until == null || until.isNull() ? Long.MAX_VALUE : until.longValue();
-    if (to < since.longValue()) {
+    if (since.longValue() >= 0 && to < since.longValue()) {
       return new Invalid(ErrorCode.INVALID, "\"until\" is before \"since\"", topic);
     }
     int most = History.DEFAULT_POINTS;

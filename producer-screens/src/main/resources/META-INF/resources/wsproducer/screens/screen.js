@@ -248,6 +248,7 @@
       }
       function draw() {
         if (plot) plot.destroy();
+        chart.dataset.points = xs.length; // what the canvas shows, for tests and a curious reader
         var font = minText() + 'px system-ui, sans-serif';
         var axis = { stroke: '#a9b8c8', grid: { stroke: '#223040' }, ticks: { stroke: '#223040' }, font: font };
         plot = new uPlot(
@@ -281,18 +282,47 @@
           chart
         );
       }
+      // A value at a time (the server's): its point, or nothing for a tile of rates without a
+      // sample before it, or after a counter's reset.
+      function point(v, now) {
+        if (!tile.rate) return v;
+        var p = previous;
+        previous = [now, v];
+        if (!p || v < p[1] || now <= p[0]) return null;
+        return ((v - p[1]) * 1000) / (now - p[0]);
+      }
+      // The topic's history for the span, asked once, in front of what arrived meanwhile.
+      function backfill(answer) {
+        var live = [xs, ys, previous];
+        xs = [];
+        ys = [];
+        previous = undefined;
+        answer.updates.forEach(function (u) {
+          var v = at(u.data, tile.path);
+          var y = typeof v === 'number' ? point(v, u.ts) : null;
+          if (y !== null && (!live[0].length || u.ts / 1000 < live[0][0])) {
+            xs.push(u.ts / 1000);
+            ys.push(y);
+          }
+        });
+        xs = xs.concat(live[0]);
+        ys = ys.concat(live[1]);
+        previous = live[2] || previous;
+        if (xs.length > 1) draw();
+      }
+      if (tile.topic) {
+        client.history(tile.topic, { since: -span, points: 1000 }).then(backfill, function () {
+          // none: the chart fills as values arrive
+        });
+      }
       return {
-        show: function (data) {
+        show: function (data, msg) {
           var v = at(data, tile.path);
           if (typeof v !== 'number') return;
-          var now = Date.now();
-          var y = v;
-          if (tile.rate) {
-            var p = previous;
-            previous = [now, v];
-            if (!p || v < p[1] || now <= p[0]) return; // a first sample, or a counter reset
-            y = ((v - p[1]) * 1000) / (now - p[0]);
-          }
+          var now = msg && typeof msg.ts === 'number' ? msg.ts : client.serverNow();
+          if (xs.length && now / 1000 <= xs[xs.length - 1]) return; // the history had it
+          var y = point(v, now);
+          if (y === null) return;
           xs.push(now / 1000);
           ys.push(y);
           while (xs.length > 2 && xs[0] < (now - span) / 1000) {
@@ -303,8 +333,10 @@
           if (tile.unit) head.appendChild(el('span', 'unit', tile.unit));
           box.setLevel(level(tile, y));
           fit(head);
-          if (plot) plot.setData([xs, ys]);
-          else this.layout();
+          if (plot) {
+            plot.setData([xs, ys]);
+            chart.dataset.points = xs.length;
+          } else this.layout();
         },
         layout: function () {
           fit(head);
@@ -521,8 +553,8 @@
       if (tile.topic) {
         entry.unsubscribe = client.subscribe(
           tile.topic,
-          function (value) {
-            widget.show(value);
+          function (value, msg) {
+            widget.show(value, msg);
           },
           freshen
         );

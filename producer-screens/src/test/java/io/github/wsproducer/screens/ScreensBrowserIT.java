@@ -242,6 +242,47 @@ class ScreensBrowserIT {
     }
   }
 
+  @Test
+  void aChartShowsItsHistoryAtFirstPaintAfterAReloadAndAfterARestart() throws Exception {
+    Path data = Files.createTempDirectory("history");
+    ManualClock clock = new ManualClock();
+    Screen load = Screen.named("load").tile(Tile.timeSeries("Load", "load", "v").span("10m"));
+    java.util.function.Supplier<Hub> hub =
+        () ->
+            Hub.builder()
+                .clock(clock)
+                .topic(Screens.topic())
+                .source(Screens.of(load))
+                .topic(Topic.of("load", State.latest()))
+                .history(io.github.wsproducer.history.DiskHistory.open(data))
+                .build();
+    String points = "return document.querySelector('.chart').dataset.points || '0'";
+    try (Browser browser = new Browser(1366, 768)) {
+      try (Hub first = hub.get();
+          NettyServer firstServer = NettyServer.builder(first).port(0).start()) {
+        for (int i = 0; i < 120; i++) { // two minutes, one a second
+          clock.advance(Duration.ofSeconds(1));
+          long before = first.stats().updates();
+          first.publish("load", Map.of("v", i % 10));
+          await()
+              .pollDelay(Duration.ZERO)
+              .pollInterval(Duration.ofMillis(1))
+              .until(() -> first.stats().updates() > before);
+        }
+        browser.driver.get(firstServer.uri().resolve("/screens/load").toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> "120".equals(browser.js(points)));
+        browser.driver.navigate().refresh();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "120".equals(browser.js(points)));
+        browser.screenshot("chart-with-history.png");
+      }
+      try (Hub second = hub.get();
+          NettyServer secondServer = NettyServer.builder(second).port(0).start()) {
+        browser.driver.get(secondServer.uri().resolve("/screens/load").toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> "120".equals(browser.js(points)));
+      }
+    }
+  }
+
   static final String WALL =
       """
       screens:
