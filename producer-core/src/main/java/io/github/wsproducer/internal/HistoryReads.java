@@ -99,11 +99,16 @@ final class HistoryReads {
 
   private record Item(long ts, String json) {}
 
-  /** The updates of a time range in even slices, each the last of its slice, or merged. */
+  /**
+   * The updates of a time range: all of them when they are no more than the points asked for,
+   * otherwise in even slices, each the last of its slice, or merged.
+   */
   private final class Slices implements java.util.function.Predicate<Entry> {
     private final long since;
     private final long width;
+    private final int points;
     private final boolean merge;
+    private final List<Entry> all = new ArrayList<>(); // while no more than the points
     private final List<Item> items = new ArrayList<>();
     private long slice = -1;
     private Entry last; // the last update of the current slice
@@ -113,11 +118,15 @@ final class HistoryReads {
     Slices(long since, long until, int points, boolean merge) {
       this.since = since;
       this.width = Math.max(1, (until - since) / points + 1);
+      this.points = points;
       this.merge = merge;
     }
 
     @Override
     public boolean test(Entry update) {
+      if (all.size() <= points) {
+        all.add(update);
+      }
       long at = (update.ts() - since) / width;
       if (at != slice) {
         flush();
@@ -147,17 +156,23 @@ final class HistoryReads {
     private void flush() {
       if (last != null) {
         String data = merged != null ? codec.json(merged) : last.data();
-        items.add(
-            new Item(
-                last.ts(), ServerMessage.historyUpdate(last.epoch(), last.seq(), last.ts(), data)));
+        items.add(new Item(last.ts(), item(last, data)));
       }
       last = null;
       merged = null;
     }
 
     List<Item> items() {
+      if (all.size() <= points) {
+        downsampled = false;
+        return all.stream().map(e -> new Item(e.ts(), item(e, e.data()))).toList();
+      }
       flush();
       return items;
+    }
+
+    private String item(Entry update, String data) {
+      return ServerMessage.historyUpdate(update.epoch(), update.seq(), update.ts(), data);
     }
   }
 }

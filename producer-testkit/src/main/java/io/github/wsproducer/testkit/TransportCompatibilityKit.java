@@ -263,6 +263,36 @@ public abstract class TransportCompatibilityKit {
   }
 
   @Test
+  void aHistoryRequestIsAnsweredInOneFrameThinnedWhenAskedAndForbiddenWhereReadingIs()
+      throws Exception {
+    start(
+        QUIET,
+        b -> b.authorizer((who, topic) -> !topic.equals("secret")),
+        Topic.of("t", State.latest()),
+        Topic.of("secret", State.latest()));
+    String padding = "x".repeat(4000); // 100 updates make an answer of about 400 KB
+    for (int n = 1; n <= 100; n++) {
+      hub.publish("t", Map.of("n", n, "padding", padding));
+    }
+    await().until(() -> hub.stats().updates() == 100);
+    WsTestClient c = envelope();
+    c.send("{\"type\":\"history\",\"topic\":\"t\",\"since\":0,\"id\":\"all\"}");
+    JsonNode all = c.next("history");
+    assertThat(all.path("id").asString()).isEqualTo("all");
+    assertThat(all.path("updates")).hasSize(100);
+    for (int n = 1; n <= 100; n++) {
+      assertThat(all.path("updates").get(n - 1).path("seq").asLong()).isEqualTo(n);
+    }
+    c.send("{\"type\":\"history\",\"topic\":\"t\",\"since\":0,\"points\":1}");
+    JsonNode one = c.next("history");
+    assertThat(one.path("downsampled").asBoolean()).isTrue();
+    assertThat(one.path("updates")).hasSize(1);
+    assertThat(one.path("updates").get(0).path("data").path("n").asInt()).isEqualTo(100);
+    c.send("{\"type\":\"history\",\"topic\":\"secret\",\"since\":0}");
+    assertThat(c.next("error").path("code").asString()).isEqualTo("forbidden");
+  }
+
+  @Test
   void aThousandClientsEachReceiveEveryUpdateWithNoGapAndNoDuplicate() throws Exception {
     start(QUIET, Topic.of("fast", State.latest()));
     int clients = 1000;
