@@ -4,12 +4,16 @@ import io.github.wsproducer.protocol.ClientMessage;
 import io.github.wsproducer.protocol.ErrorCode;
 import io.github.wsproducer.protocol.ServerMessage;
 import io.github.wsproducer.spi.HistoryStore.Entry;
+import io.github.wsproducer.spi.HttpResponse;
 import io.github.wsproducer.spi.NamedThreads;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +95,68 @@ final class HistoryReads {
         until,
         slices.downsampled,
         kept.stream().map(Item::json).toList());
+  }
+
+  /** The most updates in one export; more are linked to. */
+  static final int MAX_EXPORT = 100_000;
+
+  /**
+   * A topic's updates from {@code since} to {@code until} as NDJSON, at most {@link #MAX_EXPORT};
+   * when there are more, a {@code Link} header names the request for the rest.
+   */
+  CompletableFuture<HttpResponse> export(TopicEngine engine, long since, long until, String path) {
+    CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
+    try {
+      threads.execute(
+          () -> {
+            long to = Math.min(until, clock.millis());
+            StringBuilder lines = new StringBuilder();
+            int[] count = {0};
+            long[] next = {-1};
+            try {
+              engine
+                  .stored()
+                  .scan(
+                      since,
+                      to,
+                      update -> {
+                        if (count[0] == MAX_EXPORT) {
+                          next[0] = update.ts();
+                          return false;
+                        }
+                        count[0]++;
+                        lines
+                            .append(
+                                ServerMessage.historyUpdate(
+                                    update.epoch(), update.seq(), update.ts(), update.data()))
+                            .append('\n');
+                        return true;
+                      });
+            } catch (RuntimeException e) {
+              log.error("{}: the history could not be read", path, e);
+              answer.complete(
+                  HttpResponse.json(503, "{\"error\":\"the topic's history could not be read\"}"));
+              return;
+            }
+            HttpResponse ndjson =
+                new HttpResponse(
+                    200,
+                    "application/x-ndjson",
+                    lines.toString().getBytes(StandardCharsets.UTF_8),
+                    Map.of());
+            answer.complete(
+                next[0] < 0
+                    ? ndjson
+                    : ndjson.withHeader(
+                        "Link",
+                        "<" + path + "?since=" + next[0] + "&until=" + to + ">; rel=\"next\""));
+          });
+    } catch (RejectedExecutionException e) {
+      answer.complete(
+          HttpResponse.json(503, "{\"error\":\"too many history requests at once\"}")
+              .withHeader("Retry-After", "1"));
+    }
+    return answer;
   }
 
   void close() {

@@ -89,6 +89,7 @@ public final class HubImpl implements Hub, HubSpi {
     this.rejections = new Rejections(clock);
     this.reads = new HistoryReads(clock, codec);
     List<HttpRoute> routes = new ArrayList<>();
+    routes.add(new HistoryRoute(topics, access, reads));
     if (config.pushers() != null) {
       routes.add(new PushApi(this, topics, clock, config.pushers(), config.pushable()));
     }

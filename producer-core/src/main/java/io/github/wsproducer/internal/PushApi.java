@@ -45,7 +45,7 @@ final class PushApi implements HttpRoute {
 
   @Override
   public boolean serves(String path) {
-    return path.startsWith(PREFIX);
+    return path.startsWith(PREFIX) && HistoryRoute.topicOf(path) == null;
   }
 
   /** Method, credentials, rate and topic: nothing of the body is read before these pass. */

@@ -17,6 +17,7 @@ import io.github.wsproducer.spi.WebResources;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -290,6 +291,44 @@ public abstract class TransportCompatibilityKit {
     assertThat(one.path("updates").get(0).path("data").path("n").asInt()).isEqualTo(100);
     c.send("{\"type\":\"history\",\"topic\":\"secret\",\"since\":0}");
     assertThat(c.next("error").path("code").asString()).isEqualTo("forbidden");
+  }
+
+  @Test
+  void aTopicsHistoryIsExportedAsNdjsonAndABadRequestGetsItsReason() throws Exception {
+    start(QUIET, Topic.of("t", State.latest()));
+    for (int n = 1; n <= 3; n++) {
+      hub.publish("t", Map.of("n", n));
+    }
+    await().until(() -> hub.stats().updates() == 3);
+    var noBody = java.net.http.HttpRequest.BodyPublishers.noBody();
+    java.net.http.HttpResponse<String> all = http("GET", "/topics/t/history", noBody);
+    assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+    assertThat(all.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
+    assertHeaders(all);
+    List<String> lines = all.body().lines().toList();
+    assertThat(lines).hasSize(3);
+    JsonNode first = WsTestClient.JSON.readTree(lines.get(0));
+    assertThat(first.path("seq").asLong()).isEqualTo(1);
+    assertThat(first.path("epoch").asLong()).isPositive();
+    assertThat(first.path("ts").asLong()).isPositive();
+    assertThat(first.path("data").path("n").asInt()).isEqualTo(1);
+    long third = WsTestClient.JSON.readTree(lines.get(2)).path("ts").asLong();
+    assertThat(
+            http("GET", "/topics/t/history?since=" + Instant.ofEpochMilli(third), noBody)
+                .body()
+                .lines())
+        .as("since as an ISO-8601 instant")
+        .hasSizeGreaterThanOrEqualTo(1)
+        .last()
+        .asString()
+        .contains("\"seq\":3");
+
+    java.net.http.HttpResponse<String> bad =
+        http("GET", "/topics/t/history?since=yesterday", noBody);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("since is not a time").contains("2026-12-07T03:10:00Z");
+    assertThat(http("GET", "/topics/nope/history", noBody).statusCode()).isEqualTo(404);
+    assertThat(http("POST", "/topics/t/history", noBody).statusCode()).isEqualTo(405);
   }
 
   @Test
