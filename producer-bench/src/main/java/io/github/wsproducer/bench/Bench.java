@@ -15,10 +15,10 @@ public final class Bench {
       """
       usage: java -jar producer-bench.jar COMMAND [options]
         server --port P --rate R --payload-bytes B [--system wsproducer|jetty|netty|tomcat]
-               [--transport jetty|netty|tomcat] [--host H]
+               [--transport jetty|netty|tomcat] [--host H] [--history DIR]
             publishes R updates/s on topic "load" (clients connect at /load): wsproducer on
-            the transport given (Jetty by default), or a bare Jetty, Netty or Tomcat broadcast
-            loop;
+            the transport given (Jetty by default), with its history on disk in a new
+            directory under DIR when given, or a bare Jetty, Netty or Tomcat broadcast loop;
             answers a line "heap" on standard input with "heap KB", its used heap after a full GC
         client --url ws://127.0.0.1:P/load --connections N --seconds S [--warmup W] [--stalled K]
                [--socketio] [--local-address 127.0.0.X] [--await-start]
@@ -32,6 +32,11 @@ public final class Bench {
             another build on each transport;
             N rounds (default 5) narrow the medians; S seconds of warm-up before each
             measurement instead of the workload's own; systems: %s
+        history [--topics T] [--updates U] [--payload-bytes B] [--screens S] [--out FILE]
+            what keeping history costs and holds: updates persisted a second on disk and in
+            memory, retention's bounds on disk and heap, starting on an hour of history, S
+            screens (1000) loading their charts at once; writes docs/benchmarks/history.md
+            (run it with -Xmx2g)
         jmh [JMH options]
             the hub's micro-benchmarks
       """
@@ -55,7 +60,9 @@ public final class Bench {
     switch (command) {
       case "server" -> {
         Map<String, String> o =
-            options(rest, List.of("system", "transport", "host", "port", "rate", "payload-bytes"));
+            options(
+                rest,
+                List.of("system", "transport", "host", "port", "rate", "payload-bytes", "history"));
         BenchServer server =
             BenchServer.start(
                 o.getOrDefault("system", "wsproducer"),
@@ -63,7 +70,8 @@ public final class Bench {
                 o.getOrDefault("host", "127.0.0.1"),
                 Integer.parseInt(o.getOrDefault("port", "5050")),
                 Integer.parseInt(o.getOrDefault("rate", "50")),
-                Integer.parseInt(o.getOrDefault("payload-bytes", "200")));
+                Integer.parseInt(o.getOrDefault("payload-bytes", "200")),
+                o.get("history"));
         System.out.println("listening on " + server.port());
         System.out.flush();
         BenchServer.answerHeapQueries(); // until the process is stopped
@@ -101,6 +109,17 @@ public final class Bench {
           Compare.run(
               options(
                   rest, Stream.concat(Compare.MODES.stream(), Compare.OPTIONS.stream()).toList()));
+      case "history" -> {
+        Map<String, String> o =
+            options(rest, List.of("topics", "updates", "payload-bytes", "screens", "out"));
+        HistoryBench.run(
+            new HistoryBench.Options(
+                Integer.parseInt(o.getOrDefault("topics", "10")),
+                Integer.parseInt(o.getOrDefault("updates", "1000000")),
+                Integer.parseInt(o.getOrDefault("payload-bytes", "200")),
+                Integer.parseInt(o.getOrDefault("screens", "1000")),
+                java.nio.file.Path.of(o.getOrDefault("out", "docs/benchmarks/history.md"))));
+      }
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       default -> usage("unknown command \"" + command + "\"");
     }

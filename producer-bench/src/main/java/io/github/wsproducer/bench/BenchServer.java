@@ -52,7 +52,13 @@ final class BenchServer {
   }
 
   static BenchServer start(
-      String system, String transport, String host, int port, int rate, int payloadBytes)
+      String system,
+      String transport,
+      String host,
+      int port,
+      int rate,
+      int payloadBytes,
+      String history)
       throws Exception {
     if (!List.of("jetty", "netty", "tomcat").contains(transport)) {
       throw new IllegalArgumentException(
@@ -70,7 +76,15 @@ final class BenchServer {
     int nettyPort = 0;
     switch (system) {
       case "wsproducer" -> {
-        Hub h = Hub.builder().topic(Topic.of("load", State.latest())).build();
+        Hub.Builder builder = Hub.builder().topic(Topic.of("load", State.latest()));
+        if (history != null) { // a directory of its own each start: no restore between runs
+          java.nio.file.Path parent =
+              java.nio.file.Files.createDirectories(java.nio.file.Path.of(history));
+          builder.history(
+              io.github.wsproducer.history.DiskHistory.open(
+                  java.nio.file.Files.createTempDirectory(parent, "server")));
+        }
+        Hub h = builder.build();
         hub = h;
         publish = text -> h.publish("load", JSON.readTree(text));
         if (transport.equals("tomcat")) {

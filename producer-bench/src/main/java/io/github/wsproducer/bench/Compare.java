@@ -102,6 +102,7 @@ final class Compare {
           "wsproducer",
           "wsproducer-netty",
           "wsproducer-tomcat",
+          "wsproducer-netty-disk",
           "wsproducer-before",
           "wsproducer-netty-before",
           "wsproducer-tomcat-before",

@@ -26,6 +26,7 @@ final class Peers {
           {"wsproducer", "wsproducer", "jetty"},
           {"wsproducer-netty", "wsproducer", "netty"},
           {"wsproducer-tomcat", "wsproducer", "tomcat"},
+          {"wsproducer-netty-disk", "wsproducer", "netty", "target/bench-history"},
           {"jetty", "jetty", "jetty"},
           {"netty", "netty", "netty"},
           {"tomcat", "tomcat", "tomcat"}
@@ -33,17 +34,22 @@ final class Peers {
       peers.add(
           new Peer(
               system[0],
-              List.of(
-                  "java",
-                  "-Xms512m",
-                  "-Xmx512m",
-                  "-jar",
-                  jar,
-                  "server",
-                  "--system",
-                  system[1],
-                  "--transport",
-                  system[2]),
+              java.util.stream.Stream.concat(
+                      java.util.stream.Stream.of(
+                          "java",
+                          "-Xms512m",
+                          "-Xmx512m",
+                          "-jar",
+                          jar,
+                          "server",
+                          "--system",
+                          system[1],
+                          "--transport",
+                          system[2]),
+                      system.length > 3
+                          ? java.util.stream.Stream.of("--history", system[3])
+                          : java.util.stream.Stream.empty())
+                  .toList(),
               "/load",
               false,
               true));

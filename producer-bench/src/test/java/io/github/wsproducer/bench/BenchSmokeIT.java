@@ -13,15 +13,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BenchSmokeIT {
 
-  /** Each server the bench runs: a system and its transport. */
+  /** Each server the bench runs: a system, its transport and where it keeps history. */
   static List<String> systems() {
     return List.of(
-        "wsproducer jetty", "wsproducer netty", "jetty jetty", "netty netty", "tomcat tomcat");
+        "wsproducer jetty",
+        "wsproducer netty",
+        "wsproducer netty target/bench-history",
+        "jetty jetty",
+        "netty netty",
+        "tomcat tomcat");
   }
 
   private static BenchServer start(String system, int rate) throws Exception {
     String[] s = system.split(" ");
-    return BenchServer.start(s[0], s[1], "127.0.0.1", 0, rate, 200);
+    return BenchServer.start(s[0], s[1], "127.0.0.1", 0, rate, 200, s.length > 2 ? s[2] : null);
   }
 
   @ParameterizedTest

@@ -75,14 +75,28 @@ final class SqlTopics {
       polling(prefix, topic, p, table::interval, table::errorMessage);
       source = table.build();
     }
-    Topic declared = Topic.of(name, state);
-    if (topic.getStaleAfter() != null) {
-      declared =
-          p.check(
-              prefix + ".stale-after",
-              topic.getStaleAfter(),
-              () -> Topic.of(name, state).withStaleAfter(topic.getStaleAfter()));
-    }
+    Topic plain = Topic.of(name, state);
+    Topic stale =
+        topic.getStaleAfter() == null
+            ? plain
+            : p.check(
+                prefix + ".stale-after",
+                topic.getStaleAfter(),
+                () -> plain.withStaleAfter(topic.getStaleAfter()));
+    Topic kept =
+        topic.getRetention() == null
+            ? stale
+            : p.check(
+                prefix + ".retention",
+                topic.getRetention(),
+                () -> stale.withRetention(topic.getRetention()));
+    Topic declared =
+        topic.getRetentionBytes() == null
+            ? kept
+            : p.check(
+                prefix + ".retention-bytes",
+                topic.getRetentionBytes(),
+                () -> kept.withRetention(kept.retention(), topic.getRetentionBytes().toBytes()));
     hub.topic(declared).source(source);
   }
 

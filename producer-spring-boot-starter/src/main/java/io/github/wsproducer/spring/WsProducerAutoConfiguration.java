@@ -3,6 +3,7 @@ package io.github.wsproducer.spring;
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSource;
+import io.github.wsproducer.history.DiskHistory;
 import io.github.wsproducer.jakarta.HubFilter;
 import io.github.wsproducer.micrometer.HubMetrics;
 import io.github.wsproducer.screens.Screens;
@@ -76,6 +77,13 @@ public class WsProducerAutoConfiguration {
     ClassLoader classes = loader.getClassLoader();
     requireModule(p, classes, "wsproducer.topics", properties.getTopics().keySet(), SQL, "jdbc");
     requireModule(p, classes, "wsproducer.screens", properties.getScreens(), SCREENS, "screens");
+    requireModule(
+        p,
+        classes,
+        "wsproducer.history.directory",
+        properties.getHistory().getDirectory(),
+        HISTORY,
+        "history");
     Hub.Builder hub = Hub.builder();
     JsonMapper mapper = json.getIfUnique();
     if (mapper != null) {
@@ -112,6 +120,7 @@ public class WsProducerAutoConfiguration {
   private static final String SQL = "io.github.wsproducer.jdbc.QuerySource";
   private static final String SCREENS = "io.github.wsproducer.screens.Screens";
   private static final String METRICS = "io.github.wsproducer.micrometer.HubMetrics";
+  private static final String HISTORY = "io.github.wsproducer.history.DiskHistory";
 
   /** A property set whose module is not on the class path fails startup naming both. */
   private static void requireModule(
@@ -144,6 +153,39 @@ public class WsProducerAutoConfiguration {
       return (hub, p) -> {
         SqlTopics.addTo(hub, properties.getTopics(), dataSource.getIfAvailable(), p);
         return List.copyOf(properties.getTopics().keySet());
+      };
+    }
+  }
+
+  /** {@code wsproducer.history}: the topics' history on disk, with {@code producer-history}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = HISTORY)
+  static class HistoryConfiguration {
+    @Bean
+    HubContribution wsproducerHistory(WsProducerProperties properties) {
+      return (hub, p) -> {
+        WsProducerProperties.History history = properties.getHistory();
+        if (history.getDirectory() != null) {
+          DiskHistory.Builder disk =
+              p.check(
+                  "wsproducer.history.commit-interval",
+                  history.getCommitInterval(),
+                  () ->
+                      DiskHistory.builder(history.getDirectory())
+                          .commitInterval(history.getCommitInterval()));
+          hub.history(
+              p.check(
+                  "wsproducer.history.directory",
+                  history.getDirectory(),
+                  () -> {
+                    try {
+                      return disk.open();
+                    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+                      throw new IllegalArgumentException(e.getMessage(), e);
+                    }
+                  }));
+        }
+        return List.of();
       };
     }
   }

@@ -1,5 +1,6 @@
 package io.github.wsproducer.spring;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,6 +85,41 @@ public class WsProducerProperties {
   /** Topics fed by SQL on the application's DataSource, by topic name. */
   private Map<String, SqlTopic> topics = new LinkedHashMap<>();
 
+  /** Where the topics' history is kept; in memory unless a directory is set. */
+  private final History history = new History();
+
+  /** {@code wsproducer.history}: the topics' history on disk, with {@code producer-history}. */
+  public static class History {
+    /**
+     * A directory of the application's own where every topic's history and state are kept, so that
+     * a restart, even kill -9, resumes where it stopped; in memory, lost on restart, if unset.
+     */
+    private Path directory;
+
+    /** Time between background commits to disk: what kill -9 may lose. */
+    private Duration commitInterval = Duration.ofMillis(200);
+
+    public Path getDirectory() {
+      return directory;
+    }
+
+    public void setDirectory(Path directory) {
+      this.directory = directory;
+    }
+
+    public Duration getCommitInterval() {
+      return commitInterval;
+    }
+
+    public void setCommitInterval(Duration commitInterval) {
+      this.commitInterval = commitInterval;
+    }
+  }
+
+  public History getHistory() {
+    return history;
+  }
+
   /**
    * A topic fed by SQL: either {@code query} (a shared poll, published when its result changes) or
    * {@code table} (new rows of a table, by increasing id).
@@ -121,6 +157,28 @@ public class WsProducerProperties {
 
     /** A message screens show when the database fails, after its category. */
     private String errorMessage;
+
+    /** How long the topic's updates are kept for charts and export; an hour if unset. */
+    private Duration retention;
+
+    /** The most of the topic's updates kept; 1 MB if unset. */
+    private DataSize retentionBytes;
+
+    public Duration getRetention() {
+      return retention;
+    }
+
+    public void setRetention(Duration retention) {
+      this.retention = retention;
+    }
+
+    public DataSize getRetentionBytes() {
+      return retentionBytes;
+    }
+
+    public void setRetentionBytes(DataSize retentionBytes) {
+      this.retentionBytes = retentionBytes;
+    }
 
     public String getQuery() {
       return query;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
+import io.github.wsproducer.history.DiskHistory;
 import io.github.wsproducer.jakarta.HubFilter;
 import io.github.wsproducer.jdbc.QuerySource;
 import io.github.wsproducer.micrometer.HubMetrics;
@@ -14,11 +15,15 @@ import io.github.wsproducer.testkit.RecordingOutbound;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.server.ServerContainer;
 import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.awaitility.Awaitility;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -29,6 +34,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.context.ConfigurableWebApplicationContext;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.json.JsonMapper;
@@ -55,7 +61,8 @@ class WsProducerAutoConfigurationTest {
 
   /** Only the library's optional modules hidden: the starter and the Jakarta transport. */
   private static final FilteredClassLoader WITHOUT_MODULES =
-      new FilteredClassLoader(QuerySource.class, Screens.class, HubMetrics.class);
+      new FilteredClassLoader(
+          QuerySource.class, Screens.class, HubMetrics.class, DiskHistory.class);
 
   @Configuration(proxyBeanMethods = false)
   static class OneTopic {
@@ -101,6 +108,16 @@ class WsProducerAutoConfigurationTest {
                     .rootCause()
                     .hasMessageContaining("wsproducer.topics")
                     .hasMessageContaining("needs producer-jdbc on the class path"));
+    runner
+        .withClassLoader(WITHOUT_MODULES)
+        .withPropertyValues("wsproducer.history.directory=data")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("wsproducer.history.directory")
+                    .hasMessageContaining("needs producer-history on the class path"));
     runner
         .withClassLoader(WITHOUT_MODULES)
         .withPropertyValues("wsproducer.screens=classpath:screens.yaml")
@@ -228,6 +245,54 @@ class WsProducerAutoConfigurationTest {
   }
 
   @Test
+  void withADirectoryTheHubRestartsWhereItStoppedAndTopicsKeepTheirRetention(@TempDir Path data) {
+    String[] properties = {
+      "wsproducer.history.directory=" + data,
+      "wsproducer.topics.totals.query=SELECT 1 AS n",
+      "wsproducer.topics.totals.retention=24h",
+      "wsproducer.topics.totals.retention-bytes=64MB"
+    };
+    runner
+        .withUserConfiguration(H2.class)
+        .withPropertyValues(properties)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              Hub hub = context.getBean(Hub.class);
+              Topic totals =
+                  hub.topics().stream().filter(t -> t.name().equals("totals")).findFirst().get();
+              assertThat(totals.retention()).isEqualTo(Duration.ofHours(24));
+              assertThat(totals.retentionBytes()).isEqualTo(64L << 20);
+              hub.publish("orders", Map.of("count", 41));
+              Awaitility.await().until(() -> hub.stats().updates() >= 1);
+            });
+    assertThat(data.resolve(DiskHistory.FILE)).exists();
+    runner
+        .withUserConfiguration(H2.class)
+        .withPropertyValues(properties)
+        .run(
+            context -> {
+              RecordingOutbound screen = new RecordingOutbound();
+              screen.openEnvelope(context.getBean(Hub.class));
+              screen.next("hello");
+              screen.send("{\"type\":\"subscribe\",\"topic\":\"orders\"}");
+              JsonNode orders = screen.next("snapshot");
+              assertThat(orders.path("seq").asLong()).isEqualTo(1);
+              assertThat(orders.path("data").path("count").asInt()).isEqualTo(41);
+            });
+    runner
+        .withUserConfiguration(H2.class)
+        .withPropertyValues(
+            "wsproducer.history.directory=" + data, "wsproducer.history.commit-interval=0s")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("wsproducer.history.commit-interval"));
+  }
+
+  @Test
   void everyPropertysDefaultIsTheLibrarys() {
     WsProducerProperties p = new WsProducerProperties();
     TransportOptions library = TransportOptions.DEFAULTS;
@@ -243,6 +308,8 @@ class WsProducerAutoConfigurationTest {
     assertThat(p.getAllowedOrigins()).isEqualTo(java.util.List.copyOf(library.allowedOrigins()));
     assertThat(p.getAllowedHosts()).isEqualTo(java.util.List.copyOf(library.allowedHosts()));
     assertThat(p.getPath()).isEqualTo("/");
+    assertThat(p.getHistory().getCommitInterval()).isEqualTo(DiskHistory.DEFAULT_COMMIT_INTERVAL);
+    assertThat(p.getHistory().getDirectory()).isNull();
     assertThat(p.isEnabled()).isTrue();
   }
 }
