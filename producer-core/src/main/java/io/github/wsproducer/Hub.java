@@ -27,8 +27,10 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Lifecycle: {@link Builder#build()} returns a running hub and starts its sources; {@link
  * #close()} closes the sources (waiting at most 10 s for them), closes every connection with 1012
- * ({@link io.github.wsproducer.protocol.CloseCode#SERVICE_RESTART}) and a reconnect hint, and stops
- * the threads the hub created. Executors and a clock may be supplied; the caller then owns them.
+ * ({@link io.github.wsproducer.protocol.CloseCode#SERVICE_RESTART}) and a reconnect hint, stores
+ * each topic's last snapshot in its history store and closes the store ({@link Builder#history}),
+ * and stops the threads the hub created. Executors and a clock may be supplied; the caller then
+ * owns them.
  *
  * <pre>{@code
  * try (Hub hub = Hub.builder()

@@ -331,10 +331,11 @@
       };
     }
 
-    // history(topic, {since, until, points}): the topic's updates sent from since to until
+    // history(topic, {since, until, points, state}): the topic's updates sent from since to until
     // (milliseconds by the server's clock; until: now; a negative since: that long before now,
     // right even when this screen's clock is wrong), oldest first, thinned evenly to points
-    // (1000) when there are more. Resolves with the server's answer {since, until, downsampled,
+    // (1000) when there are more; with state, the topic's value as of since too, and the updates
+    // after it. Resolves with the server's answer {since, until, downsampled, state,
     // updates: [{epoch, seq, ts, data}]}; rejects with its error (forbidden, unknown-topic, ...) or
     // when no answer comes within the watchdog's time of asking. Asked once the connection is
     // open, and again on a new one.
@@ -344,6 +345,7 @@
       var msg = { type: 'history', topic: name, since: r.since || 0, id: id };
       if (r.until !== undefined) msg.until = r.until;
       if (r.points !== undefined) msg.points = r.points;
+      if (r.state) msg.state = true;
       return new Promise(function (resolve, reject) {
         asked[id] = { msg: msg, resolve: resolve, reject: reject, timer: null };
         if (client.hello) ask(id);

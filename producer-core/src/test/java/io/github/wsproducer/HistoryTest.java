@@ -17,6 +17,9 @@ import tools.jackson.databind.JsonNode;
 
 /** The {@code history} request, answered from the hub's default store in memory. */
 class HistoryTest {
+  private static final tools.jackson.databind.json.JsonMapper JSON =
+      tools.jackson.databind.json.JsonMapper.builder().build();
+
   private final ManualClock clock = new ManualClock();
   private Hub hub;
 
@@ -121,6 +124,44 @@ class HistoryTest {
     assertThat(merged.path("seq").asLong()).isEqualTo(3);
     assertThat(merged.path("data").path("orders").asInt()).isEqualTo(3);
     assertThat(merged.path("data").path("payments").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void theStateAtAPastMomentIsItsSnapshotWithTheUpdatesUpToItFolded() throws InterruptedException {
+    hub(Topic.of("streams", State.keyed()), Topic.of("events", State.window(2)));
+    long start = clock.millis();
+    long[] at = new long[3];
+    Object[][] changes = {
+      {"orders", 1}, {"payments", 2}, {"orders", null},
+    };
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(61)); // a snapshot of the series each
+      long before = hub.stats().updates();
+      Map<String, Object> change = new java.util.HashMap<>();
+      change.put((String) changes[i][0], changes[i][1]);
+      hub.publish("streams", change);
+      hub.publish("events", Map.of("n", i));
+      await().until(() -> hub.stats().updates() == before + 2);
+      at[i] = clock.millis();
+    }
+    JsonNode second =
+        ask(
+            "{\"type\":\"history\",\"topic\":\"streams\",\"since\":"
+                + (at[1] + 1000)
+                + ",\"state\":true}");
+    assertThat(second.path("state").path("data"))
+        .isEqualTo(JSON.readTree("{\"orders\":1,\"payments\":2}"));
+    assertThat(second.path("state").path("seq").asLong()).isEqualTo(2);
+    assertThat(second.path("updates")).as("the updates after it").hasSize(1);
+    JsonNode last =
+        ask("{\"type\":\"history\",\"topic\":\"streams\",\"since\":" + at[2] + ",\"state\":true}");
+    assertThat(last.path("state").path("data")).isEqualTo(JSON.readTree("{\"payments\":2}"));
+    JsonNode events =
+        ask("{\"type\":\"history\",\"topic\":\"events\",\"since\":" + at[2] + ",\"state\":true}");
+    assertThat(events.path("state").path("data")).isEqualTo(JSON.readTree("[{\"n\":1},{\"n\":2}]"));
+    JsonNode before =
+        ask("{\"type\":\"history\",\"topic\":\"streams\",\"since\":" + start + ",\"state\":true}");
+    assertThat(before.path("state").isNull()).as("nothing kept from that long ago").isTrue();
   }
 
   @Test

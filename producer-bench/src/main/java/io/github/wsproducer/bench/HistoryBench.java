@@ -119,7 +119,7 @@ final class HistoryBench {
     Duration keep = Duration.ofSeconds(10);
     long bytes = 2L << 20;
     int rate = 1000;
-    int seconds = 40;
+    int seconds = 120;
     md.append("## Retention holds\n\n")
         .append(o.topics())
         .append(" topics, each kept for ")
@@ -132,8 +132,17 @@ final class HistoryBench {
         .append(o.payloadBytes())
         .append(" bytes in all for ")
         .append(seconds)
-        .append(" s, four retention windows. The file and the heap in use after a full GC, every")
-        .append(" 5 s:\n\n| s | file | heap after GC |\n|---|---|---|\n");
+        .append(" s, twelve retention windows. What the topics keep is about ")
+        .append(
+            mib(
+                keep.toSeconds()
+                    * rate
+                    * (Payload.json(1, 0, Payload.padding(o.payloadBytes())).length() + 32L)))
+        .append(" (10 s of updates, each its data and 32 bytes); the file also holds MVStore's")
+        .append(" chunks written in the last 45 s, which it reuses only after that (its retention")
+        .append(" time, so that a crash finds the last commit whole). The file and the heap in")
+        .append(
+            " use after a full GC, every 10 s:\n\n| s | file | heap after GC |\n|---|---|---|\n");
     Path dir = Files.createTempDirectory(work, "retention");
     Hub.Builder b = Hub.builder().history(DiskHistory.open(dir));
     for (int t = 0; t < o.topics(); t++) {
@@ -143,7 +152,7 @@ final class HistoryBench {
     try (Hub hub = b.build()) {
       long start = System.nanoTime();
       long n = 0;
-      long nextSample = 5;
+      long nextSample = 10;
       while (true) {
         long elapsed = System.nanoTime() - start;
         if (elapsed >= seconds * 1_000_000_000L) {
@@ -163,7 +172,7 @@ final class HistoryBench {
               .append(" | ")
               .append(mib(heap))
               .append(" |\n");
-          nextSample += 5;
+          nextSample += 10;
         }
         TimeUnit.MILLISECONDS.sleep(1); // pacing, not waiting for an event
       }

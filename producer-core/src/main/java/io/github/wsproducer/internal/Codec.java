@@ -116,9 +116,15 @@ final class Codec {
 
   /** The answer to a history request; see {@link ServerMessage#history}. */
   Frame history(
-      String topic, String id, long since, long until, boolean downsampled, List<String> updates) {
+      String topic,
+      String id,
+      long since,
+      long until,
+      boolean downsampled,
+      String state,
+      List<String> updates) {
     return Frame.of(
-        null, ServerMessage.history(topic, id, since, until, downsampled, updates, mapper));
+        null, ServerMessage.history(topic, id, since, until, downsampled, state, updates, mapper));
   }
 
   Frame error(ErrorCode code, String message, String topic) {

@@ -19,6 +19,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -71,10 +73,16 @@ final class HistoryReads {
     long until = Math.min(request.until(), now);
     long since = request.since() < 0 ? now + request.since() : request.since();
     Slices slices;
+    String state = null;
     try {
+      long from = since;
+      if (request.state()) {
+        state = stateAt(engine, since);
+        from = since + 1; // the updates after the state
+      }
       // Sliced from the first update there is: a range from long before it keeps its points.
-      long[] first = {since};
-      engine.stored().scan(since, until, update -> (first[0] = update.ts()) < 0);
+      long[] first = {from};
+      engine.stored().scan(from, until, update -> (first[0] = update.ts()) < 0);
       slices = new Slices(first[0], until, request.points(), engine.keyed());
       engine.stored().scan(first[0], until, slices);
     } catch (RuntimeException e) {
@@ -94,7 +102,68 @@ final class HistoryReads {
         kept.size() < items.size() ? kept.peekFirst().ts() : since,
         until,
         slices.downsampled,
+        state,
         kept.stream().map(Item::json).toList());
+  }
+
+  /**
+   * The topic's state as of {@code ts}: the snapshot before it with the updates up to it folded in,
+   * as the built-in kinds fold; {@code "null"} when the store has no snapshot that old, or the
+   * topic's kind is one of its own and updates would need folding.
+   */
+  private String stateAt(TopicEngine engine, long ts) {
+    Entry snapshot = engine.stored().snapshotAt(ts);
+    if (snapshot == null) {
+      return "null";
+    }
+    String kind = engine.kind();
+    JsonNode[] state = {codec.parse(snapshot.data())};
+    Entry[] last = {snapshot};
+    boolean[] foldable = {true};
+    engine
+        .stored()
+        .scan(
+            snapshot.ts(),
+            ts,
+            update -> {
+              if (!update.isAfter(snapshot)) {
+                return true;
+              }
+              JsonNode data = codec.parse(update.data());
+              switch (kind) {
+                case "latest" -> state[0] = data;
+                case "keyed" -> {
+                  if (state[0] instanceof ObjectNode object && data instanceof ObjectNode change) {
+                    change
+                        .properties()
+                        .forEach(
+                            e -> {
+                              if (e.getValue().isNull()) {
+                                object.remove(e.getKey());
+                              } else {
+                                object.set(e.getKey(), e.getValue());
+                              }
+                            });
+                  }
+                }
+                case "window" -> {
+                  if (state[0] instanceof ArrayNode events) {
+                    events.add(data);
+                    while (events.size() > Math.max(1, engine.capacity())) {
+                      events.remove(0);
+                    }
+                  }
+                }
+                default -> foldable[0] = false;
+              }
+              last[0] = update;
+              return foldable[0];
+            });
+    if (!foldable[0]) {
+      return "null";
+    }
+    return ServerMessage.historyUpdate(
+        last[0].epoch(), last[0].seq(), last[0].ts(), codec.json(state[0]));
   }
 
   /** The most updates in one export; more are linked to. */

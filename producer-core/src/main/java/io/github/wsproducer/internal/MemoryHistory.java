@@ -39,6 +39,7 @@ final class MemoryHistory implements HistoryStore {
     private final long retentionMillis;
     private final long maxBytes;
     private final ArrayDeque<Entry> updates = new ArrayDeque<>();
+    private final ArrayDeque<Entry> series = new ArrayDeque<>(); // one a SNAPSHOT_SERIES
     private long bytes;
     private Entry snapshot;
 
@@ -58,11 +59,41 @@ final class MemoryHistory implements HistoryStore {
         updates.removeFirst();
         bytes -= oldest.bytes();
       }
+      // The series reaches back as far as the updates: one snapshot at or before the oldest.
+      long from = updates.isEmpty() ? update.ts() : updates.peekFirst().ts();
+      while (series.size() > 1 && secondOf(series).ts() <= from) {
+        series.removeFirst();
+      }
+    }
+
+    private static Entry secondOf(ArrayDeque<Entry> entries) {
+      var it = entries.iterator();
+      it.next();
+      return it.next();
     }
 
     @Override
     public synchronized void saveSnapshot(Entry snapshot) {
       this.snapshot = snapshot;
+      Entry last = series.peekLast();
+      if (last == null || snapshot.ts() - last.ts() >= SNAPSHOT_SERIES.toMillis()) {
+        series.addLast(snapshot);
+      }
+    }
+
+    @Override
+    public synchronized Entry snapshotAt(long ts) {
+      if (snapshot != null && snapshot.ts() <= ts) {
+        return snapshot;
+      }
+      Entry at = null;
+      for (Entry s : series) {
+        if (s.ts() > ts) {
+          break;
+        }
+        at = s;
+      }
+      return at;
     }
 
     @Override

@@ -172,6 +172,16 @@ final class TopicEngine {
     return stored;
   }
 
+  /** The kind of this topic's state ({@link State#kind()}). */
+  String kind() {
+    return state.kind();
+  }
+
+  /** The most values this topic's state keeps ({@link State#capacity()}). */
+  int capacity() {
+    return state.capacity();
+  }
+
   /** Whether this topic's state takes only JSON objects, merged by key. */
   boolean keyed() {
     return state.kind().equals("keyed");
@@ -408,13 +418,14 @@ final class TopicEngine {
     if (history.size() > historySize) {
       history.removeFirst();
     }
+    counters.updates.increment();
+    subscribers.broadcast(
+        frame, () -> data.equals("null") ? null : Codec.plain(name, data, publishedAt));
+    // Stored once the subscribers have it: the store costs them no latency.
     stored.append(new HistoryStore.Entry(epoch, seq, ts, data));
     if (seq - snapshotSeq >= SNAPSHOT_EVERY || ts - snapshotTs >= SNAPSHOT_MILLIS) {
       storeSnapshot();
     }
-    counters.updates.increment();
-    subscribers.broadcast(
-        frame, () -> data.equals("null") ? null : Codec.plain(name, data, publishedAt));
     fresh(ts);
   }
 

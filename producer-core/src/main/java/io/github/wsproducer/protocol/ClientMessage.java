@@ -30,9 +30,11 @@ public sealed interface ClientMessage {
    *     milliseconds before now, by the server's clock (for a screen whose own clock is wrong)
    * @param until to, included; {@link Long#MAX_VALUE} for now
    * @param points the most updates to answer with, {@value #MAX_POINTS} at most
+   * @param state whether to answer the topic's state as of {@code since} too, and the updates after
+   *     it
    * @param id the client's name for the request, echoed in the answer, or {@code null}
    */
-  record History(String topic, long since, long until, int points, String id)
+  record History(String topic, long since, long until, int points, boolean state, String id)
       implements ClientMessage {
     /** Points when a request names none. */
     public static final int DEFAULT_POINTS = 1000;
@@ -106,6 +108,10 @@ public sealed interface ClientMessage {
     JsonNode until = message.get("until");
     JsonNode points = message.get("points");
     JsonNode id = message.get("id");
+    JsonNode state = message.get("state");
+    if (state != null && !state.isNull() && !state.isBoolean()) {
+      return new Invalid(ErrorCode.INVALID, "\"state\" must be true or false", topic);
+    }
     if (!isLong(since) || (until != null && !until.isNull() && !isLong(until))) {
       return new Invalid(
           ErrorCode.INVALID,
@@ -133,7 +139,12 @@ public sealed interface ClientMessage {
           ErrorCode.INVALID, "\"id\" must be a string of at most " + History.MAX_ID, topic);
     }
     return new History(
-        topic, since.longValue(), to, most, id == null || id.isNull() ? null : id.stringValue());
+        topic,
+        since.longValue(),
+        to,
+        most,
+        state != null && state.booleanValue(),
+        id == null || id.isNull() ? null : id.stringValue());
   }
 
   private static boolean isLong(JsonNode n) {

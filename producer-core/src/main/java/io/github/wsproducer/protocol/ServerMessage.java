@@ -85,6 +85,8 @@ public final class ServerMessage {
    * @param id the request's id, or {@code null}
    * @param since from, as answered: later than asked when the answer was cut to its byte bound
    * @param downsampled whether updates were left out to keep to the points asked for
+   * @param state the state as of {@code since}, as {@link #historyUpdate} made it, or {@code null}
+   *     when it was not asked for
    * @param updates each as {@link #historyUpdate} made it
    */
   public static String history(
@@ -93,6 +95,7 @@ public final class ServerMessage {
       long since,
       long until,
       boolean downsampled,
+      String state,
       List<String> updates,
       JsonMapper json) {
     StringBuilder out =
@@ -108,8 +111,11 @@ public final class ServerMessage {
         .append(",\"until\":")
         .append(until)
         .append(",\"downsampled\":")
-        .append(downsampled)
-        .append(",\"updates\":[");
+        .append(downsampled);
+    if (state != null) {
+      out.append(",\"state\":").append(state);
+    }
+    out.append(",\"updates\":[");
     for (int i = 0; i < updates.size(); i++) {
       out.append(i == 0 ? "" : ",").append(updates.get(i));
     }

@@ -70,6 +70,8 @@ public interface HistoryStore extends AutoCloseable {
 
   /** One topic's history. */
   interface TopicHistory {
+    /** How far apart the snapshots a store keeps for {@link #snapshotAt} are: a minute. */
+    Duration SNAPSHOT_SERIES = Duration.ofMinutes(1);
 
     /** Keeps an update. Updates older than the retention, or over its bytes, may go. */
     void append(Entry update);
@@ -77,12 +79,19 @@ public interface HistoryStore extends AutoCloseable {
     /**
      * Keeps the topic's state at a position. A restart restores the latest one and folds the
      * updates after it, so a store keeps every update after its latest snapshot, whatever the
-     * retention says.
+     * retention says. A store also keeps one snapshot a {@link #SNAPSHOT_SERIES} for as far back as
+     * it keeps updates, for {@link #snapshotAt}.
      */
     void saveSnapshot(Entry snapshot);
 
     /** The latest snapshot kept, or {@code null}. */
     Entry latestSnapshot();
+
+    /**
+     * The latest snapshot kept from at or before {@code ts}: with the updates after it, the state
+     * at a past moment. {@code null} when none is that old.
+     */
+    Entry snapshotAt(long ts);
 
     /** The newest {@code count} updates kept, oldest first. */
     List<Entry> last(int count);

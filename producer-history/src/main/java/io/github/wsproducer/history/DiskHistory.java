@@ -55,6 +55,7 @@ public final class DiskHistory implements HistoryStore {
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(200);
 
   private static final String UPDATES = "updates.";
+  private static final String SERIES = "series."; // a snapshot a minute, by its time
   private static final String CLOSED = "closed"; // in the meta map: how the store was last closed
   private static final String CLEANLY = "cleanly";
 
@@ -288,6 +289,7 @@ public final class DiskHistory implements HistoryStore {
     private final long retentionMillis;
     private final long maxBytes;
     private final MVMap<Long, byte[]> updates;
+    private final MVMap<Long, byte[]> series;
     private long nextKey;
     private long bytes;
     private volatile Entry snapshot;
@@ -297,6 +299,7 @@ public final class DiskHistory implements HistoryStore {
       this.retentionMillis = retentionMillis;
       this.maxBytes = maxBytes;
       this.updates = store.openMap(UPDATES + topic);
+      this.series = store.openMap(SERIES + topic);
       Long last = updates.lastKey();
       this.nextKey = last == null ? 0 : last + 1;
       Long kept = sizes.get(topic);
@@ -331,21 +334,40 @@ public final class DiskHistory implements HistoryStore {
 
     /** Drops the oldest updates past the retention, never one after the latest snapshot. */
     private void trim(long now) {
+      long from = Long.MIN_VALUE; // the oldest update's time, once one went
       for (Long oldest; (oldest = updates.firstKey()) != null; ) {
         byte[] kept = updates.get(oldest);
         boolean over = bytes > maxBytes || Entries.ts(kept) < now - retentionMillis;
         if (!over || (snapshot != null && Entries.isAfter(kept, snapshot))) {
-          return;
+          from = from == Long.MIN_VALUE ? Long.MIN_VALUE : Entries.ts(kept);
+          break;
         }
         updates.remove(oldest);
         bytes -= Entries.bytes(kept);
+        from = now;
+      }
+      if (from == Long.MIN_VALUE) {
+        return; // none went
+      }
+      // The series reaches back as far as the updates: one snapshot at or before the oldest.
+      for (Long first; (first = series.firstKey()) != null; ) {
+        Long second = series.higherKey(first);
+        if (second == null || second > from) {
+          return;
+        }
+        series.remove(first);
       }
     }
 
     @Override
     public void saveSnapshot(Entry snapshot) {
       try {
-        snapshots.put(topic, Entries.encode(snapshot));
+        byte[] kept = Entries.encode(snapshot);
+        snapshots.put(topic, kept);
+        Long last = series.lastKey();
+        if (last == null || snapshot.ts() - last >= SNAPSHOT_SERIES.toMillis()) {
+          series.put(snapshot.ts(), kept);
+        }
         this.snapshot = snapshot;
       } catch (RuntimeException e) {
         failed(e);
@@ -355,6 +377,17 @@ public final class DiskHistory implements HistoryStore {
     @Override
     public Entry latestSnapshot() {
       return snapshot;
+    }
+
+    @Override
+    public Entry snapshotAt(long ts) {
+      Entry latest = snapshot;
+      if (latest != null && latest.ts() <= ts) {
+        return latest;
+      }
+      Long at = series.floorKey(ts);
+      byte[] kept = at == null ? null : series.get(at);
+      return kept == null ? null : Entries.decode(kept);
     }
 
     @Override

@@ -78,6 +78,24 @@ class DiskHistoryTest {
   }
 
   @Test
+  void aSnapshotAMinuteIsKeptForTheStateAtAPastMomentAsFarBackAsTheUpdates() {
+    try (DiskHistory store = DiskHistory.open(data)) {
+      TopicHistory t = store.topic("t", Duration.ofMinutes(3), 1 << 20);
+      for (long s = 0; s <= 600; s += 30) { // an update and a snapshot every 30 s, for 10 min
+        t.append(update(s, s * 1000));
+        t.saveSnapshot(update(s, s * 1000));
+      }
+      assertThat(t.snapshotAt(600_000).seq()).isEqualTo(600);
+      assertThat(t.snapshotAt(599_999).seq()).as("one a minute").isEqualTo(540);
+      assertThat(t.snapshotAt(450_000).seq()).isEqualTo(420);
+      long oldest = t.last(1000).get(0).ts();
+      assertThat(oldest).isEqualTo(420_000); // three minutes kept
+      assertThat(t.snapshotAt(oldest)).as("one at or before the oldest update").isNotNull();
+      assertThat(t.snapshotAt(oldest - 60_001)).as("none older than that").isNull();
+    }
+  }
+
+  @Test
   void aScanVisitsTheUpdatesOfATimeRangeOldestFirstUntilTheVisitorStops() {
     try (DiskHistory store = DiskHistory.open(data)) {
       TopicHistory t = store.topic("t", HOUR, 1 << 20);

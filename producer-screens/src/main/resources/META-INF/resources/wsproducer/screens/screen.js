@@ -12,6 +12,18 @@
   var url =
     (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + base +
     (token ? '?token=' + encodeURIComponent(token) : '');
+  // ?at=TIME shows the screen as it was then; ?from=TIME&speed=N plays it from then at N times
+  // its pace, then goes live. TIME: an ISO-8601 instant, or milliseconds since the Unix epoch.
+  var query = new URLSearchParams(location.search);
+  function when(name) {
+    var v = query.get(name);
+    if (v === null) return null;
+    return /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  }
+  var past = { at: when('at'), from: when('from'), speed: Number(query.get('speed')) || 1 };
+  past.mode = past.at !== null ? 'at' : past.from !== null ? 'replay' : null;
+  past.time = past.mode === 'at' ? past.at : past.from; // the moment shown, NaN if unreadable
+  past.started = Date.now();
   var client = wsproducer.connect(url, {
     onState: function () {
       freshen();
@@ -291,7 +303,8 @@
         if (!p || v < p[1] || now <= p[0]) return null;
         return ((v - p[1]) * 1000) / (now - p[0]);
       }
-      // The topic's history for the span, asked once, in front of what arrived meanwhile.
+      // The topic's history for the span (up to the moment shown, in the past), asked once, in
+      // front of what arrived meanwhile.
       function backfill(answer) {
         var live = [xs, ys, previous];
         xs = [];
@@ -311,7 +324,9 @@
         if (xs.length > 1) draw();
       }
       if (tile.topic) {
-        client.history(tile.topic, { since: -span, points: 1000 }).then(backfill, function () {
+        var range = past.mode ? { since: past.time - span, until: past.time } : { since: -span };
+        range.points = 1000;
+        client.history(tile.topic, range).then(backfill, function () {
           // none: the chart fills as values arrive
         });
       }
@@ -550,7 +565,9 @@
       var widget = widgets[tile.widget](tile, body, box);
       var entry = { widget: widget, tile: tile, title: title, badge: badge, box: box };
       shown.push(entry);
-      if (tile.topic) {
+      if (tile.topic && past.mode) {
+        entry.unsubscribe = replay(tile.topic, widget);
+      } else if (tile.topic) {
         entry.unsubscribe = client.subscribe(
           tile.topic,
           function (value, msg) {
@@ -563,6 +580,55 @@
     grid(screen, root);
     layout();
     freshen();
+  }
+
+  // A topic as it was at the moment shown, then (playing from it) its updates at their pace
+  // times the speed; after the last, the screen goes live. Returns what stops it.
+  function replay(topic, widget) {
+    var timers = [];
+    var stopped = false;
+    client
+      .history(topic, { since: past.time, until: past.mode === 'at' ? past.time : undefined, state: true, points: 5000 })
+      .then(function (h) {
+        if (stopped) return;
+        var kind = 'latest';
+        var size = 50;
+        ((client.hello && client.hello.topics) || []).forEach(function (d) {
+          if (d.name === topic) {
+            kind = d.state;
+            size = d.size || size;
+          }
+        });
+        var value = h.state ? h.state.data : undefined;
+        if (h.state && value !== null) widget.show(value, h.state);
+        if (past.mode !== 'replay') return;
+        h.updates.forEach(function (u) {
+          timers.push(
+            setTimeout(function () {
+              value = wsproducer.fold(kind, value, u.data, size);
+              widget.show(value, u);
+            }, (u.ts - past.time) / past.speed)
+          );
+        });
+        timers.push(setTimeout(live, (h.until - past.time) / past.speed + 1000));
+      }, function () {
+        // none: the tile stays empty
+      });
+    return function () {
+      stopped = true;
+      timers.forEach(clearTimeout);
+    };
+  }
+
+  // Back to the present: the same screen without ?from.
+  function live() {
+    location.replace(location.pathname + (token ? '?token=' + encodeURIComponent(token) : ''));
+  }
+
+  function pastText() {
+    var t = past.mode === 'at' ? past.time : past.time + (Date.now() - past.started) * past.speed;
+    var text = new Date(t).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'medium' });
+    return past.mode === 'at' ? 'as at ' + text + ' · not live' : 'replay ×' + past.speed + ' · ' + text;
   }
 
   function layout() {
@@ -586,6 +652,11 @@
     if (!client) return; // connect() reports its first state before it returns
     var badge = doc.getElementById('connection');
     var open = client.state === 'open';
+    if (past.mode) {
+      badge.textContent = isNaN(past.time) ? 'not a time: ' + (query.get('at') || query.get('from')) : pastText();
+      badge.className = 'badge warn';
+      return;
+    }
     if (open) {
       badge.textContent = 'live';
     } else if (client.state === 'reconnecting') {

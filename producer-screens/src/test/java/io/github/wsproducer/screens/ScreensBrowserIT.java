@@ -283,6 +283,47 @@ class ScreensBrowserIT {
     }
   }
 
+  @Test
+  void aScreenShowsAPastMomentAndReplaysFromOneThenGoesLive() throws Exception {
+    ManualClock clock = new ManualClock();
+    try (Hub past =
+            Hub.builder()
+                .clock(clock)
+                .topic(Screens.topic())
+                .source(Screens.of(Screen.named("lobby").tile(Tile.number("N", "n", "v"))))
+                .topic(Topic.of("n", State.latest()))
+                .build();
+        NettyServer pastServer = NettyServer.builder(past).port(0).start();
+        Browser browser = new Browser(1366, 768)) {
+      java.time.Instant[] times = new java.time.Instant[3];
+      for (int v = 1; v <= 3; v++) { // 1, 2 and 3, two minutes apart
+        clock.advance(Duration.ofMinutes(2));
+        long before = past.stats().updates();
+        past.publish("n", Map.of("v", v));
+        await().until(() -> past.stats().updates() > before);
+        times[v - 1] = clock.instant();
+      }
+      String lobby = pastServer.uri().resolve("/screens/lobby").toString();
+      browser.driver.get(lobby + "?at=" + times[1].plusSeconds(30));
+      await().atMost(Duration.ofSeconds(10)).until(() -> "2".equals(browser.text(".value")));
+      assertThat(browser.text("#connection")).startsWith("as at ").endsWith("not live");
+      browser.screenshot("screen-as-at.png");
+
+      // Four minutes at 60 times their pace: 1, 2 s later 2, 2 s later 3, then live again.
+      browser.driver.get(lobby + "?from=" + times[0].toEpochMilli() + "&speed=60");
+      await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(browser.text(".value")));
+      assertThat(browser.text("#connection")).startsWith("replay ×60");
+      await().atMost(Duration.ofSeconds(10)).until(() -> "2".equals(browser.text(".value")));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  "live".equals(browser.text("#connection"))
+                      && "3".equals(browser.text(".value"))
+                      && !browser.driver.getCurrentUrl().contains("from="));
+    }
+  }
+
   static final String WALL =
       """
       screens:

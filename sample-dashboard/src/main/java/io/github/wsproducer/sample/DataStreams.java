@@ -141,12 +141,23 @@ final class DataStreams implements AutoCloseable {
 
   /** Declares the topics and their sources. */
   void addTo(Hub.Builder hub) {
-    hub.topic(Topic.of("streams", State.keyed()).withStaleAfter(STALE_AFTER))
+    List<Topic> topics = topics();
+    hub.topic(topics.get(0))
         .source(streams)
-        .topic(Topic.of("totals", State.latest()).withStaleAfter(STALE_AFTER))
+        .topic(topics.get(1))
         .source(totals)
-        .topic(Topic.of("events", State.window(20)))
+        .topic(topics.get(2))
         .source(events);
+  }
+
+  /**
+   * The topics: {@code streams}, {@code totals} and {@code events}, each with a state of its own.
+   */
+  static List<Topic> topics() {
+    return List.of(
+        Topic.of("streams", State.keyed()).withStaleAfter(STALE_AFTER),
+        Topic.of("totals", State.latest()).withStaleAfter(STALE_AFTER),
+        Topic.of("events", State.window(20)));
   }
 
   /** Starts writing batches, and on PostgreSQL listening for notifications. */

@@ -23,6 +23,7 @@ import java.util.List;
  * @param transport {@code jetty} or {@code netty}
  * @param screens a screen file to serve and watch instead of the sample's own, or {@code null}
  * @param data the directory of the topics' history on disk, or {@code null} to keep it in memory
+ * @param replay recordings to play instead of the simulated database, or {@code null}
  * @param adminToken the token of {@code --admin-token-file}, or {@code null}
  * @param screenToken the token of {@code --screen-token-file}, or {@code null}
  * @param help whether {@code --help} was given
@@ -39,6 +40,7 @@ record Options(
     String transport,
     Path screens,
     Path data,
+    Path replay,
     String adminToken,
     String screenToken,
     boolean help) {
@@ -71,6 +73,9 @@ record Options(
         --data DIR           keep every topic's history and state in DIR (created if
                              missing), so that a restart, even kill -9, resumes where it
                              stopped; without it history is kept in memory
+        --replay DIR         play the topics from the recordings in DIR (TOPIC.ndjson,
+                             as GET /topics/TOPIC/history exports them), in a loop,
+                             instead of the simulated database and the random walk
         --admin-token-file F turn on the screen fleet (/fleet/admin), its remote actions
                              and pushing to the topic notes (POST /topics/notes), for
                              requests with Authorization: Bearer and the token in F
@@ -103,6 +108,7 @@ record Options(
     String transport = "jetty";
     Path screens = null;
     Path data = null;
+    Path replay = null;
     String adminToken = null;
     String screenToken = null;
     boolean help = false;
@@ -145,10 +151,14 @@ record Options(
         case "--transport" -> transport = transport(value);
         case "--screens" -> screens = screens(value);
         case "--data" -> data = Path.of(value);
+        case "--replay" -> replay = replay(value);
         case "--admin-token-file" -> adminToken = token(arg, value);
         case "--screen-token-file" -> screenToken = token(arg, value);
         default -> redisUrl = redisUrl(value); // --redis-url
       }
+    }
+    if (replay != null && jdbcUrl != null) {
+      throw new UsageException("--replay plays recordings instead of a database: drop --jdbc-url");
     }
     if (jdbcFlag != null && jdbcUrl == null) {
       throw new UsageException(jdbcFlag + " needs --jdbc-url (the embedded H2 takes no user)");
@@ -170,6 +180,7 @@ record Options(
         transport,
         screens,
         data,
+        replay,
         adminToken,
         screenToken,
         help);
@@ -212,6 +223,16 @@ record Options(
     return file;
   }
 
+  private static Path replay(String value) throws UsageException {
+    Path recordings = Path.of(value);
+    if (!Files.isDirectory(recordings) && !Files.isRegularFile(recordings)) {
+      throw new UsageException(
+          "--replay must name a directory of recordings, found none at "
+              + recordings.toAbsolutePath());
+    }
+    return recordings;
+  }
+
   private static String transport(String value) throws UsageException {
     if (!value.equals("jetty") && !value.equals("netty")) {
       throw new UsageException("--transport must be jetty or netty, was \"" + value + "\"");
@@ -232,6 +253,7 @@ record Options(
           "--transport",
           "--screens",
           "--data",
+          "--replay",
           "--admin-token-file",
           "--screen-token-file");
 

@@ -3,6 +3,7 @@ package io.github.wsproducer.sample;
 import io.github.wsproducer.Authenticator;
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.RandomWalkSource;
+import io.github.wsproducer.ReplaySource;
 import io.github.wsproducer.State;
 import io.github.wsproducer.TokenAuthenticator;
 import io.github.wsproducer.Topic;
@@ -30,7 +31,7 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
  * with a page at {@code /}; with an admin token, the screen fleet and pushing notes over HTTP.
  */
 final class SampleServer implements AutoCloseable {
-  private final DataStreams data;
+  private final DataStreams data; // null with --replay
   private final Hub hub;
   private final RedisFanout cluster; // null unless --redis-url
   private final AutoCloseable server;
@@ -53,7 +54,9 @@ final class SampleServer implements AutoCloseable {
    */
   static SampleServer start(Options options) throws Exception {
     DataStreams data =
-        DataStreams.open(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword());
+        options.replay() != null
+            ? null
+            : DataStreams.open(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword());
     Hub.Builder topics =
         Hub.builder()
             .topic(Topic.of("random", State.latest()))
@@ -75,10 +78,15 @@ final class SampleServer implements AutoCloseable {
       topics.history(DiskHistory.open(options.data()));
     }
     Supplier<UpdateSource> random = () -> RandomWalkSource.builder("random").build();
-    if (options.redisUrl() == null) {
-      topics.source(random.get());
+    if (data != null) {
+      data.addTo(topics);
+      if (options.redisUrl() == null) {
+        topics.source(random.get());
+      }
+    } else { // the same topics, played from recordings
+      DataStreams.topics().forEach(topics::topic);
+      topics.source(ReplaySource.builder(options.replay()).loop(true).build());
     }
-    data.addTo(topics);
     Hub hub = topics.build();
     if (firstRun) {
       hub.publish("notes", Map.of("text", "No notes yet"));
@@ -100,7 +108,9 @@ final class SampleServer implements AutoCloseable {
         server = jetty::stop;
         port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
       }
-      data.startSimulation();
+      if (data != null) {
+        data.startSimulation();
+      }
       return new SampleServer(data, hub, cluster, server, port);
     } catch (Exception | Error e) {
       if (server != null) {
@@ -110,7 +120,9 @@ final class SampleServer implements AutoCloseable {
         cluster.close();
       }
       hub.close();
-      data.close();
+      if (data != null) {
+        data.close();
+      }
       throw e;
     }
   }
@@ -199,7 +211,9 @@ final class SampleServer implements AutoCloseable {
         cluster.close();
       }
       hub.close();
-      data.close();
+      if (data != null) {
+        data.close();
+      }
     }
   }
 }

@@ -41,6 +41,7 @@ class DashboardBrowserIT {
                 null,
                 null,
                 null,
+                null,
                 false));
     return server;
   }
@@ -123,6 +124,7 @@ class DashboardBrowserIT {
                 null,
                 null,
                 "jetty",
+                null,
                 null,
                 null,
                 admin,
@@ -221,6 +223,7 @@ class DashboardBrowserIT {
                   null,
                   null,
                   "jetty",
+                  null,
                   null,
                   null,
                   null,

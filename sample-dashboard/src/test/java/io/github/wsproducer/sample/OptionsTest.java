@@ -26,6 +26,7 @@ class OptionsTest {
                 null,
                 null,
                 null,
+                null,
                 false));
   }
 
@@ -71,6 +72,7 @@ class OptionsTest {
                 null,
                 null,
                 null,
+                null,
                 false));
     assertThat(Options.parse("--help").help()).isTrue();
   }
@@ -104,6 +106,17 @@ class OptionsTest {
         .hasMessageEndingWith("nope.yaml");
     assertThatThrownBy(() -> Options.parse("--jdbc-password=secret"))
         .hasMessage("--jdbc-password needs --jdbc-url (the embedded H2 takes no user)");
+    assertThatThrownBy(() -> Options.parse("--replay", "nope"))
+        .hasMessageStartingWith("--replay must name a directory of recordings, found none at /");
+    assertThatThrownBy(() -> Options.parse("--replay", ".", "--jdbc-url", "jdbc:h2:mem:x"))
+        .hasMessage("--replay plays recordings instead of a database: drop --jdbc-url");
+  }
+
+  @Test
+  void dataAndReplayNameDirectories() throws Exception {
+    Options options = Options.parse("--data", "wall-data", "--replay", ".");
+    assertThat(options.data()).isEqualTo(java.nio.file.Path.of("wall-data"));
+    assertThat(options.replay()).isEqualTo(java.nio.file.Path.of("."));
   }
 
   @Test

@@ -152,6 +152,91 @@ class SampleIT {
   }
 
   @Test
+  void withDataAPushedNoteSurvivesKillMinus9() throws Exception {
+    Path dir = java.nio.file.Files.createTempDirectory("sample-data");
+    String admin = "admin-token-0123456789";
+    Path adminFile = java.nio.file.Files.writeString(dir.resolve("admin"), admin + "\n");
+    String[] flags = {
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--admin-token-file",
+      adminFile.toString(),
+      "--data",
+      dir.resolve("data").toString()
+    };
+    Process first = launch(flags);
+    try {
+      int port = awaitListening(first);
+      java.net.http.HttpResponse<String> pushed =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + port + "/topics/notes"))
+                      .header("Authorization", "Bearer " + admin)
+                      .POST(
+                          java.net.http.HttpRequest.BodyPublishers.ofString(
+                              "{\"text\":\"Deploy at 17:00\"}"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(pushed.statusCode()).isEqualTo(202);
+    } finally {
+      first.destroyForcibly(); // kill -9, right after the 202
+      first.waitFor(15, TimeUnit.SECONDS);
+    }
+    Process second = launch(flags);
+    try {
+      Recorder notes = connect(awaitListening(second), "/notes", null);
+      assertThat(notes.next().path("text").asString()).isEqualTo("Deploy at 17:00");
+    } finally {
+      stop(second);
+    }
+  }
+
+  @Test
+  void aWallRecordedThroughTheExportPlaysFromItsRecordingsWithoutADatabase() throws Exception {
+    Path recordings = java.nio.file.Files.createTempDirectory("recordings");
+    List<JsonNode> recorded = new java.util.ArrayList<>();
+    Process live = launch("--port", "0", "--host", "127.0.0.1");
+    try {
+      int port = awaitListening(live);
+      assertDataStreamTopicsAreLive(port); // a few batches of the simulation are in
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      for (String topic : List.of("streams", "totals", "events")) {
+        java.net.http.HttpResponse<java.nio.file.Path> saved =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/topics/" + topic + "/history"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofFile(
+                    recordings.resolve(topic + ".ndjson")));
+        assertThat(saved.statusCode()).isEqualTo(200);
+      }
+      for (String line : java.nio.file.Files.readAllLines(recordings.resolve("totals.ndjson"))) {
+        recorded.add(tools.jackson.databind.json.JsonMapper.builder().build().readTree(line));
+      }
+    } finally {
+      stop(live);
+    }
+    assertThat(recorded).hasSizeGreaterThanOrEqualTo(2);
+
+    Process replay =
+        launch("--port", "0", "--host", "127.0.0.1", "--replay", recordings.toString());
+    try {
+      Recorder totals = connect(awaitListening(replay), "/totals", null);
+      List<JsonNode> values = recorded.stream().map(u -> u.path("data")).toList();
+      int at = values.indexOf(totals.next()); // the value playing when the client came
+      assertThat(at).as("a recorded value").isNotNegative();
+      for (JsonNode next : values.subList(at + 1, values.size())) { // then the rest, in order
+        assertThat(totals.next()).isEqualTo(next);
+      }
+    } finally {
+      stop(replay);
+    }
+  }
+
+  @Test
   void postgresqlFeedsTheSameTopicsAndGetsItsSchemaCreated() throws Exception {
     String url = Services.postgresUrl();
     Process sample =
@@ -329,7 +414,7 @@ class SampleIT {
         SampleServer.start(
             new Options(
                 "0.0.0.0", 0, List.of(), List.of(), null, null, null, null, "jetty", null, null,
-                null, null, false))) {
+                null, null, null, false))) {
       assertThatThrownBy(() -> connect(open.port(), "/", "null"))
           .as("Origin: null, as sandboxed frames on any site send it")
           .isInstanceOfSatisfying(
@@ -354,6 +439,7 @@ class SampleIT {
                 null,
                 null,
                 transport,
+                null,
                 null,
                 null,
                 null,
