@@ -41,7 +41,7 @@ final class HistoryBench {
     Path work = Files.createDirectories(Path.of("target", "bench-history"));
     StringBuilder md = new StringBuilder();
     md.append("# History: what it costs and holds\n\n")
-        .append("`java -jar producer-bench/target/producer-bench.jar history` on ")
+        .append("`java -Xmx2g -jar producer-bench/target/producer-bench.jar history` on ")
         .append(Runtime.getRuntime().availableProcessors())
         .append(" cores, Java ")
         .append(System.getProperty("java.version"))
