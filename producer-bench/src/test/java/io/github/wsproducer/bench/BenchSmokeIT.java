@@ -18,10 +18,10 @@ class BenchSmokeIT {
     return List.of(
         "wsproducer jetty",
         "wsproducer netty",
-        "wsproducer netty target/bench-history",
         "jetty jetty",
         "netty netty",
-        "tomcat tomcat");
+        "tomcat tomcat",
+        "wsproducer netty target/bench-history");
   }
 
   private static BenchServer start(String system, int rate) throws Exception {

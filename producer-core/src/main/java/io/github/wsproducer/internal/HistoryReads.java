@@ -169,9 +169,13 @@ final class HistoryReads {
   /** The most updates in one export; more are linked to. */
   static final int MAX_EXPORT = 100_000;
 
+  /** The most bytes of lines in one export, so that two at once hold little of the heap. */
+  static final int MAX_EXPORT_BYTES = 4 << 20;
+
   /**
-   * A topic's updates from {@code since} to {@code until} as NDJSON, at most {@link #MAX_EXPORT};
-   * when there are more, a {@code Link} header names the request for the rest.
+   * A topic's updates from {@code since} to {@code until} as NDJSON, about {@link #MAX_EXPORT} or
+   * {@link #MAX_EXPORT_BYTES} at most, ending where the time moves on; when there are more, a
+   * {@code Link} header names the request for the rest.
    */
   CompletableFuture<HttpResponse> export(TopicEngine engine, long since, long until, String path) {
     CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
@@ -181,6 +185,7 @@ final class HistoryReads {
             long to = Math.min(until, clock.millis());
             StringBuilder lines = new StringBuilder();
             int[] count = {0};
+            long[] last = {Long.MIN_VALUE};
             long[] next = {-1};
             try {
               engine
@@ -189,11 +194,14 @@ final class HistoryReads {
                       since,
                       to,
                       update -> {
-                        if (count[0] == MAX_EXPORT) {
+                        // Full, an answer ends where the time moves on: the next starts there.
+                        boolean full = count[0] >= MAX_EXPORT || lines.length() >= MAX_EXPORT_BYTES;
+                        if (full && update.ts() > last[0]) {
                           next[0] = update.ts();
                           return false;
                         }
                         count[0]++;
+                        last[0] = update.ts();
                         lines
                             .append(
                                 ServerMessage.historyUpdate(

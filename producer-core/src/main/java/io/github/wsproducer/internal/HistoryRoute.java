@@ -19,7 +19,8 @@ import java.util.concurrent.CompletionStage;
  * NDJSON, one update per line with its time, epoch and seq, authorized as reading the topic is.
  * Times are ISO-8601 instants ({@code 2026-12-07T03:10:00Z}) or milliseconds since the Unix epoch;
  * {@code since} defaults to the oldest kept, {@code until} to now. At most {@value
- * HistoryReads#MAX_EXPORT} updates an answer: a longer range ends with a {@code Link} to the rest.
+ * HistoryReads#MAX_EXPORT} updates or about 4 MiB an answer, ending where the time moves on: a
+ * longer range ends with a {@code Link} to the rest.
  */
 final class HistoryRoute implements HttpRoute {
   private static final String PREFIX = "/topics/";

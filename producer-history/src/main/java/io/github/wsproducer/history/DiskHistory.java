@@ -66,7 +66,7 @@ public final class DiskHistory implements HistoryStore {
   private final MVMap<String, String> meta;
   private final boolean closedCleanly;
   private final ExecutorService committer =
-      Executors.newSingleThreadExecutor(new NamedThreads("wsproducer-history"));
+      Executors.newSingleThreadExecutor(new NamedThreads("wsproducer-history-commit"));
   private final Queue<CompletableFuture<Void>> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean commitQueued = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();

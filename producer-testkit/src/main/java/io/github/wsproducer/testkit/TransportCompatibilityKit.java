@@ -295,11 +295,26 @@ public abstract class TransportCompatibilityKit {
 
   @Test
   void aTopicsHistoryIsExportedAsNdjsonAndABadRequestGetsItsReason() throws Exception {
-    start(QUIET, Topic.of("t", State.latest()));
+    ManualClock clock = new ManualClock();
+    start(
+        QUIET,
+        b -> b.clock(clock),
+        Topic.of("t", State.latest()),
+        Topic.of("big", State.latest()).withRetention(Duration.ofHours(1), 16 << 20));
     for (int n = 1; n <= 3; n++) {
       hub.publish("t", Map.of("n", n));
     }
-    await().until(() -> hub.stats().updates() == 3);
+    String padding = "x".repeat(40_000);
+    for (int n = 1; n <= 110; n++) { // about 4.4 MB, a millisecond apart: over one answer
+      clock.advance(Duration.ofMillis(1));
+      long applied = hub.stats().updates();
+      hub.publish("big", Map.of("n", n, "padding", padding));
+      await()
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(1))
+          .until(() -> hub.stats().updates() > applied);
+    }
+    await().until(() -> hub.stats().updates() == 113);
     var noBody = java.net.http.HttpRequest.BodyPublishers.noBody();
     java.net.http.HttpResponse<String> all = http("GET", "/topics/t/history", noBody);
     assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
@@ -327,6 +342,16 @@ public abstract class TransportCompatibilityKit {
         http("GET", "/topics/t/history?since=yesterday", noBody);
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("since is not a time").contains("2026-12-07T03:10:00Z");
+    java.net.http.HttpResponse<String> part = http("GET", "/topics/big/history", noBody);
+    String next = part.headers().firstValue("Link").orElseThrow();
+    assertThat(next).startsWith("</topics/big/history?since=").endsWith(">; rel=\"next\"");
+    java.net.http.HttpResponse<String> rest =
+        http("GET", next.substring(1, next.indexOf('>')), noBody);
+    assertThat(rest.headers().firstValue("Link")).isEmpty();
+    assertThat(part.body().lines().count() + rest.body().lines().count())
+        .as("every update once, in two answers")
+        .isEqualTo(110);
+
     assertThat(http("GET", "/topics/nope/history", noBody).statusCode()).isEqualTo(404);
     assertThat(http("POST", "/topics/t/history", noBody).statusCode()).isEqualTo(405);
   }
