@@ -722,6 +722,11 @@
   function apply() {
     if (rotation) clearInterval(rotation.timer);
     rotation = null;
+    if (past.mode && isNaN(past.time)) {
+      current = null;
+      var given = query.get(past.mode === 'at' ? 'at' : 'from');
+      return message('“' + given + '” is not a time. Give an ISO-8601 instant, such as 2026-12-07T03:10:00Z.');
+    }
     var screen = byName(definitions.screens, name);
     var playlist = byName(definitions.playlists, name);
     if (screen) return show(screen);

@@ -308,6 +308,14 @@ class ScreensBrowserIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> "2".equals(browser.text(".value")));
       assertThat(browser.text("#connection")).startsWith("as at ").endsWith("not live");
       browser.screenshot("screen-as-at.png");
+      browser.driver.get(lobby + "?at=yesterday");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  String.valueOf(browser.text(".message"))
+                      .startsWith("“yesterday” is not a time."));
+      assertThat(browser.driver.findElements(By.cssSelector(".tile"))).as("no tiles").isEmpty();
 
       // Four minutes at 60 times their pace: 1, 2 s later 2, 2 s later 3, then live again.
       browser.driver.get(lobby + "?from=" + times[0].toEpochMilli() + "&speed=60");
