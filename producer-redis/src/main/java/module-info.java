@@ -1,6 +1,7 @@
 /**
  * Shares wsproducer topics across server nodes through Redis Streams: one stream per topic, one
- * producing node per topic at a time, and the same {@code seq} on every node.
+ * producing node per topic at a time, and the same {@code seq} on every node; and their history,
+ * shared by every node ({@link io.github.wsproducer.redis.RedisHistory}).
  */
 module io.github.wsproducer.redis {
   requires transitive io.github.wsproducer;

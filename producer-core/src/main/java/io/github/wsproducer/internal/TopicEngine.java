@@ -393,6 +393,7 @@ final class TopicEngine {
           history.clear();
           clearSnapshot();
           counters.updates.increment();
+          stored.append(new HistoryStore.Entry(epoch, seq, ts, data)); // a chart's point too
           storeSnapshot();
           Frame reset = snapshot(true, true);
           Frame plain = snapshot(false, false);

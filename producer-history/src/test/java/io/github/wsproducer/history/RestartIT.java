@@ -2,21 +2,17 @@ package io.github.wsproducer.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.wsproducer.testkit.ForkedMain;
 import io.github.wsproducer.testkit.ManualClock;
 import io.github.wsproducer.testkit.WsTestClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,24 +87,25 @@ class RestartIT {
 
   @Test
   void afterKillMinus9EveryAcknowledgedPushIsThereAndScreensResume() throws Exception {
-    Forked first = fork();
-    WsTestClient screen = subscribed(first.root, "notes", null);
+    ForkedMain first = fork();
+    WsTestClient screen = subscribed(first.root(), "notes", null);
     long epoch = screen.next("snapshot").path("epoch").asLong();
-    push(first.root, "notes", "{\"text\":\"note 1\"}");
+    push(first.root(), "notes", "{\"text\":\"note 1\"}");
     assertThat(screen.next("update").path("seq").asLong()).isEqualTo(1);
     screen.close();
     for (int i = 2; i <= 9; i++) { // acknowledged, then the server dies at once (10 a second)
-      assertThat(push(first.root, "notes", "{\"text\":\"note " + i + "\"}").statusCode())
+      assertThat(push(first.root(), "notes", "{\"text\":\"note " + i + "\"}").statusCode())
           .isEqualTo(202);
     }
-    WsTestClient counter = subscribed(first.root, "counter", null);
+    WsTestClient counter = subscribed(first.root(), "counter", null);
     counter.next("snapshot");
     long seen = counter.next("update").path("seq").asLong();
     first.kill();
 
-    Forked second = fork();
-    assertThat(second.output).anyMatch(line -> line.contains("was not closed cleanly"));
-    WsTestClient resumed = subscribed(second.root, "notes", "{\"epoch\":" + epoch + ",\"seq\":1}");
+    ForkedMain second = fork();
+    assertThat(second.output()).anyMatch(line -> line.contains("was not closed cleanly"));
+    WsTestClient resumed =
+        subscribed(second.root(), "notes", "{\"epoch\":" + epoch + ",\"seq\":1}");
     for (int i = 2; i <= 9; i++) {
       JsonNode update = resumed.next();
       assertThat(update.path("type").asString()).as("no reset, no gap").isEqualTo("update");
@@ -118,7 +115,7 @@ class RestartIT {
 
     // After a crash the next update starts a new epoch: positions sent just before the crash
     // may be lost, and are not used again for other data.
-    push(second.root, "notes", "{\"text\":\"note 10\"}");
+    push(second.root(), "notes", "{\"text\":\"note 10\"}");
     JsonNode reset = resumed.next();
     assertThat(reset.path("type").asString()).isEqualTo("snapshot");
     assertThat(reset.path("reset").asBoolean()).isTrue();
@@ -126,7 +123,7 @@ class RestartIT {
     assertThat(reset.path("data")).hasSize(9);
     assertThat(resumed.next("update").path("data").path("text").asString()).isEqualTo("note 10");
 
-    WsTestClient counterAgain = subscribed(second.root, "counter", null);
+    WsTestClient counterAgain = subscribed(second.root(), "counter", null);
     JsonNode restored = counterAgain.next("snapshot");
     assertThat(restored.path("data").path("variable").isNumber())
         .as("the source's topic is restored")
@@ -162,70 +159,8 @@ class RestartIT {
     return server;
   }
 
-  /** {@link HistoryServer} in a JVM of its own, with a small heap. */
-  private final class Forked implements AutoCloseable {
-    final Process process;
-    final URI root;
-    final List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    Forked(Process process) throws Exception {
-      this.process = process;
-      CompletableFuture<URI> listening = new CompletableFuture<>();
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader in =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  for (String line; (line = in.readLine()) != null; ) {
-                    output.add(line);
-                    if (line.startsWith("listening ")) {
-                      listening.complete(URI.create(line.substring(10)));
-                    }
-                  }
-                } catch (Exception e) {
-                  listening.completeExceptionally(e);
-                }
-                listening.completeExceptionally(new IllegalStateException("exited: " + output));
-              },
-              "history-server-output");
-      reader.setDaemon(true);
-      reader.start();
-      this.root = listening.get(60, TimeUnit.SECONDS);
-    }
-
-    /** {@code kill -9}: SIGKILL, no shutdown hook, no close. */
-    void kill() throws Exception {
-      process.destroyForcibly();
-      assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(process.exitValue()).isEqualTo(137);
-    }
-
-    @Override
-    public void close() {
-      process.destroyForcibly();
-    }
-  }
-
-  private Forked fork() throws Exception {
-    List<String> path = new ArrayList<>();
-    for (String property : List.of("jdk.module.path", "java.class.path")) {
-      String value = System.getProperty(property);
-      if (value != null && !value.isEmpty()) {
-        path.add(value);
-      }
-    }
-    Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m",
-                "-cp",
-                String.join(java.io.File.pathSeparator, path),
-                HistoryServer.class.getName(),
-                data.toString())
-            .redirectErrorStream(true)
-            .start();
-    Forked forked = new Forked(process);
+  private ForkedMain fork() throws Exception {
+    ForkedMain forked = ForkedMain.start(HistoryServer.class, data.toString());
     open.add(forked);
     return forked;
   }
