@@ -2,7 +2,11 @@ package io.github.wsproducer.jdbc;
 
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
+import io.github.wsproducer.spi.Poller;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -28,7 +32,7 @@ abstract class PolledSource implements UpdateSource {
             b.scheduler,
             this::poll,
             e -> {
-              String category = Poller.category(e);
+              String category = category(e);
               if (errorMessage != null) {
                 return category + ": " + errorMessage;
               }
@@ -40,6 +44,30 @@ abstract class PolledSource implements UpdateSource {
               }
               return category;
             });
+  }
+
+  static final String SOURCE_ERROR = "source error";
+
+  /**
+   * The category of a failure, in words for the people watching the wall: never the exception's own
+   * text, which may name hosts, users or tables. A failure that is not the database's (a mapper
+   * that throws, a topic the hub lacks) is the source's own.
+   */
+  static String category(Exception e) {
+    if (!(e instanceof SQLException)) {
+      return SOURCE_ERROR;
+    }
+    if (e instanceof SQLTimeoutException) {
+      return "database too slow";
+    }
+    if (e instanceof SQLTransientConnectionException
+        || e instanceof SQLNonTransientConnectionException
+        || (e instanceof SQLException s
+            && s.getSQLState() != null
+            && s.getSQLState().startsWith("08"))) {
+      return "database unreachable";
+    }
+    return "database error";
   }
 
   /** One poll, on the poller's thread, never two at once. */

@@ -2,6 +2,7 @@ package io.github.wsproducer.jdbc;
 
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSink;
+import io.github.wsproducer.spi.Poller;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.github.wsproducer.testkit.RecordingSink;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -10,6 +10,7 @@ import io.github.wsproducer.Topic;
 import io.github.wsproducer.spi.Inbound;
 import io.github.wsproducer.spi.TransportOptions;
 import io.github.wsproducer.testkit.RecordingOutbound;
+import io.github.wsproducer.testkit.RecordingSink;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

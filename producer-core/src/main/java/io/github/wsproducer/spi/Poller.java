@@ -1,12 +1,6 @@
-package io.github.wsproducer.jdbc;
+package io.github.wsproducer.spi;
 
 import io.github.wsproducer.UpdateSink;
-import io.github.wsproducer.spi.Backoff;
-import io.github.wsproducer.spi.NamedThreads;
-import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTimeoutException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -19,16 +13,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a source's poll on a schedule: never two at once, at once on {@link #wakeUp()}, and with
- * exponential backoff while the database fails, which it reports to the sink as the topic's error.
- * Shared by the JDBC sources.
+ * Runs a polling source's poll on a schedule, for the modules that poll a database, an HTTP API or
+ * a broker: never two polls at once and never faster than the interval (a slow poll delays the
+ * next, polls do not pile up), at once on {@link #wakeUp()}, and with exponential backoff while
+ * polls fail, reported to the sink as the topic's error in the words {@code describe} gives. The
+ * first good poll clears the error. {@link #close()} returns in bounded time.
  */
-final class Poller implements AutoCloseable {
+public final class Poller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Poller.class);
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
   /** What a poll found, which decides when the next one runs. */
-  enum Outcome {
+  public enum Outcome {
     /** Polled; the next poll after the interval. */
     DONE,
     /** More rows are waiting: poll again at once. */
@@ -38,14 +34,17 @@ final class Poller implements AutoCloseable {
   }
 
   /** One poll, publishing to the sink the source was started with. */
-  interface Task {
-    Outcome poll(UpdateSink sink) throws SQLException;
+  public interface Task {
+    /**
+     * Polls once.
+     *
+     * @throws Exception when the poll failed: reported as the topic's error, then retried
+     */
+    Outcome poll(UpdateSink sink) throws Exception;
   }
 
   /** How long {@link #close()} waits for a poll under way. */
-  static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
-
-  static final String SOURCE_ERROR = "source error";
+  public static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
   /** How often a paused source checks whether someone watches again. */
   private static final Duration PAUSED_RECHECK = Duration.ofMillis(250);
@@ -67,7 +66,17 @@ final class Poller implements AutoCloseable {
   private final Backoff backoff; // confined to the running poll
   private final UpdateSink guarded = new Guarded();
 
-  Poller(
+  /**
+   * A poller of {@code topic}, not yet started.
+   *
+   * @param interval the time between the end of one poll and the start of the next
+   * @param maxBackoff the longest wait between polls while they fail
+   * @param scheduler where polls run; {@code null} for a thread of the poller's own, {@code
+   *     wsproducer-source-<topic>-1}, which {@link #close()} stops
+   * @param describe the words screens show for a failure: never an exception's own text, which may
+   *     name hosts, users or secrets
+   */
+  public Poller(
       String topic,
       Duration interval,
       Duration maxBackoff,
@@ -89,7 +98,12 @@ final class Poller implements AutoCloseable {
     this.describe = describe;
   }
 
-  void start(UpdateSink sink) {
+  /**
+   * Starts polling at once, publishing to {@code sink}.
+   *
+   * @throws IllegalStateException if started before
+   */
+  public void start(UpdateSink sink) {
     synchronized (lock) {
       if (this.sink != null) {
         throw new IllegalStateException("the source of topic \"" + topic + "\" was started twice");
@@ -100,7 +114,7 @@ final class Poller implements AutoCloseable {
   }
 
   /** Polls as soon as possible, for example when the database announced a change. */
-  void wakeUp() {
+  public void wakeUp() {
     synchronized (lock) {
       if (sink == null || closed) {
         return;
@@ -165,7 +179,7 @@ final class Poller implements AutoCloseable {
         case PAUSED -> Math.min(interval.toNanos(), PAUSED_RECHECK.toNanos());
         case DONE -> interval.toNanos();
       };
-    } catch (SQLException | RuntimeException e) {
+    } catch (Exception e) {
       if (isClosed()) {
         log.debug("topic {}: a poll ended by close: {}", topic, e.toString());
         return 0;
@@ -191,28 +205,6 @@ final class Poller implements AutoCloseable {
     synchronized (lock) {
       return closed;
     }
-  }
-
-  /**
-   * The category of a failure, in words for the people watching the wall: never the exception's own
-   * text, which may name hosts, users or tables. A failure that is not the database's (a mapper
-   * that throws, a topic the hub lacks) is the source's own.
-   */
-  static String category(Exception e) {
-    if (!(e instanceof SQLException)) {
-      return SOURCE_ERROR;
-    }
-    if (e instanceof SQLTimeoutException) {
-      return "database too slow";
-    }
-    if (e instanceof SQLTransientConnectionException
-        || e instanceof SQLNonTransientConnectionException
-        || (e instanceof SQLException s
-            && s.getSQLState() != null
-            && s.getSQLState().startsWith("08"))) {
-      return "database unreachable";
-    }
-    return "database error";
   }
 
   /**

@@ -1,8 +1,9 @@
-package io.github.wsproducer.jdbc;
+package io.github.wsproducer.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.wsproducer.testkit.RecordingSink;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +34,7 @@ class PollerTest {
               target.publish("t", 1);
               return Poller.Outcome.MORE; // would poll again at once, if not closed
             },
-            Poller::category);
+            e -> "source error");
     poller.start(sink);
     assertThat(polling.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -77,7 +78,7 @@ class PollerTest {
               }
               return Poller.Outcome.DONE;
             },
-            Poller::category);
+            e -> "source error");
     poller.start(sink);
     assertThat(polling.await(10, TimeUnit.SECONDS)).isTrue();
 
