@@ -13,4 +13,7 @@ module io.github.wsproducer {
 
   // Files of the modules on the class path, such as the screen kit's pages.
   uses io.github.wsproducer.spi.WebResources.Provider;
+
+  // The kinds of sources configuration declares (sql, http, ...), offered by their modules.
+  uses io.github.wsproducer.spi.SourceFactory;
 }

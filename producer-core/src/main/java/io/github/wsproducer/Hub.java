@@ -2,6 +2,8 @@ package io.github.wsproducer;
 
 import io.github.wsproducer.internal.HubConfig;
 import io.github.wsproducer.internal.HubImpl;
+import io.github.wsproducer.spi.DeclaredTopic;
+import io.github.wsproducer.spi.DeclaresTopics;
 import io.github.wsproducer.spi.HistoryStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -200,10 +202,22 @@ public interface Hub extends UpdateSink, AutoCloseable {
     /**
      * Validates the configuration, starts the hub and then its sources.
      *
+     * <p>A source that brings topics of its own ({@link DeclaresTopics}, such as the screen kit
+     * with a {@code topics:} section) adds them and their sources first.
+     *
      * @throws IllegalStateException if there is no topic, or the default topic, a pushable topic or
      *     a topic that a source declares ({@link UpdateSource#topics()}) is unknown
+     * @throws IllegalArgumentException if a declared topic is wrong, or has the name of another
      */
     public Hub build() {
+      for (UpdateSource source : List.copyOf(sources)) {
+        if (source instanceof DeclaresTopics declares) {
+          for (DeclaredTopic declared : declares.declaredTopics()) {
+            topic(declared.topic());
+            source(declared.source());
+          }
+        }
+      }
       if (topics.isEmpty()) {
         throw new IllegalStateException("a hub needs at least one topic");
       }
