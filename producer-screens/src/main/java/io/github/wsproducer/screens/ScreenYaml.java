@@ -1,16 +1,20 @@
 package io.github.wsproducer.screens;
 
+import io.github.wsproducer.spi.DeclaredTopic;
+import io.github.wsproducer.spi.SourceSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -52,11 +56,25 @@ final class ScreenYaml {
    * @throws IllegalArgumentException naming the origin, the line and the reason
    */
   static ScreenFile parse(String text, String origin) {
+    ScreenFile file;
     try {
-      return YAML.readValue(text, ScreenFile.class);
+      file = YAML.readValue(text, ScreenFile.class);
     } catch (JacksonException e) {
       throw new IllegalArgumentException(origin + problem(e, text), e);
     }
+    file.topics()
+        .forEach(
+            (topic, declaration) -> {
+              if (!declaration.isObject()) {
+                throw new IllegalArgumentException(
+                    where(origin, lines(text), "/topics/" + topic)
+                        + ": topic "
+                        + topic
+                        + " must be a map of its source and settings, such as {http: URL,"
+                        + " interval: 10s}");
+              }
+            });
+    return file;
   }
 
   /**
@@ -100,6 +118,36 @@ final class ScreenYaml {
       why = e.getOriginalMessage();
     }
     return (line > 0 ? ", line " + line : "") + ": " + why;
+  }
+
+  /**
+   * The topics a file declares, with their settings and where each is written, for {@link
+   * DeclaredTopic#of}.
+   */
+  static List<SourceSettings> declared(
+      ScreenFile file, String text, String origin, List<Object> resources) {
+    Map<String, Integer> lines = lines(text);
+    List<SourceSettings> declared = new ArrayList<>();
+    file.topics()
+        .forEach(
+            (topic, declaration) -> {
+              String at = "/topics/" + topic;
+              Map<String, SourceSettings.Setting> settings = new LinkedHashMap<>();
+              for (Map.Entry<String, JsonNode> e : declaration.properties()) {
+                settings.put(
+                    e.getKey(),
+                    new SourceSettings.Setting(
+                        e.getValue(), where(origin, lines, at + "/" + e.getKey())));
+              }
+              declared.add(
+                  new SourceSettings(topic, where(origin, lines, at), settings, resources));
+            });
+    return declared;
+  }
+
+  private static String where(String origin, Map<String, Integer> lines, String pointer) {
+    Integer line = lines.get(pointer);
+    return line == null ? origin : origin + ", line " + line;
   }
 
   /** The line of every key and item of a file, by JSON Pointer. */

@@ -6,14 +6,20 @@ import io.github.wsproducer.Topic;
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
 import io.github.wsproducer.protocol.Protocol;
+import io.github.wsproducer.spi.DeclaredTopic;
+import io.github.wsproducer.spi.DeclaresTopics;
 import io.github.wsproducer.spi.HttpRoute;
 import io.github.wsproducer.spi.HttpRoutes;
 import io.github.wsproducer.spi.WebResources;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -39,7 +45,7 @@ import tools.jackson.databind.node.ObjectNode;
  *     .build();
  * }</pre>
  */
-public final class Screens implements UpdateSource, HttpRoutes {
+public final class Screens implements UpdateSource, HttpRoutes, DeclaresTopics {
   private static final Logger log = LoggerFactory.getLogger(Screens.class);
 
   /** The topic the pages read the screens from. */
@@ -71,6 +77,9 @@ public final class Screens implements UpdateSource, HttpRoutes {
               .getBytes(StandardCharsets.UTF_8));
 
   private final Path file;
+  private final String text; // as first read, for the lines of the topics it declares; or null
+  private final String origin;
+  private final List<Object> resources; // what declared sources may use
   private final Authenticator operators; // or null: no fleet
   private final Fleet fleet; // or null
   private volatile ScreenFile current;
@@ -78,9 +87,18 @@ public final class Screens implements UpdateSource, HttpRoutes {
   private volatile Clock clock = Clock.systemUTC(); // the hub's, once it starts the screens
   private ScreenFileWatch watch; // or null
 
-  private Screens(Path file, ScreenFile current, Authenticator operators) {
+  private Screens(
+      Path file,
+      String text,
+      String origin,
+      ScreenFile current,
+      List<Object> resources,
+      Authenticator operators) {
     this.file = file;
+    this.text = text;
+    this.origin = origin;
     this.current = current;
+    this.resources = List.copyOf(resources);
     this.operators = operators;
     this.fleet = operators == null ? null : new Fleet();
   }
@@ -104,7 +122,36 @@ public final class Screens implements UpdateSource, HttpRoutes {
     if (sink != null) {
       throw new IllegalStateException("add the fleet before the hub starts the screens");
     }
-    return new Screens(file, current, operators);
+    return new Screens(file, text, origin, current, resources, operators);
+  }
+
+  /**
+   * These screens, offering the topics their file declares ({@code topics:}) what their sources
+   * need, such as the {@code DataSource} that {@code sql} topics query.
+   */
+  public Screens withResources(Object... resources) {
+    List<Object> all = new ArrayList<>(this.resources);
+    for (Object resource : resources) {
+      all.add(Objects.requireNonNull(resource, "resource"));
+    }
+    return new Screens(file, text, origin, current, all, operators);
+  }
+
+  /**
+   * The topics the file declares in its {@code topics:} section, each with its source; the hub adds
+   * them when it is built. They are read once: a change to the section of a watched file takes
+   * effect at the next start.
+   *
+   * @throws IllegalArgumentException naming the line of a declaration that is wrong
+   */
+  @Override
+  public List<DeclaredTopic> declaredTopics() {
+    if (text == null) {
+      return List.of();
+    }
+    return ScreenYaml.declared(current, text, origin, resources).stream()
+        .map(DeclaredTopic::of)
+        .toList();
   }
 
   /** The topic to add to the hub: the screens as pages read them. */
@@ -118,7 +165,8 @@ public final class Screens implements UpdateSource, HttpRoutes {
    * @throws IllegalArgumentException if two have one name, or a playlist names no screen
    */
   public static Screens of(List<Screen> screens, List<Playlist> playlists) {
-    return new Screens(null, new ScreenFile(screens, playlists), null);
+    return new Screens(
+        null, null, null, new ScreenFile(screens, playlists, Map.of()), List.of(), null);
   }
 
   /** These screens. */
@@ -134,7 +182,14 @@ public final class Screens implements UpdateSource, HttpRoutes {
    * @throws UncheckedIOException if the file cannot be read at all
    */
   public static Screens watch(Path file) {
-    return new Screens(file, ScreenYaml.read(file), null);
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    return new Screens(
+        file, text, file.toString(), ScreenYaml.parse(text, file.toString()), List.of(), null);
   }
 
   /**
@@ -144,7 +199,7 @@ public final class Screens implements UpdateSource, HttpRoutes {
    * @throws IllegalArgumentException naming the origin, the line and the reason
    */
   public static Screens parse(String text, String origin) {
-    return new Screens(null, ScreenYaml.parse(text, origin), null);
+    return new Screens(null, text, origin, ScreenYaml.parse(text, origin), List.of(), null);
   }
 
   /** The screens and playlists now. */
@@ -186,6 +241,12 @@ public final class Screens implements UpdateSource, HttpRoutes {
           new ScreenFileWatch(
               file,
               read -> {
+                if (!read.topics().equals(current.topics())) {
+                  log.warn(
+                      "{}: the topics: section changed; topics and their sources are read when"
+                          + " the server starts, so the change takes effect at the next start",
+                      file);
+                }
                 current = read;
                 republish();
                 log.info(
