@@ -5,33 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.wsproducer.spi.DeclaredTopic;
 import io.github.wsproducer.spi.SourceSettings;
-import io.github.wsproducer.spi.SourceSettings.Setting;
+import io.github.wsproducer.testkit.Declarations;
 import io.github.wsproducer.testkit.RecordingSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The kinds http and prometheus, declared in configuration. */
 class DeclaredHttpTopicsTest {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-
   @TempDir Path dir;
 
   private static SourceSettings settings(String topic, String json) {
-    Map<String, Setting> settings = new LinkedHashMap<>();
-    JsonNode tree = JSON.readTree(json);
-    int line = 2;
-    for (Map.Entry<String, JsonNode> e : tree.properties()) {
-      settings.put(e.getKey(), new Setting(e.getValue(), "screens.yaml, line " + line++));
-    }
-    return new SourceSettings(topic, "screens.yaml, line 1", settings, List.of());
+    return Declarations.settings(topic, json);
   }
 
   @Test

@@ -5,28 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.wsproducer.spi.DeclaredTopic;
 import io.github.wsproducer.spi.SourceSettings;
-import io.github.wsproducer.spi.SourceSettings.Setting;
+import io.github.wsproducer.testkit.Declarations;
 import io.github.wsproducer.testkit.RecordingSink;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The kind sql, declared in configuration, on a real database. */
 class DeclaredSqlTopicTest {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-
   private static SourceSettings settings(String json, List<Object> resources) {
-    Map<String, Setting> settings = new LinkedHashMap<>();
-    int line = 2;
-    for (Map.Entry<String, JsonNode> e : JSON.readTree(json).properties()) {
-      settings.put(e.getKey(), new Setting(e.getValue(), "screens.yaml, line " + line++));
-    }
-    return new SourceSettings("streams", "screens.yaml, line 1", settings, resources);
+    return Declarations.settings("streams", json, resources.toArray());
   }
 
   @Test

@@ -437,7 +437,8 @@
       var word = body.appendChild(el('div', 'value', '–'));
       word.style.textAlign = 'center';
       var names = { ok: 'ok', up: 'ok', green: 'ok', warn: 'warn', warning: 'warn', amber: 'warn',
-        critical: 'critical', crit: 'critical', error: 'critical', down: 'critical', red: 'critical' };
+        critical: 'critical', crit: 'critical', error: 'critical', down: 'critical', red: 'critical',
+        err: 'critical', failed: 'critical', stall: 'critical', stop: 'critical' }; // Kafka lag's too
       return {
         show: function (data) {
           var v = at(data, tile.path);

@@ -46,7 +46,11 @@ public final class Services {
     throw new AssertionError("unreachable");
   }
 
-  private static void absent(String reason) {
+  /**
+   * Skips the test, saying why, as for an absent service; fails it under {@code
+   * WSPRODUCER_REQUIRE_SERVICES=1}. For services a test starts itself, such as a Kafka broker.
+   */
+  public static void absent(String reason) {
     if ("1".equals(System.getenv("WSPRODUCER_REQUIRE_SERVICES"))) {
       Assertions.fail(reason + "; WSPRODUCER_REQUIRE_SERVICES=1 makes this a failure");
     }
