@@ -218,7 +218,10 @@ public final class SourceSettings {
     };
   }
 
-  /** One text or a list of texts; empty when absent. */
+  /**
+   * A list of texts, written as a list, or as one text with commas between them (as properties
+   * write lists); empty when absent.
+   */
   public List<String> strings(String key) {
     Optional<JsonNode> value = value(key);
     List<String> texts = new ArrayList<>();
@@ -227,7 +230,11 @@ public final class SourceSettings {
     }
     JsonNode node = value.get();
     if (node.isValueNode()) {
-      texts.add(node.asString());
+      for (String text : node.asString().split(",")) {
+        if (!text.isBlank()) {
+          texts.add(text.trim());
+        }
+      }
     } else if (node.isArray()) {
       for (JsonNode item : node) {
         if (!item.isValueNode() || item.asString().isBlank()) {

@@ -7,6 +7,7 @@ import io.github.wsproducer.history.DiskHistory;
 import io.github.wsproducer.jakarta.HubFilter;
 import io.github.wsproducer.micrometer.HubMetrics;
 import io.github.wsproducer.screens.Screens;
+import io.github.wsproducer.spring.WsProducerProperties.SqlTopic;
 import jakarta.servlet.DispatcherType;
 import jakarta.websocket.server.ServerContainer;
 import java.io.IOException;
@@ -14,7 +15,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -23,6 +26,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -70,12 +77,18 @@ public class WsProducerAutoConfiguration {
       ObjectProvider<HubContribution> contributions,
       ObjectProvider<JsonMapper> json,
       ObjectProvider<HubCustomizer> customizers,
+      ObjectProvider<DataSource> dataSource,
       Environment env,
       ResourceLoader loader)
       throws IOException {
     PropertyCheck p = new PropertyCheck(env);
     ClassLoader classes = loader.getClassLoader();
-    requireModule(p, classes, "wsproducer.topics", properties.getTopics().keySet(), SQL, "jdbc");
+    List<String> sqlTopics =
+        properties.getTopics().entrySet().stream()
+            .filter(e -> DeclaredTopics.isSql(e.getValue()))
+            .map(Map.Entry::getKey)
+            .toList();
+    requireModule(p, classes, "wsproducer.topics", sqlTopics, SQL, "jdbc");
     requireModule(p, classes, "wsproducer.screens", properties.getScreens(), SCREENS, "screens");
     requireModule(
         p,
@@ -101,6 +114,13 @@ public class WsProducerAutoConfiguration {
     for (HubContribution contribution : contributions.orderedStream().toList()) {
       names.addAll(contribution.addTo(hub, p));
     }
+    List<Object> resources = new ArrayList<>();
+    dataSource.ifAvailable(resources::add);
+    try {
+      names.addAll(DeclaredTopics.addTo(hub, properties.getTopics(), resources));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("wsproducer: " + e.getMessage(), e);
+    }
     String defaultTopic = properties.getDefaultTopic();
     if (defaultTopic != null) {
       if (!names.contains(defaultTopic)) {
@@ -112,7 +132,7 @@ public class WsProducerAutoConfiguration {
     customizers.orderedStream().forEach(c -> c.customize(hub));
     try {
       return hub.build();
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | IllegalArgumentException e) { // a declared topic's, too
       throw new IllegalStateException("wsproducer: the hub cannot be built: " + e.getMessage(), e);
     }
   }
@@ -149,10 +169,27 @@ public class WsProducerAutoConfiguration {
   static class SqlTopicsConfiguration {
     @Bean
     HubContribution wsproducerSqlTopics(
-        WsProducerProperties properties, ObjectProvider<DataSource> dataSource) {
+        WsProducerProperties properties, ObjectProvider<DataSource> dataSource, Environment env) {
       return (hub, p) -> {
-        SqlTopics.addTo(hub, properties.getTopics(), dataSource.getIfAvailable(), p);
-        return List.copyOf(properties.getTopics().keySet());
+        Map<String, SqlTopic> sql = new LinkedHashMap<>();
+        properties
+            .getTopics()
+            .forEach(
+                (name, settings) -> {
+                  if (DeclaredTopics.isSql(settings)) {
+                    String at = "wsproducer.topics." + name;
+                    sql.put(
+                        name,
+                        Binder.get(env)
+                            .bind(
+                                at,
+                                Bindable.of(SqlTopic.class),
+                                new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
+                            .orElseGet(SqlTopic::new));
+                  }
+                });
+        SqlTopics.addTo(hub, sql, dataSource.getIfAvailable(), p);
+        return List.copyOf(sql.keySet());
       };
     }
   }
@@ -195,10 +232,14 @@ public class WsProducerAutoConfiguration {
   @ConditionalOnClass(name = SCREENS)
   static class ScreensConfiguration {
     @Bean
-    HubContribution wsproducerScreens(WsProducerProperties properties) {
+    HubContribution wsproducerScreens(
+        WsProducerProperties properties, ObjectProvider<DataSource> dataSource) {
       return (hub, p) -> {
         if (properties.getScreens() != null) {
-          hub.topic(Screens.topic()).source(screens(properties.getScreens(), p));
+          Screens screens = screens(properties.getScreens(), p);
+          DataSource database = dataSource.getIfAvailable(); // for the file's sql topics
+          hub.topic(Screens.topic())
+              .source(database == null ? screens : screens.withResources(database));
         }
         return List.of();
       };

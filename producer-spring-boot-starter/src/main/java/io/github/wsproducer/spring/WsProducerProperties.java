@@ -82,8 +82,12 @@ public class WsProducerProperties {
    */
   private Resource screens;
 
-  /** Topics fed by SQL on the application's DataSource, by topic name. */
-  private Map<String, SqlTopic> topics = new LinkedHashMap<>();
+  /**
+   * Topics with their sources, by topic name: fed by SQL on the application's DataSource (query or
+   * table), or by a source another module offers, named by its kind with the settings a screens
+   * file's topics: section has (http=URL, prometheus=QUERY, kafka-lag=GROUPS, ...).
+   */
+  private Map<String, Map<String, Object>> topics = new LinkedHashMap<>();
 
   /** Where the topics' history is kept; in memory unless a directory is set. */
   private final History history = new History();
@@ -122,7 +126,8 @@ public class WsProducerProperties {
 
   /**
    * A topic fed by SQL: either {@code query} (a shared poll, published when its result changes) or
-   * {@code table} (new rows of a table, by increasing id).
+   * {@code table} (new rows of a table, by increasing id). Bound from {@code
+   * wsproducer.topics.NAME} for the topics that have either, refusing keys it lacks.
    */
   public static class SqlTopic {
     /** A query without parameters, polled on the interval; its result is the topic's value. */
@@ -381,11 +386,11 @@ public class WsProducerProperties {
     this.screens = screens;
   }
 
-  public Map<String, SqlTopic> getTopics() {
+  public Map<String, Map<String, Object>> getTopics() {
     return topics;
   }
 
-  public void setTopics(Map<String, SqlTopic> topics) {
+  public void setTopics(Map<String, Map<String, Object>> topics) {
     this.topics = topics;
   }
 }

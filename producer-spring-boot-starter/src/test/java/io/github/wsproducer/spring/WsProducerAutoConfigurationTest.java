@@ -15,6 +15,7 @@ import io.github.wsproducer.testkit.RecordingOutbound;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.server.ServerContainer;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -242,6 +243,68 @@ class WsProducerAutoConfigurationTest {
         .withClassLoader(WITHOUT_MODULES)
         .withPropertyValues("management.health.wsproducer.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean(HealthIndicator.class));
+  }
+
+  @Test
+  void aTopicNamingAKindOfSourceIsDeclaredThroughItsModule() throws Exception {
+    com.sun.net.httpserver.HttpServer api =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    try {
+      api.createContext(
+          "/status",
+          exchange -> {
+            byte[] body = "{\"build\":{\"ok\":true}}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+          });
+      api.start();
+      String url = "http://127.0.0.1:" + api.getAddress().getPort() + "/status";
+      runner
+          .withUserConfiguration(H2.class)
+          .withPropertyValues(
+              "wsproducer.topics.build.http=" + url,
+              "wsproducer.topics.build.select=/build",
+              "wsproducer.topics.build.interval=100ms",
+              "wsproducer.topics.build.stale-after=1m",
+              "wsproducer.topics.totals.query=SELECT 1 AS n")
+          .run(
+              context -> {
+                assertThat(context).hasNotFailed();
+                Hub hub = context.getBean(Hub.class);
+                assertThat(hub.topics()).extracting(Topic::name).contains("build", "totals");
+                RecordingOutbound screen = new RecordingOutbound();
+                screen.openEnvelope(hub);
+                screen.next("hello");
+                screen.send("{\"type\":\"subscribe\",\"topic\":\"build\"}");
+                JsonNode first = screen.next("snapshot");
+                JsonNode build = first.path("seq").asLong() > 0 ? first : screen.next("update");
+                assertThat(build.path("data").path("ok").asBoolean()).isTrue();
+              });
+      runner
+          .withPropertyValues(
+              "wsproducer.topics.build.http=" + url, "wsproducer.topics.build.intervall=1s")
+          .run(
+              context ->
+                  assertThat(context)
+                      .getFailure()
+                      .rootCause()
+                      .hasMessageContaining(
+                          "wsproducer.topics.build.intervall: topic build: intervall: unknown"
+                              + " setting"));
+      runner
+          .withUserConfiguration(H2.class)
+          .withPropertyValues(
+              "wsproducer.topics.totals.query=SELECT 1 AS n",
+              "wsproducer.topics.totals.intervall=1s")
+          .run(
+              context ->
+                  assertThat(context)
+                      .getFailure()
+                      .hasStackTraceContaining("wsproducer.topics.totals.intervall"));
+    } finally {
+      api.stop(0);
+    }
   }
 
   @Test
