@@ -3,6 +3,7 @@ package io.github.wsproducer.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.wsproducer.testkit.KafkaBroker;
 import io.github.wsproducer.testkit.RecordingSink;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -20,6 +20,7 @@ import java.util.List;
  * @param jdbcUser its user, or {@code null}
  * @param jdbcPassword its password, or {@code null}
  * @param redisUrl the Redis that makes this sample a cluster node, or {@code null}
+ * @param kafka the Kafka cluster its pipelines run through ({@code HOST:PORT}), or {@code null}
  * @param transport {@code jetty} or {@code netty}
  * @param screens a screen file to serve and watch instead of the sample's own, or {@code null}
  * @param data the directory of the topics' history on disk, or {@code null} to keep it in memory
@@ -37,6 +38,7 @@ record Options(
     String jdbcUser,
     String jdbcPassword,
     String redisUrl,
+    String kafka,
     String transport,
     Path screens,
     Path data,
@@ -66,6 +68,9 @@ record Options(
                              WSPRODUCER_JDBC_PASSWORD)
         --redis-url URL      make this sample a node of a cluster sharing the random
                              topic through Redis, e.g. redis://127.0.0.1:6379
+        --kafka HOST:PORT    run the simulated pipelines through this Kafka cluster: each
+                             produces into a topic and consumes it in a group, and the
+                             screen /screens/kafka shows their consumer lag and status
         --transport NAME     jetty (default) or netty: the same page, topics and forms
         --screens FILE       serve the screens of this YAML or JSON file instead of the
                              sample's own, and apply every edit while running (start
@@ -105,6 +110,7 @@ record Options(
     String jdbcPassword = System.getenv("WSPRODUCER_JDBC_PASSWORD");
     String jdbcFlag = null; // a --jdbc-user or --jdbc-password given, which needs --jdbc-url
     String redisUrl = null;
+    String kafka = null;
     String transport = "jetty";
     Path screens = null;
     Path data = null;
@@ -148,6 +154,7 @@ record Options(
           jdbcPassword = value;
           jdbcFlag = arg;
         }
+        case "--kafka" -> kafka = kafka(value);
         case "--transport" -> transport = transport(value);
         case "--screens" -> screens = screens(value);
         case "--data" -> data = Path.of(value);
@@ -156,6 +163,9 @@ record Options(
         case "--screen-token-file" -> screenToken = token(arg, value);
         default -> redisUrl = redisUrl(value); // --redis-url
       }
+    }
+    if (replay != null && kafka != null) {
+      throw new UsageException("--replay plays recordings instead of the pipelines: drop --kafka");
     }
     if (replay != null && jdbcUrl != null) {
       throw new UsageException("--replay plays recordings instead of a database: drop --jdbc-url");
@@ -177,6 +187,7 @@ record Options(
         jdbcUser,
         jdbcPassword,
         redisUrl,
+        kafka,
         transport,
         screens,
         data,
@@ -250,6 +261,7 @@ record Options(
           "--jdbc-user",
           "--jdbc-password",
           "--redis-url",
+          "--kafka",
           "--transport",
           "--screens",
           "--data",
@@ -279,6 +291,13 @@ record Options(
   private static String redisUrl(String value) throws UsageException {
     if (!value.startsWith("redis://") && !value.startsWith("rediss://")) {
       throw new UsageException("--redis-url must start with redis://, was \"" + value + "\"");
+    }
+    return value;
+  }
+
+  private static String kafka(String value) throws UsageException {
+    if (!value.matches("[^,\\s:]+:\\d{1,5}(,[^,\\s:]+:\\d{1,5})*")) {
+      throw new UsageException("--kafka must be HOST:PORT, was \"" + value + "\"");
     }
     return value;
   }

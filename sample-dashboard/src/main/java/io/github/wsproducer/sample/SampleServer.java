@@ -16,6 +16,7 @@ import io.github.wsproducer.redis.RedisFanout;
 import io.github.wsproducer.screens.Screens;
 import io.github.wsproducer.spi.TransportOptions;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -34,14 +35,21 @@ final class SampleServer implements AutoCloseable {
   private final DataStreams data; // null with --replay
   private final Hub hub;
   private final RedisFanout cluster; // null unless --redis-url
+  private final KafkaPipelines pipelines; // null unless --kafka
   private final AutoCloseable server;
   private final int port;
 
   private SampleServer(
-      DataStreams data, Hub hub, RedisFanout cluster, AutoCloseable server, int port) {
+      DataStreams data,
+      Hub hub,
+      RedisFanout cluster,
+      KafkaPipelines pipelines,
+      AutoCloseable server,
+      int port) {
     this.data = data;
     this.hub = hub;
     this.cluster = cluster;
+    this.pipelines = pipelines;
     this.server = server;
     this.port = port;
   }
@@ -87,7 +95,16 @@ final class SampleServer implements AutoCloseable {
       DataStreams.topics().forEach(topics::topic);
       topics.source(ReplaySource.builder(options.replay()).loop(true).build());
     }
+    KafkaPipelines pipelines =
+        options.kafka() == null ? null : new KafkaPipelines(options.kafka(), Duration.ofMinutes(3));
+    topics.topic(KafkaPipelines.topic());
+    if (pipelines != null) {
+      topics.source(pipelines.source());
+    }
     Hub hub = topics.build();
+    if (pipelines == null) {
+      hub.reportError(KafkaPipelines.TOPIC, KafkaPipelines.WITHOUT);
+    }
     if (firstRun) {
       hub.publish("notes", Map.of("text", "No notes yet"));
     }
@@ -111,13 +128,19 @@ final class SampleServer implements AutoCloseable {
       if (data != null) {
         data.startSimulation();
       }
-      return new SampleServer(data, hub, cluster, server, port);
+      if (pipelines != null) {
+        pipelines.start();
+      }
+      return new SampleServer(data, hub, cluster, pipelines, server, port);
     } catch (Exception | Error e) {
       if (server != null) {
         server.close();
       }
       if (cluster != null) {
         cluster.close();
+      }
+      if (pipelines != null) {
+        pipelines.close();
       }
       hub.close();
       if (data != null) {
@@ -209,6 +232,9 @@ final class SampleServer implements AutoCloseable {
     } finally {
       if (cluster != null) {
         cluster.close();
+      }
+      if (pipelines != null) {
+        pipelines.close();
       }
       hub.close();
       if (data != null) {

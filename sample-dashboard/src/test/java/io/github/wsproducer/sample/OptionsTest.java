@@ -21,6 +21,7 @@ class OptionsTest {
                 null,
                 System.getenv("WSPRODUCER_JDBC_PASSWORD"),
                 null,
+                null,
                 "jetty",
                 null,
                 null,
@@ -52,6 +53,8 @@ class OptionsTest {
             "secret",
             "--redis-url",
             "redis://cache:6379",
+            "--kafka",
+            "kafka:9092",
             "--transport",
             "netty",
             "--screens",
@@ -67,6 +70,7 @@ class OptionsTest {
                 "wall",
                 "secret",
                 "redis://cache:6379",
+                "kafka:9092",
                 "netty",
                 java.nio.file.Path.of("src/main/resources/screens.yaml"),
                 null,
@@ -93,6 +97,8 @@ class OptionsTest {
         .hasMessage("--jdbc-url must start with jdbc:, was \"postgres://db\"");
     assertThatThrownBy(() -> Options.parse("--redis-url", "127.0.0.1:6379"))
         .hasMessage("--redis-url must start with redis://, was \"127.0.0.1:6379\"");
+    assertThatThrownBy(() -> Options.parse("--kafka", "kafka"))
+        .hasMessage("--kafka must be HOST:PORT, was \"kafka\"");
     assertThatThrownBy(() -> Options.parse("--port", "70000"))
         .hasMessage("--port must be a number from 0 to 65535, was \"70000\"");
     assertThatThrownBy(() -> Options.parse("--host", "999.1.1.1"))

@@ -413,8 +413,8 @@ class SampleIT {
     try (SampleServer open =
         SampleServer.start(
             new Options(
-                "0.0.0.0", 0, List.of(), List.of(), null, null, null, null, "jetty", null, null,
-                null, null, null, false))) {
+                "0.0.0.0", 0, List.of(), List.of(), null, null, null, null, null, "jetty", null,
+                null, null, null, null, false))) {
       assertThatThrownBy(() -> connect(open.port(), "/", "null"))
           .as("Origin: null, as sandboxed frames on any site send it")
           .isInstanceOfSatisfying(
@@ -434,6 +434,7 @@ class SampleIT {
                 0,
                 List.of(),
                 List.of(),
+                null,
                 null,
                 null,
                 null,

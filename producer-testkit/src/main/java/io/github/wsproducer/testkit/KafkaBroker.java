@@ -1,6 +1,5 @@
-package io.github.wsproducer.kafka;
+package io.github.wsproducer.testkit;
 
-import io.github.wsproducer.testkit.Services;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -21,8 +20,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * JVM of its own, as {@code kafka-server-start.sh} would: so that a test can stop it, kill it with
  * {@code kill -9} and start it again on the same port and data. A broker that does not start skips
  * the test, saying why (fails it under {@code WSPRODUCER_REQUIRE_SERVICES=1}).
+ *
+ * <p>A module that uses it adds {@code kafka-clients} and, for the broker, {@code kafka_2.13} to
+ * its test dependencies.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
   private static final String CLUSTER = "wsproducer-test-cluster1";
 
   private final Path dir;
@@ -30,7 +32,8 @@ final class KafkaBroker implements AutoCloseable {
   private final int controllerPort;
   private Process process;
 
-  KafkaBroker(Path dir) throws Exception {
+  /** Formats {@code dir} for a broker and starts it there on free ports. */
+  public KafkaBroker(Path dir) throws Exception {
     this.dir = dir;
     this.port = freePort();
     this.controllerPort = freePort();
@@ -59,7 +62,8 @@ final class KafkaBroker implements AutoCloseable {
     start();
   }
 
-  String bootstrap() {
+  /** {@code 127.0.0.1:PORT}. */
+  public String bootstrap() {
     return "127.0.0.1:" + port;
   }
 
@@ -68,7 +72,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** Starts it (again), and waits until it answers. */
-  void start() throws Exception {
+  public void start() throws Exception {
     process = run("kafka.Kafka", config());
     try (Admin admin = admin()) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -87,12 +91,13 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** {@code kill -9}. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
-  Admin admin() {
+  /** An admin client of it, with 5 s timeouts. */
+  public Admin admin() {
     return Admin.create(
         Map.of(
             "bootstrap.servers", bootstrap(),
@@ -100,7 +105,8 @@ final class KafkaBroker implements AutoCloseable {
             "default.api.timeout.ms", 5000));
   }
 
-  void createTopic(String name, int partitions) throws Exception {
+  /** Creates a topic. */
+  public void createTopic(String name, int partitions) throws Exception {
     try (Admin admin = admin()) {
       admin
           .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
@@ -109,14 +115,16 @@ final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  KafkaProducer<String, String> producer() {
+  /** A producer of text keys and values. */
+  public KafkaProducer<String, String> producer() {
     return new KafkaProducer<>(
         Map.of("bootstrap.servers", bootstrap(), "linger.ms", 0, "max.block.ms", 10_000),
         new StringSerializer(),
         new StringSerializer());
   }
 
-  static String uniqueName(String prefix) {
+  /** A name no other test uses. */
+  public static String uniqueName(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
