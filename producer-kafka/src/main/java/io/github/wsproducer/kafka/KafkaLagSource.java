@@ -19,8 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.DescribeConsumerGroupsResult;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
@@ -38,14 +36,14 @@ import org.apache.kafka.common.TopicPartition;
  * <pre>{@code
  * KafkaLagSource.builder("lag", "kafka:9092").groups("orders", "payments").build();
  * // {"orders": {"status": "WARN", "rule": "the offset moves, but lag grew over 90 s",
- * //             "lag": 1200, "timeLagMs": 8300, "members": 3,
+ * //             "lag": 1200, "timeLagMs": 8300, "state": "Stable",
  * //             "topics": {"orders": {"lag": 1200, "partitions": {"0": {"offset": 5, "end": 605,
  * //                 "lag": 600, "timeLagMs": 8300, "status": "WARN"}, ...}}}}, ...}
  * }</pre>
  *
  * <p>Each poll asks the cluster three things, whatever the number of groups and partitions: the
- * groups' committed offsets, their members, and the end offsets of their partitions (and, with
- * {@link Builder#groupPattern}, the groups there are). A partition's status is:
+ * consumer groups and their states (whether they have members), the groups' committed offsets, and
+ * the end offsets of their partitions. A partition's status is:
  *
  * <ul>
  *   <li><b>OK</b> when its lag was zero at some sample of the window, or does not grow;
@@ -103,32 +101,33 @@ public final class KafkaLagSource implements UpdateSource {
     poller.start(Objects.requireNonNull(sink, "sink"));
   }
 
-  private Poller.Outcome poll(UpdateSink sink) throws Exception {
+  Poller.Outcome poll(UpdateSink sink) throws Exception { // one poll; the sizing calls it too
     if (admin == null) {
       admin = Admin.create(properties);
     }
     long now = clock.millis();
+    // One request tells every consumer group's state: whether it has members (a group being
+    // described one by one costs a round trip and a retry each on Kafka 4).
+    Map<String, String> states = new HashMap<>();
+    for (GroupListing g :
+        Kafka.get(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all(), timeout)) {
+      states.put(g.groupId(), g.groupState().map(Object::toString).orElse("Unknown"));
+    }
     Set<String> polled = new LinkedHashSet<>(groups);
     if (pattern != null) {
-      for (GroupListing g :
-          Kafka.get(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all(), timeout)) {
-        if (pattern.matcher(g.groupId()).matches()) {
-          polled.add(g.groupId());
-        }
-      }
+      states.keySet().stream()
+          .filter(g -> pattern.matcher(g).matches())
+          .sorted()
+          .forEach(polled::add);
     }
     Map<String, ListConsumerGroupOffsetsSpec> specs = new LinkedHashMap<>();
     polled.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec()));
     Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
-    Map<String, ConsumerGroupDescription> described = new HashMap<>();
     if (!polled.isEmpty()) {
       ListConsumerGroupOffsetsResult offsets = admin.listConsumerGroupOffsets(specs);
-      DescribeConsumerGroupsResult groups = admin.describeConsumerGroups(polled);
       for (String group : polled) { // a group that does not exist fails alone
         Kafka.unlessNotFound(offsets.partitionsToOffsetAndMetadata(group), timeout)
             .ifPresent(o -> committed.put(group, o));
-        Kafka.unlessNotFound(groups.describedGroups().get(group), timeout)
-            .ifPresent(d -> described.put(group, d));
       }
     }
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -140,9 +139,8 @@ public final class KafkaLagSource implements UpdateSource {
 
     Map<String, Object> rows = new TreeMap<>();
     for (String group : polled) {
-      ConsumerGroupDescription description = described.get(group);
-      int members = description == null ? 0 : description.members().size();
-      rows.put(group, row(group, committed.getOrDefault(group, Map.of()), ends, members, now));
+      String state = states.getOrDefault(group, "Dead");
+      rows.put(group, row(group, committed.getOrDefault(group, Map.of()), ends, state, now));
     }
     windows.keySet().retainAll(polled);
     sink.replace(topic, rows);
@@ -153,7 +151,7 @@ public final class KafkaLagSource implements UpdateSource {
       String group,
       Map<TopicPartition, OffsetAndMetadata> offsets,
       Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends,
-      int members,
+      String state,
       long now) {
     Map<String, Object> row = new LinkedHashMap<>();
     Map<TopicPartition, LagWindow> seen = windows.computeIfAbsent(group, g -> new HashMap<>());
@@ -161,7 +159,7 @@ public final class KafkaLagSource implements UpdateSource {
     if (offsets.isEmpty()) {
       row.put("status", "ERR");
       row.put("rule", "no committed offsets: no such group, or it never committed");
-      row.put("members", members);
+      row.put("state", state);
       return row;
     }
     LagWindow.Verdict worst = null;
@@ -183,7 +181,7 @@ public final class KafkaLagSource implements UpdateSource {
       }
       LagWindow w = seen.computeIfAbsent(p, x -> new LagWindow(window));
       w.add(new LagWindow.Sample(committed.offset(), end.offset(), now));
-      LagWindow.Verdict verdict = w.judge(members > 0);
+      LagWindow.Verdict verdict = w.judge(!state.equals("Empty") && !state.equals("Dead"));
       long partitionLag = w.last().lag();
       long partitionTimeLag = partitionLag == 0 ? 0 : w.timeLagMillis(committed.offset(), now);
       lag += partitionLag;
@@ -214,7 +212,7 @@ public final class KafkaLagSource implements UpdateSource {
             : worst.status() == LagWindow.Status.OK ? worst.rule() : worstAt + ": " + worst.rule());
     row.put("lag", lag);
     row.put("timeLagMs", timeLag);
-    row.put("members", members);
+    row.put("state", state);
     row.put("topics", topics);
     return row;
   }

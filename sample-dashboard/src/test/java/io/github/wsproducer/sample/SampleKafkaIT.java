@@ -77,7 +77,7 @@ class SampleKafkaIT {
               .forEach(
                   e -> {
                     if (e.getValue().path("status").asString().equals("OK")
-                        && e.getValue().path("members").asInt() == 1) {
+                        && e.getValue().path("state").asString().equals("Stable")) {
                       groups.add(e.getKey());
                     }
                   });
