@@ -1,6 +1,7 @@
 package io.github.wsproducer;
 
 import java.time.Clock;
+import java.time.Instant;
 
 /**
  * Where an {@link UpdateSource} hands its values and reports its health. The {@link Hub} is the
@@ -47,6 +48,21 @@ public interface UpdateSink {
    * @throws IllegalArgumentException if the topic is unknown or the value is not serializable
    */
   default void replace(String topic, Object value) {
+    publish(topic, value);
+  }
+
+  /**
+   * Publishes a value the topic had at a past moment, such as a point of a series read from a
+   * time-series database, so that charts show it at its time: it is sent and kept in the topic's
+   * history with time {@code at}. A value from before the topic's newest update is dropped: the
+   * topic has that past already. Publish such values oldest first, before the current one.
+   *
+   * <p>By default the same as {@link #publish}, at the time it is called; a sink that forwards to
+   * another sink must forward this as such.
+   *
+   * @throws IllegalArgumentException if the topic is unknown or the value is not serializable
+   */
+  default void publishAt(String topic, Object value, Instant at) {
     publish(topic, value);
   }
 

@@ -66,6 +66,26 @@ class HistoryTest {
   }
 
   @Test
+  void aPastValueIsKeptAtItsTimeUnlessTheTopicHasThatPastAlready() throws InterruptedException {
+    hub(Topic.of("t", State.latest()).withStaleAfter(Duration.ofMinutes(1)));
+    long now = clock.millis();
+    hub.publishAt("t", Map.of("n", 1), java.time.Instant.ofEpochMilli(now - 120_000));
+    hub.publishAt("t", Map.of("n", 2), java.time.Instant.ofEpochMilli(now - 60_000));
+    hub.publishAt("t", Map.of("n", 9), java.time.Instant.ofEpochMilli(now - 90_000)); // dropped
+    hub.publish("t", Map.of("n", 3));
+    await().until(() -> hub.stats().updates() >= 3);
+    JsonNode answer = ask("{\"type\":\"history\",\"topic\":\"t\",\"since\":0}");
+    assertThat(values(answer)).containsExactly(1, 2, 3);
+    List<Long> times = new ArrayList<>();
+    answer.path("updates").forEach(u -> times.add(u.path("ts").asLong()));
+    assertThat(times).containsExactly(now - 120_000, now - 60_000, now);
+
+    TopicStats stats = hub.topicStats("t");
+    assertThat(stats.ok()).as("past values are news, not staleness").isTrue();
+    assertThat(stats.freshAt().toEpochMilli()).isEqualTo(now);
+  }
+
+  @Test
   void aTimeRangeIsAnsweredOldestFirstWithEachUpdatesPositionAndTime() throws InterruptedException {
     hub(Topic.of("t", State.latest()));
     long start = clock.millis();

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -119,6 +120,19 @@ public final class HubImpl implements Hub, HubSpi {
   @Override
   public void replace(String topic, Object value) {
     publish(topic, value, true);
+  }
+
+  @Override
+  public void publishAt(String topic, Object value, Instant at) {
+    TopicEngine engine = topics.require(topic);
+    JsonNode tree = codec.toTree(topic, value);
+    long millis = Objects.requireNonNull(at, "at").toEpochMilli();
+    if (closed.get()) {
+      log.debug("topic {}: publish after close ignored", topic);
+      return;
+    }
+    counters.published.increment();
+    engine.publishAt(tree, millis);
   }
 
   private void publish(String topic, Object value, boolean whole) {

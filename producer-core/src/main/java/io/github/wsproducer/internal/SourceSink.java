@@ -4,6 +4,7 @@ import io.github.wsproducer.Hub;
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -45,6 +46,12 @@ final class SourceSink implements UpdateSink {
   public void replace(String topic, Object value) {
     requireKnown(topic);
     hub.replace(topic, value);
+  }
+
+  @Override
+  public void publishAt(String topic, Object value, Instant at) {
+    requireKnown(topic);
+    hub.publishAt(topic, value, at);
   }
 
   @Override

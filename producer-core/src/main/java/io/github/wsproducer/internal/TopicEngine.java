@@ -61,6 +61,7 @@ final class TopicEngine {
   private final long staleAfterMillis; // 0: never stale
   private long seq;
   private long ts;
+  private long updateTs; // the time of the newest update, 0 before the first
   // Written on the topic's executor, read by stats() from any thread.
   private volatile long freshAt; // when the data was last known to be current
   private volatile boolean stale;
@@ -165,6 +166,7 @@ final class TopicEngine {
     while (history.size() > historySize) {
       history.removeFirst();
     }
+    updateTs = ts;
   }
 
   /** Where this topic's history is kept. */
@@ -251,7 +253,13 @@ final class TopicEngine {
   /** A value from a source: a change, or with {@code whole} the topic's whole new value. */
   void publish(JsonNode value, boolean whole) {
     long at = System.nanoTime();
-    serial.execute(() -> apply(value, whole, at));
+    serial.execute(() -> apply(value, whole, at, -1));
+  }
+
+  /** Publishes a change the topic had at {@code pastTs}; see {@code UpdateSink.publishAt}. */
+  void publishAt(JsonNode value, long pastTs) {
+    long at = System.nanoTime();
+    serial.execute(() -> apply(value, false, at, pastTs));
   }
 
   /**
@@ -263,7 +271,7 @@ final class TopicEngine {
     CompletableFuture<Void> durable = new CompletableFuture<>();
     serial.execute(
         () -> {
-          String refused = apply(value, false, at);
+          String refused = apply(value, false, at, -1);
           if (refused != null) {
             durable.completeExceptionally(new IllegalArgumentException(refused));
           } else {
@@ -331,8 +339,14 @@ final class TopicEngine {
     return whole ? state.replace(value) : state.apply(value);
   }
 
-  /** Folds a value in and sends its update; returns why the state refused it, or null. */
-  private String apply(JsonNode value, boolean whole, long publishedAt) {
+  /**
+   * Folds a value in and sends its update, at {@code pastTs} if it is not negative; returns why the
+   * state refused it, or null.
+   */
+  private String apply(JsonNode value, boolean whole, long publishedAt, long pastTs) {
+    if (pastTs >= 0 && pastTs < updateTs) {
+      return null; // the topic has that past already
+    }
     if (newEpochNext) {
       newEpoch();
     }
@@ -355,7 +369,7 @@ final class TopicEngine {
       return "the topic's " + state.kind() + " state refused the value: " + e.getMessage();
     }
     seq++;
-    broadcast(data, isSnapshot, publishedAt);
+    broadcast(data, isSnapshot, publishedAt, pastTs);
     return null;
   }
 
@@ -385,11 +399,11 @@ final class TopicEngine {
           epoch = atEpoch;
           seq = atSeq;
           if (followsOn) {
-            broadcast(data, false, at);
+            broadcast(data, false, at, -1);
             return;
           }
           // A new epoch, or positions this node never saw: every subscriber starts over.
-          ts = Math.max(ts, clock.millis());
+          ts = updateTs = Math.max(ts, clock.millis());
           history.clear();
           clearSnapshot();
           counters.updates.increment();
@@ -407,9 +421,15 @@ final class TopicEngine {
         });
   }
 
-  /** Sends the update at the current seq to every subscriber and keeps it in the history. */
-  private void broadcast(String data, boolean isSnapshot, long publishedAt) {
-    ts = Math.max(ts, clock.millis()); // a history by time needs time that never goes back
+  /**
+   * Sends the update at the current seq to every subscriber and keeps it in the history, with the
+   * time now, or {@code pastTs} if it is not negative.
+   */
+  private void broadcast(String data, boolean isSnapshot, long publishedAt, long pastTs) {
+    // A history by time needs update times that never go back.
+    ts =
+        pastTs >= 0 ? Math.max(updateTs, pastTs) : Math.max(Math.max(ts, updateTs), clock.millis());
+    updateTs = ts;
     clearSnapshot();
     if (isSnapshot) {
       snapshotData = data;
@@ -427,7 +447,7 @@ final class TopicEngine {
     if (seq - snapshotSeq >= SNAPSHOT_EVERY || ts - snapshotTs >= SNAPSHOT_MILLIS) {
       storeSnapshot();
     }
-    fresh(ts);
+    fresh(Math.max(freshAt, ts)); // a past value is news, not a sign of staleness
   }
 
   /**

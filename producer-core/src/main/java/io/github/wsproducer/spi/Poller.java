@@ -3,6 +3,7 @@ package io.github.wsproducer.spi;
 import io.github.wsproducer.UpdateSink;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -270,6 +271,13 @@ public final class Poller implements AutoCloseable {
     public void replace(String t, Object value) {
       synchronized (lock) {
         open().replace(t, value);
+      }
+    }
+
+    @Override
+    public void publishAt(String t, Object value, Instant at) {
+      synchronized (lock) {
+        open().publishAt(t, value, at);
       }
     }
 

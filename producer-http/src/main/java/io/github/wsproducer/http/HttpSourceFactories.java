@@ -65,6 +65,17 @@ final class HttpSourceFactories {
                   throw s.problem("by", e.getMessage());
                 }
               });
+      Duration backfill = s.duration("backfill", null);
+      Duration step = s.duration("step", null);
+      if (backfill != null || step != null) {
+        try {
+          b.backfill(
+              backfill == null ? Duration.ofHours(1) : backfill,
+              step == null ? Duration.ofSeconds(15) : step);
+        } catch (IllegalArgumentException e) {
+          throw s.problem("backfill", e.getMessage());
+        }
+      }
       return common(s, b).build();
     }
   }

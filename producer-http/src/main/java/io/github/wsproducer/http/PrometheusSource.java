@@ -6,7 +6,9 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,15 +36,22 @@ public final class PrometheusSource extends PolledHttpSource {
   private static final int MAX_ERROR = 120;
 
   private final URI query;
+  private final String range; // the query_range address without start and end, or null
+  private final long span; // ms
   private final String by;
+  private boolean backfilled; // confined to the poll
   private JsonNode last; // confined to the poll
 
   private PrometheusSource(Builder b) {
     super(b.topic, "prometheus", b);
     String base = b.server.toString().replaceAll("/+$", "");
-    this.query =
-        URI.create(
-            base + "/api/v1/query?query=" + URLEncoder.encode(b.query, StandardCharsets.UTF_8));
+    String encoded = URLEncoder.encode(b.query, StandardCharsets.UTF_8);
+    this.query = URI.create(base + "/api/v1/query?query=" + encoded);
+    this.range =
+        b.span == null
+            ? null
+            : base + "/api/v1/query_range?query=" + encoded + "&step=" + b.step.toMillis() / 1000.0;
+    this.span = b.span == null ? 0 : b.span.toMillis();
     this.by = b.by;
   }
 
@@ -56,7 +65,25 @@ public final class PrometheusSource extends PolledHttpSource {
 
   @Override
   Poller.Outcome poll(UpdateSink sink) throws Fetch.Failure, InterruptedException {
+    if (range != null && !backfilled) {
+      backfill(sink);
+      backfilled = true;
+    }
     Fetch.Answer answer = fetch.get(query, false);
+    JsonNode body = data(answer);
+    JsonNode value = value(body.path("data"));
+
+    if (value.equals(last)) {
+      sink.heartbeat(topic);
+    } else {
+      sink.replace(topic, value);
+      last = value;
+    }
+    return Poller.Outcome.DONE;
+  }
+
+  /** The {@code data} of an answer, or the error Prometheus (or the way to it) answered. */
+  private JsonNode data(Fetch.Answer answer) throws Fetch.Failure {
     JsonNode body = answer.body();
     if (body != null && "error".equals(body.path("status").asString(""))) {
       String error = body.path("error").asString("");
@@ -73,14 +100,41 @@ public final class PrometheusSource extends PolledHttpSource {
     if (answer.status() / 100 != 2) {
       throw fetch.failure("error: HTTP " + answer.status());
     }
-    JsonNode value = value(body.path("data"));
-    if (value.equals(last)) {
-      sink.heartbeat(topic);
-    } else {
-      sink.replace(topic, value);
-      last = value;
+    return body;
+  }
+
+  /**
+   * Fills the topic's past with a range query: each step's value published at its time, oldest
+   * first ({@link UpdateSink#publishAt}), so that a chart has its history at once.
+   */
+  private void backfill(UpdateSink sink) throws Fetch.Failure, InterruptedException {
+    long end = sink.clock().millis();
+    URI uri = URI.create(range + "&start=" + (end - span) / 1000.0 + "&end=" + end / 1000.0);
+    JsonNode data = data(fetch.get(uri, false)).path("data");
+    if (!"matrix".equals(data.path("resultType").asString(""))) {
+      throw fetch.failure("error: the range answer is not a matrix");
     }
-    return Poller.Outcome.DONE;
+    JsonNode series = data.path("result");
+    if (by == null && series.size() > 1) {
+      throw fetch.failure(
+          "error: the query answers "
+              + series.size()
+              + " series; sum them, or key them by a label");
+    }
+    TreeMap<Long, ObjectNode> steps = new TreeMap<>();
+    for (JsonNode one : series) {
+      String key = by == null ? null : one.path("metric").path(by).asString("-");
+      for (JsonNode sample : one.path("values")) {
+        long at = Math.round(sample.path(0).asDouble() * 1000);
+        ObjectNode value = steps.computeIfAbsent(at, t -> JsonNodeFactory.instance.objectNode());
+        if (key == null) {
+          value.set("value", number(sample));
+        } else {
+          value.putObject(key).set("value", number(sample));
+        }
+      }
+    }
+    steps.forEach((at, value) -> sink.publishAt(topic, value, Instant.ofEpochMilli(at)));
   }
 
   private JsonNode value(JsonNode data) throws Fetch.Failure {
@@ -145,6 +199,8 @@ public final class PrometheusSource extends PolledHttpSource {
     private final URI server;
     private final String query;
     private String by;
+    private Duration span;
+    private Duration step;
 
     private Builder(String topic, URI server, String query) {
       super(topic, Duration.ofSeconds(15));
@@ -169,6 +225,31 @@ public final class PrometheusSource extends PolledHttpSource {
         throw new IllegalArgumentException("by must be a label name, was \"" + label + "\"");
       }
       this.by = label;
+      return this;
+    }
+
+    /**
+     * At its first poll, fills the topic's history for the last {@code span} with a range query
+     * ({@code /api/v1/query_range}), a value every {@code step}, so that a chart has its past at
+     * once; with a history store that kept the topic's past, only what came after it is filled.
+     */
+    public Builder backfill(Duration span, Duration step) {
+      Objects.requireNonNull(span, "span");
+      Objects.requireNonNull(step, "step");
+      if (step.toMillis() < 1000 || span.compareTo(step) < 0) {
+        throw new IllegalArgumentException(
+            "backfill needs a step of at least 1 s and a span of at least a step, was "
+                + span
+                + " every "
+                + step);
+      }
+      if (span.toMillis() / step.toMillis() > 11_000) {
+        throw new IllegalArgumentException(
+            "backfill asks Prometheus for at most 11,000 points a series (its own limit), was "
+                + span.toMillis() / step.toMillis());
+      }
+      this.span = span;
+      this.step = step;
       return this;
     }
 

@@ -59,9 +59,9 @@ class DeclaredHttpTopicsTest {
                 DeclaredTopic.of(
                     settings("e", "{\"prometheus\":\"up\",\"url\":\"http://p\",\"byy\":\"job\"}")))
         .hasMessage(
-            "screens.yaml, line 4: topic e: byy: unknown setting; known here: by, headers,"
-                + " interval, max-backoff, max-body-bytes, prometheus, retention, retention-bytes,"
-                + " stale-after, state, timeout, token-env, token-file, url");
+            "screens.yaml, line 4: topic e: byy: unknown setting; known here: backfill, by,"
+                + " headers, interval, max-backoff, max-body-bytes, prometheus, retention,"
+                + " retention-bytes, stale-after, state, step, timeout, token-env, token-file, url");
     assertThatThrownBy(() -> DeclaredTopic.of(settings("e", "{\"prometheus\":\"up\"}")))
         .hasMessage("screens.yaml, line 1: topic e: needs url");
     assertThatThrownBy(

@@ -2,7 +2,13 @@ package io.github.wsproducer.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.github.wsproducer.Hub;
+import io.github.wsproducer.State;
+import io.github.wsproducer.Topic;
+import io.github.wsproducer.spi.Inbound;
+import io.github.wsproducer.testkit.RecordingOutbound;
 import io.github.wsproducer.testkit.RecordingSink;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -10,9 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The Prometheus source against a real HTTP server answering as Prometheus's HTTP API documents
@@ -114,11 +122,78 @@ class PrometheusSourceTest {
   }
 
   @Test
+  void aRangeQueryFillsTheTopicsHistorySoThatAChartHasItsPastAtOnce() throws Exception {
+    List<Long> asked = new CopyOnWriteArrayList<>();
+    prometheus.on(
+        "/api/v1/query_range",
+        exchange -> {
+          Map<String, String> q = new java.util.HashMap<>();
+          for (String pair : exchange.getRequestURI().getRawQuery().split("&")) {
+            String[] kv = pair.split("=", 2);
+            q.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+          }
+          double start = Double.parseDouble(q.get("start"));
+          double end = Double.parseDouble(q.get("end"));
+          asked.add(Math.round((end - start) * 1000));
+          StringBuilder values = new StringBuilder();
+          for (double t = Math.ceil(start / 60) * 60; t <= end; t += 60) { // as Prometheus aligns
+            values.append(values.length() == 0 ? "" : ",").append("[").append(t).append(",\"");
+            values.append((long) t % 7).append("\"]");
+          }
+          Api.answer(
+              exchange,
+              200,
+              "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+                  + "{\"metric\":{},\"values\":["
+                  + values
+                  + "]}]}}");
+        });
+    answer(
+        200, "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"42\"]}}");
+    Hub hub =
+        Hub.builder()
+            .topic(Topic.of("rate", State.latest()))
+            .source(
+                PrometheusSource.builder("rate", prometheus.uri("/"), "sum(rate(x[5m]))")
+                    .backfill(Duration.ofMinutes(10), Duration.ofMinutes(1))
+                    .interval(Duration.ofHours(1))
+                    .build())
+            .build();
+    open.add(hub);
+    RecordingOutbound screen = new RecordingOutbound();
+    Inbound in = screen.openEnvelope(hub);
+    screen.next("hello");
+    await()
+        .untilAsserted(
+            () -> {
+              in.onText("{\"type\":\"history\",\"topic\":\"rate\",\"since\":0,\"id\":\"h\"}");
+              assertThat(screen.next("history").path("updates").size()).isGreaterThanOrEqualTo(11);
+            });
+    in.onText("{\"type\":\"history\",\"topic\":\"rate\",\"since\":0,\"id\":\"h\"}");
+    JsonNode updates = screen.next("history").path("updates");
+    assertThat(asked).containsExactly(600_000L);
+    JsonNode last = updates.get(updates.size() - 1);
+    assertThat(last.path("data").path("value").asDouble())
+        .as("then the current value")
+        .isEqualTo(42);
+    for (int i = 0; i < updates.size() - 1; i++) { // each point at its own time, a minute apart
+      JsonNode u = updates.get(i);
+      assertThat(u.path("ts").asLong() % 60_000).isZero();
+      assertThat(u.path("data").path("value").asLong()).isEqualTo(u.path("ts").asLong() / 1000 % 7);
+    }
+  }
+
+  @Test
   void refusesWhatCannotWork() {
     assertThatThrownBy(() -> PrometheusSource.builder("x", URI.create("http://p/"), " "))
         .hasMessageContaining("query");
     assertThatThrownBy(
             () -> PrometheusSource.builder("x", URI.create("http://p/"), "up").by("not a label"))
         .hasMessageContaining("label name");
+    assertThatThrownBy(
+            () ->
+                PrometheusSource.builder("x", URI.create("http://p/"), "up")
+                    .backfill(Duration.ofDays(30), Duration.ofSeconds(15)))
+        .hasMessageContaining("at most 11,000 points");
   }
 }

@@ -123,7 +123,8 @@ class SampleIT {
     Recorder screen = connect(port, "/", null, "wsproducer.v1");
     JsonNode hello = screen.next();
     assertThat(hello.path("topics").findValuesAsString("name"))
-        .containsExactly("random", "notes", "wsproducer.screens", "streams", "totals", "events");
+        .containsExactly(
+            "random", "notes", "wsproducer.screens", "streams", "totals", "events", "kafka-lag");
     for (String topic : List.of("streams", "totals", "events")) {
       screen.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}");
     }
