@@ -55,6 +55,14 @@ public final class ForkedMain implements AutoCloseable {
 
   /** Starts {@code main} of {@code mainClass} with {@code args}, and waits until it listens. */
   public static ForkedMain start(Class<?> mainClass, String... args) throws Exception {
+    return new ForkedMain(
+        new ProcessBuilder(command(ForkedServer.HEAP, mainClass.getName(), args))
+            .redirectErrorStream(true)
+            .start());
+  }
+
+  /** {@code java HEAP -cp THIS_CLASS_PATH MAIN ARGS}: a JVM with this one's classes. */
+  static List<String> command(String heap, String main, String... args) {
     List<String> path = new ArrayList<>();
     for (String property : List.of("jdk.module.path", "java.class.path")) {
       String value = System.getProperty(property);
@@ -64,12 +72,12 @@ public final class ForkedMain implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add(ForkedServer.HEAP);
+    command.add(heap);
     command.add("-cp");
     command.add(String.join(File.pathSeparator, path));
-    command.add(mainClass.getName());
+    command.add(main);
     command.addAll(List.of(args));
-    return new ForkedMain(new ProcessBuilder(command).redirectErrorStream(true).start());
+    return command;
   }
 
   /** The URI it printed. */

@@ -1,11 +1,9 @@
 package io.github.wsproducer.testkit;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -129,20 +127,7 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private Process run(String main, String... args) throws IOException {
-    List<String> path = new ArrayList<>();
-    for (String property : List.of("jdk.module.path", "java.class.path")) {
-      String value = System.getProperty(property);
-      if (value != null && !value.isEmpty()) {
-        path.add(value);
-      }
-    }
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx384m");
-    command.add("-cp");
-    command.add(String.join(File.pathSeparator, path));
-    command.add(main);
-    command.addAll(List.of(args));
+    List<String> command = ForkedMain.command("-Xmx384m", main, args);
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve(main + ".log").toFile())
