@@ -39,6 +39,11 @@ public record DeclaredTopic(Topic topic, UpdateSource source) {
    *     no module offers, a setting that is wrong or that nothing reads
    */
   public static DeclaredTopic of(SourceSettings settings) {
+    try {
+      Topic.requireValidName(settings.topic());
+    } catch (IllegalArgumentException e) {
+      throw settings.problem(null, e.getMessage());
+    }
     Map<String, SourceFactory> factories = factories();
     List<String> kinds = new ArrayList<>();
     for (String key : settings.keys()) {

@@ -80,12 +80,16 @@ final class Kafka {
     }
   }
 
+  /** The words for a failure, by what caused it, however deep the clients wrapped it. */
   static Failure failure(Throwable cause) {
-    if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
-      return new Failure("kafka unreachable", cause);
-    }
-    if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
-      return new Failure("kafka refused: not authorized", cause);
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof org.apache.kafka.common.errors.TimeoutException
+          || c instanceof org.apache.kafka.common.errors.DisconnectException) {
+        return new Failure("kafka unreachable", cause);
+      }
+      if (c instanceof AuthenticationException || c instanceof AuthorizationException) {
+        return new Failure("kafka refused: not authorized", cause);
+      }
     }
     return new Failure("kafka error", cause);
   }

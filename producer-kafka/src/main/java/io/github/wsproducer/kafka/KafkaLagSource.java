@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -215,6 +217,32 @@ public final class KafkaLagSource implements UpdateSource {
     row.put("state", state);
     row.put("topics", topics);
     return row;
+  }
+
+  /**
+   * The groups given to this source that the cluster does not know, asked once with a short-lived
+   * client.
+   *
+   * @throws Kafka.Failure if the cluster does not answer within {@code wait}
+   */
+  Set<String> unknownGroups(Duration wait) throws Kafka.Failure, InterruptedException {
+    Map<String, Object> p = new HashMap<>(properties);
+    p.put("request.timeout.ms", (int) wait.toMillis());
+    p.put("default.api.timeout.ms", (int) wait.toMillis());
+    Admin probe;
+    try {
+      probe = Admin.create(p);
+    } catch (KafkaException e) { // a bootstrap that does not resolve
+      throw Kafka.failure(e);
+    }
+    try (probe) {
+      Set<String> unknown = new TreeSet<>(groups);
+      for (GroupListing g :
+          Kafka.get(probe.listGroups(ListGroupsOptions.forConsumerGroups()).all(), wait)) {
+        unknown.remove(g.groupId());
+      }
+      return unknown;
+    }
   }
 
   /** Stops polling and closes the admin client, within about the timeout. */

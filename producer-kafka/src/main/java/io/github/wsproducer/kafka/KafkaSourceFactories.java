@@ -8,10 +8,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The kinds {@code kafka-lag} and {@code kafka-topic} of declared sources. */
 final class KafkaSourceFactories {
+  private static final Logger log = LoggerFactory.getLogger(KafkaSourceFactories.class);
+
+  /** How long a declared kafka-lag source waits for the cluster to check its groups. */
+  private static final Duration CHECK = Duration.ofSeconds(5);
+
   private KafkaSourceFactories() {}
 
   /**
@@ -50,9 +58,45 @@ final class KafkaSourceFactories {
         if (maxBackoff != null) {
           b.maxBackoff(maxBackoff);
         }
-        return b.build();
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw s.problem(null, e.getMessage());
+      }
+      KafkaLagSource source;
+      try {
+        source = b.build();
+      } catch (IllegalStateException e) {
+        throw s.problem(null, e.getMessage());
+      }
+      requireKnownGroups(s, source);
+      return source;
+    }
+
+    /**
+     * A group name that the cluster does not know is a typo, refused naming its line; a cluster
+     * that does not answer now cannot tell, and the source starts all the same (its topic then says
+     * so).
+     */
+    private static void requireKnownGroups(SourceSettings s, KafkaLagSource source) {
+      Set<String> unknown;
+      try {
+        unknown = source.unknownGroups(CHECK);
+      } catch (Kafka.Failure e) {
+        log.warn(
+            "topic {}: its consumer groups could not be checked ({}); it starts all the same",
+            s.topic(),
+            e.getMessage());
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (!unknown.isEmpty()) {
+        source.close();
+        throw s.problem(
+            "kafka-lag",
+            "the cluster has no consumer group "
+                + String.join(", ", unknown)
+                + " (a group is known once it committed an offset)");
       }
     }
   }

@@ -82,6 +82,7 @@ public final class KafkaTopicSource implements UpdateSource {
     this.group = b.group;
     this.timeout = b.timeout;
     Map<String, Object> p = Kafka.properties(b.bootstrap, b.properties, b.timeout);
+    p.putIfAbsent("fetch.max.bytes", 8 << 20); // a fetch never holds more than 8 MiB of heap
     p.put("enable.auto.commit", "false");
     p.put("auto.offset.reset", "none");
     if (group != null) {

@@ -1,8 +1,11 @@
 package io.github.wsproducer.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.github.wsproducer.spi.DeclaredTopic;
+import io.github.wsproducer.testkit.Declarations;
 import io.github.wsproducer.testkit.KafkaBroker;
 import io.github.wsproducer.testkit.RecordingSink;
 import java.nio.file.Path;
@@ -50,6 +53,9 @@ class KafkaSourcesIT {
   void close() throws Exception {
     for (int i = open.size() - 1; i >= 0; i--) {
       open.get(i).close();
+    }
+    if (!broker.isRunning()) { // a test that killed it failed before starting it again
+      broker.start();
     }
   }
 
@@ -176,6 +182,29 @@ class KafkaSourcesIT {
         .startsWith(topic + "-0: no consumer, and the offset has not moved for");
     assertThat(judged.path("stop-" + topic).path("timeLagMs").asLong()).isPositive();
     assertThat(judged.path("ok-" + topic).path("status").asString()).isEqualTo("OK");
+  }
+
+  @Test
+  void aDeclaredLagTopicNamingAGroupTheClusterLacksStopsTheStartNamingItsLine() throws Exception {
+    String topic = KafkaBroker.uniqueName("declared");
+    broker.createTopic(topic, 1);
+    produce(topic, 1, 2);
+    consume("known-" + topic, topic, 2).close();
+    String json = "{\"kafka-lag\":[\"known-%s\",\"%s\"],\"bootstrap\":\"%s\"}";
+    DeclaredTopic declared =
+        DeclaredTopic.of(
+            Declarations.settings(
+                "lag", json.formatted(topic, "known-" + topic, broker.bootstrap())));
+    declared.source().close();
+    assertThatThrownBy(
+            () ->
+                DeclaredTopic.of(
+                    Declarations.settings(
+                        "lag", json.formatted(topic, "typo-" + topic, broker.bootstrap()))))
+        .hasMessage(
+            "screens.yaml, line 2: topic lag: kafka-lag: the cluster has no consumer group typo-"
+                + topic
+                + " (a group is known once it committed an offset)");
   }
 
   @Test

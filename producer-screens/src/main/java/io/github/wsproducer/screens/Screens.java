@@ -242,10 +242,7 @@ public final class Screens implements UpdateSource, HttpRoutes, DeclaresTopics {
               file,
               read -> {
                 if (!read.topics().equals(current.topics())) {
-                  log.warn(
-                      "{}: the topics: section changed; topics and their sources are read when"
-                          + " the server starts, so the change takes effect at the next start",
-                      file);
+                  topicsChanged(read);
                 }
                 current = read;
                 republish();
@@ -255,6 +252,31 @@ public final class Screens implements UpdateSource, HttpRoutes, DeclaresTopics {
                     read.screens().size(),
                     read.playlists().size());
               });
+    }
+  }
+
+  /**
+   * Says that a changed {@code topics:} section applies at the next start, or what is wrong with it
+   * (naming the line), so that the next start does not fail unannounced.
+   */
+  private void topicsChanged(ScreenFile read) {
+    String problem = null;
+    try {
+      for (var settings : ScreenYaml.declared(read, Files.readString(file), origin, resources)) {
+        DeclaredTopic.of(settings).source().close(); // checked, never started
+      }
+    } catch (IllegalArgumentException e) {
+      problem = e.getMessage();
+    } catch (IOException e) {
+      problem = "cannot read " + file;
+    }
+    if (problem != null) {
+      log.warn("{}; the topics keep the version they started with", problem);
+    } else {
+      log.warn(
+          "{}: the topics: section changed; topics and their sources are read when the server"
+              + " starts, so the change takes effect at the next start",
+          file);
     }
   }
 

@@ -30,6 +30,7 @@ import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -177,12 +178,13 @@ public class WsProducerAutoConfiguration {
             .forEach(
                 (name, settings) -> {
                   if (DeclaredTopics.isSql(settings)) {
-                    String at = "wsproducer.topics." + name;
+                    p.check("wsproducer.topics." + name, name, () -> Topic.requireValidName(name));
                     sql.put(
                         name,
                         Binder.get(env)
                             .bind(
-                                at,
+                                ConfigurationPropertyName.of("wsproducer.topics")
+                                    .append("[" + name + "]"),
                                 Bindable.of(SqlTopic.class),
                                 new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
                             .orElseGet(SqlTopic::new));

@@ -88,6 +88,11 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** Whether its process runs. */
+  public boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
   /** {@code kill -9}. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
