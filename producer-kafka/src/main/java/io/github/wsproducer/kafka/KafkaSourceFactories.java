@@ -126,6 +126,7 @@ final class KafkaSourceFactories {
       Optional<String> key = s.optionalString("key");
       Optional<String> group = s.optionalString("commit-to");
       Duration timeout = s.duration("timeout", null);
+      Duration maxBackoff = s.duration("max-backoff", null);
       try {
         KafkaTopicSource.Builder b =
             KafkaTopicSource.builder(s.topic(), bootstrap, topic).last((int) last);
@@ -133,6 +134,9 @@ final class KafkaSourceFactories {
         group.ifPresent(b::commitTo);
         if (timeout != null) {
           b.timeout(timeout);
+        }
+        if (maxBackoff != null) {
+          b.maxBackoff(maxBackoff);
         }
         client(s, b::property);
         return b.build();

@@ -52,7 +52,8 @@ import tools.jackson.databind.json.JsonMapper;
  *       (checked every 5 s); the last events stay. A record that is not JSON is skipped, logged
  *       with its partition and offset, and shown as the topic's error until the next good record.
  *   <li>Threads: one, {@code wsproducer-kafka-<topic>-1}; {@link #close()} returns within about 5
- *       s.
+ *       s. A fetch holds at most 8 MiB ({@code fetch.max.bytes}; {@link Builder#property} may
+ *       change it).
  * </ul>
  */
 public final class KafkaTopicSource implements UpdateSource {
@@ -67,6 +68,7 @@ public final class KafkaTopicSource implements UpdateSource {
   private final JsonPointer key;
   private final String group;
   private final Duration timeout;
+  private final Duration maxBackoff;
   private final Map<String, Object> properties;
   private final Thread thread;
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -81,6 +83,7 @@ public final class KafkaTopicSource implements UpdateSource {
     this.key = b.key;
     this.group = b.group;
     this.timeout = b.timeout;
+    this.maxBackoff = b.maxBackoff;
     Map<String, Object> p = Kafka.properties(b.bootstrap, b.properties, b.timeout);
     p.putIfAbsent("fetch.max.bytes", 8 << 20); // a fetch never holds more than 8 MiB of heap
     p.put("enable.auto.commit", "false");
@@ -112,7 +115,7 @@ public final class KafkaTopicSource implements UpdateSource {
   }
 
   private void run() {
-    Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+    Backoff backoff = new Backoff(Duration.ofMillis(500), maxBackoff);
     while (closed.getCount() > 0) {
       try (KafkaConsumer<byte[], byte[]> c =
           new KafkaConsumer<>(
@@ -299,6 +302,7 @@ public final class KafkaTopicSource implements UpdateSource {
     private JsonPointer key;
     private String group;
     private Duration timeout = Duration.ofSeconds(10);
+    private Duration maxBackoff = Duration.ofSeconds(30);
     private final Map<String, String> properties = new LinkedHashMap<>();
 
     private Builder(String topic, String bootstrap, String kafkaTopic) {
@@ -351,6 +355,12 @@ public final class KafkaTopicSource implements UpdateSource {
     /** How long each request to the cluster may take. Default 10 s. */
     public Builder timeout(Duration timeout) {
       this.timeout = Kafka.positive("timeout", timeout);
+      return this;
+    }
+
+    /** The longest wait before reading again while the cluster fails. Default 30 s. */
+    public Builder maxBackoff(Duration maxBackoff) {
+      this.maxBackoff = Kafka.positive("maxBackoff", maxBackoff);
       return this;
     }
 

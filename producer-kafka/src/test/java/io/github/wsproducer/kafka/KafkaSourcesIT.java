@@ -37,13 +37,19 @@ class KafkaSourcesIT {
 
   private final List<AutoCloseable> open = new ArrayList<>();
 
+  static KafkaProducer<String, String> producer; // reconnects by itself after a restart
+
   @BeforeAll
   static void broker() throws Exception {
     broker = new KafkaBroker(dir);
+    producer = broker.producer();
   }
 
   @AfterAll
   static void stopBroker() throws Exception {
+    if (producer != null) {
+      producer.close();
+    }
     if (broker != null) {
       broker.close();
     }
@@ -66,18 +72,16 @@ class KafkaSourcesIT {
 
   private void produce(String topic, int from, int to) throws Exception {
     long base = System.currentTimeMillis();
-    try (KafkaProducer<String, String> p = broker.producer()) {
-      for (int i = from; i <= to; i++) { // a millisecond apart: the order across partitions
-        p.send(
-            new ProducerRecord<>(
-                topic,
-                null,
-                base + i - from,
-                "k" + (i % 5),
-                "{\"n\":" + i + ",\"pipeline\":\"p" + (i % 3) + "\"}"));
-      }
-      p.flush();
+    for (int i = from; i <= to; i++) { // a millisecond apart: the order across partitions
+      producer.send(
+          new ProducerRecord<>(
+              topic,
+              null,
+              base + i - from,
+              "k" + (i % 5),
+              "{\"n\":" + i + ",\"pipeline\":\"p" + (i % 3) + "\"}"));
     }
+    producer.flush();
   }
 
   /**
@@ -277,6 +281,7 @@ class KafkaSourcesIT {
         opened(
             KafkaTopicSource.builder("tail", broker.bootstrap(), topic)
                 .timeout(Duration.ofSeconds(2))
+                .maxBackoff(Duration.ofSeconds(1))
                 .build());
     RecordingSink tailed = new RecordingSink();
     tail.start(tailed);
@@ -314,6 +319,5 @@ class KafkaSourcesIT {
     tail.close();
     lag.close();
     assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(20));
-    broker.start();
-  }
+  } // the broker starts again after each test that stopped it
 }
