@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.github.wsproducer.testkit.RecordingSink;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -242,9 +241,5 @@ class HttpJsonSourceTest {
     assertThatThrownBy(
             () -> HttpJsonSource.builder("x", URI.create("http://h/")).header("Authorization", "x"))
         .hasMessageContaining("bearerToken");
-  }
-
-  static String header(HttpExchange exchange, String name) {
-    return exchange.getRequestHeaders().getFirst(name);
   }
 }
