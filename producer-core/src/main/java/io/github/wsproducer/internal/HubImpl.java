@@ -114,28 +114,21 @@ public final class HubImpl implements Hub, HubSpi {
 
   @Override
   public void publish(String topic, Object value) {
-    publish(topic, value, false);
+    publish(topic, value, false, -1);
   }
 
   @Override
   public void replace(String topic, Object value) {
-    publish(topic, value, true);
+    publish(topic, value, true, -1);
   }
 
   @Override
   public void publishAt(String topic, Object value, Instant at) {
-    TopicEngine engine = topics.require(topic);
-    JsonNode tree = codec.toTree(topic, value);
-    long millis = Objects.requireNonNull(at, "at").toEpochMilli();
-    if (closed.get()) {
-      log.debug("topic {}: publish after close ignored", topic);
-      return;
-    }
-    counters.published.increment();
-    engine.publishAt(tree, millis);
+    publish(topic, value, false, Objects.requireNonNull(at, "at").toEpochMilli());
   }
 
-  private void publish(String topic, Object value, boolean whole) {
+  /** Publishes a value, whole or a change, at {@code pastTs} if it is not negative, else now. */
+  private void publish(String topic, Object value, boolean whole, long pastTs) {
     TopicEngine engine = topics.require(topic);
     JsonNode tree = codec.toTree(topic, value);
     if (closed.get()) {
@@ -143,7 +136,7 @@ public final class HubImpl implements Hub, HubSpi {
       return;
     }
     counters.published.increment();
-    engine.publish(tree, whole);
+    engine.publish(tree, whole, pastTs);
   }
 
   /**

@@ -251,15 +251,9 @@ final class TopicEngine {
   }
 
   /** A value from a source: a change, or with {@code whole} the topic's whole new value. */
-  void publish(JsonNode value, boolean whole) {
+  void publish(JsonNode value, boolean whole, long pastTs) {
     long at = System.nanoTime();
-    serial.execute(() -> apply(value, whole, at, -1));
-  }
-
-  /** Publishes a change the topic had at {@code pastTs}; see {@code UpdateSink.publishAt}. */
-  void publishAt(JsonNode value, long pastTs) {
-    long at = System.nanoTime();
-    serial.execute(() -> apply(value, false, at, pastTs));
+    serial.execute(() -> apply(value, whole, at, pastTs));
   }
 
   /**

@@ -204,20 +204,21 @@ public final class RedisHistory implements HistoryStore {
           .whenComplete(
               (kept, failure) -> {
                 if (failure != null) {
-                  failedAt = System.nanoTime();
-                  if (!closed.get() && failing.compareAndSet(false, true)) {
-                    log.warn(
-                        "history not written to Redis until it returns: {}", failure.toString());
-                  }
+                  failed(failure);
                 } else if (failing.compareAndSet(true, false)) {
                   log.info("history is written to Redis again");
                 }
               });
     } catch (RedisException e) {
-      failedAt = System.nanoTime();
-      if (!closed.get() && failing.compareAndSet(false, true)) {
-        log.warn("history not written to Redis until it returns: {}", e.toString());
-      }
+      failed(e);
+    }
+  }
+
+  /** A write that failed: what {@link #durable} checks, said once per outage. */
+  private void failed(Throwable failure) {
+    failedAt = System.nanoTime();
+    if (!closed.get() && failing.compareAndSet(false, true)) {
+      log.warn("history not written to Redis until it returns: {}", failure.toString());
     }
   }
 
