@@ -16,6 +16,7 @@ import io.github.wsproducer.spi.Inbound;
 import io.github.wsproducer.spi.Outbound;
 import io.github.wsproducer.spi.Replica;
 import io.github.wsproducer.spi.TransportOptions;
+import io.github.wsproducer.spi.WatchesTopics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +84,11 @@ public final class HubImpl implements Hub, HubSpi {
             codec,
             counters,
             threads.executor,
-            history);
+            history,
+            config.sources().stream()
+                .filter(WatchesTopics.class::isInstance)
+                .map(WatchesTopics.class::cast)
+                .toList());
     this.connections = new Connections(clock, counters, topics, threads.scheduler);
     this.access = new Access(config.authenticator(), config.authorizer(), clock);
     this.sources = new Sources(config.sources(), counters);

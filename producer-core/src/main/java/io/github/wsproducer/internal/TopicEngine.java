@@ -7,6 +7,7 @@ import io.github.wsproducer.protocol.ClientMessage.Position;
 import io.github.wsproducer.protocol.ErrorCode;
 import io.github.wsproducer.spi.HistoryStore;
 import io.github.wsproducer.spi.HistoryStore.TopicHistory;
+import io.github.wsproducer.spi.WatchesTopics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -49,6 +50,7 @@ final class TopicEngine {
   private final SerialExecutor serial;
   private final HistoryStore store;
   private final TopicHistory stored;
+  private final List<WatchesTopics> watchers; // those that follow this topic
   private long epoch; // changes only when a replicated log starts a new epoch
   private long snapshotSeq; // the seq and ts of the latest snapshot stored
   private long snapshotTs;
@@ -80,8 +82,10 @@ final class TopicEngine {
       Codec codec,
       Counters counters,
       Executor executor,
-      HistoryStore store) {
+      HistoryStore store,
+      List<WatchesTopics> watchers) {
     this.name = topic.name();
+    this.watchers = watchers;
     this.state = topic.state();
     this.historySize = topic.history();
     this.clock = clock;
@@ -167,6 +171,24 @@ final class TopicEngine {
       history.removeFirst();
     }
     updateTs = ts;
+    tellWatchers();
+  }
+
+  /** Tells the watchers the state as it is now. */
+  private void tellWatchers() {
+    if (watchers.isEmpty()) {
+      return;
+    }
+    JsonNode value = state.snapshot();
+    Instant at = Instant.ofEpochMilli(ts);
+    for (WatchesTopics watcher : watchers) {
+      try {
+        watcher.changed(name, value, at);
+      } catch (RuntimeException e) {
+        counters.errors.increment();
+        log.error("topic {}: {} failed on an update", name, watcher, e);
+      }
+    }
   }
 
   /** Where this topic's history is kept. */
@@ -403,6 +425,7 @@ final class TopicEngine {
           counters.updates.increment();
           stored.append(new HistoryStore.Entry(epoch, seq, ts, data)); // a chart's point too
           storeSnapshot();
+          tellWatchers();
           Frame reset = snapshot(true, true);
           Frame plain = snapshot(false, false);
           if (reset != null) {
@@ -442,6 +465,7 @@ final class TopicEngine {
       storeSnapshot();
     }
     fresh(Math.max(freshAt, ts)); // a past value is news, not a sign of staleness
+    tellWatchers();
   }
 
   /**

@@ -2,6 +2,7 @@ package io.github.wsproducer.internal;
 
 import io.github.wsproducer.Topic;
 import io.github.wsproducer.spi.HistoryStore;
+import io.github.wsproducer.spi.WatchesTopics;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,14 +26,24 @@ final class Topics {
       Codec codec,
       Counters counters,
       Executor executor,
-      HistoryStore history) {
+      HistoryStore history,
+      List<WatchesTopics> watchers) {
     this.topics = topics;
     this.defaultTopic = defaultTopic;
     this.counters = counters;
     long epoch = clock.millis();
     for (Topic topic : topics) {
       engines.put(
-          topic.name(), new TopicEngine(topic, epoch, clock, codec, counters, executor, history));
+          topic.name(),
+          new TopicEngine(
+              topic,
+              epoch,
+              clock,
+              codec,
+              counters,
+              executor,
+              history,
+              watchers.stream().filter(w -> w.watches(topic.name())).toList()));
     }
   }
 

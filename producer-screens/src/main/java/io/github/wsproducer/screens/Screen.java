@@ -22,10 +22,20 @@ import java.util.Objects;
  * @param columns grid columns; 0 to choose from the number of tiles and the screen's shape
  * @param locale the locale numbers and times are written in, such as {@code de-CH}; {@code null}
  *     for the browser's
+ * @param theme its colours; dark when {@code null}
+ * @param sound whether the screen chimes when an alarm is raised on it, until it is acknowledged
+ *     (browsers play it only when allowed to play sound unprompted, as kiosk browsers are)
  * @param tiles in reading order
  */
 @JsonInclude(JsonInclude.Include.NON_DEFAULT)
-public record Screen(String name, String title, int columns, String locale, List<Tile> tiles) {
+public record Screen(
+    String name,
+    String title,
+    int columns,
+    String locale,
+    Theme theme,
+    boolean sound,
+    List<Tile> tiles) {
 
   /**
    * Checks the screen.
@@ -56,25 +66,34 @@ public record Screen(String name, String title, int columns, String locale, List
 
   /** An empty screen with this name as its title. */
   public static Screen named(String name) {
-    return new Screen(name, null, 0, null, List.of());
+    return new Screen(name, null, 0, null, null, false, List.of());
   }
 
   public Screen title(String title) {
-    return new Screen(name, title, columns, locale, tiles);
+    return new Screen(name, title, columns, locale, theme, sound, tiles);
   }
 
   public Screen columns(int columns) {
-    return new Screen(name, title, columns, locale, tiles);
+    return new Screen(name, title, columns, locale, theme, sound, tiles);
   }
 
   public Screen locale(String locale) {
-    return new Screen(name, title, columns, locale, tiles);
+    return new Screen(name, title, columns, locale, theme, sound, tiles);
+  }
+
+  public Screen theme(Theme theme) {
+    return new Screen(name, title, columns, locale, theme, sound, tiles);
+  }
+
+  /** This screen chiming when an alarm is raised on it, until the alarm is acknowledged. */
+  public Screen sound(boolean sound) {
+    return new Screen(name, title, columns, locale, theme, sound, tiles);
   }
 
   /** This screen with one more tile, after the others. */
   public Screen tile(Tile tile) {
     List<Tile> more = new ArrayList<>(tiles);
     more.add(Objects.requireNonNull(tile, "tile"));
-    return new Screen(name, title, columns, locale, more);
+    return new Screen(name, title, columns, locale, theme, sound, more);
   }
 }

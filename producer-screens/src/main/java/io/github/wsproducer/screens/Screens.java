@@ -82,6 +82,7 @@ public final class Screens implements UpdateSource, HttpRoutes, DeclaresTopics {
   private final List<Object> resources; // what declared sources may use
   private final Authenticator operators; // or null: no fleet
   private final Fleet fleet; // or null
+  private final Alarms alarms = new Alarms(() -> this.current);
   private volatile ScreenFile current;
   private volatile UpdateSink sink;
   private volatile Clock clock = Clock.systemUTC(); // the hub's, once it starts the screens
@@ -106,7 +107,10 @@ public final class Screens implements UpdateSource, HttpRoutes, DeclaresTopics {
   /** The fleet's endpoints, when it is on ({@link #withFleet}); for the hub. */
   @Override
   public List<HttpRoute> httpRoutes() {
-    return fleet == null ? List.of() : List.of(new FleetRoute(fleet, operators, this::republish));
+    return fleet == null
+        ? List.of()
+        : List.of(
+            new FleetRoute(fleet, operators, this::republish), new AlarmRoute(alarms, operators));
   }
 
   /**
@@ -138,20 +142,23 @@ public final class Screens implements UpdateSource, HttpRoutes, DeclaresTopics {
   }
 
   /**
-   * The topics the file declares in its {@code topics:} section, each with its source; the hub adds
-   * them when it is built. They are read once: a change to the section of a watched file takes
-   * effect at the next start.
+   * The alarms' topic, {@value Alarms#TOPIC}, with the source that raises them ({@code
+   * docs/screens.md}), and the topics the file declares in its {@code topics:} section, each with
+   * its source; the hub adds them when it is built. They are read once: a change to the section of
+   * a watched file takes effect at the next start.
    *
    * @throws IllegalArgumentException naming the line of a declaration that is wrong
    */
   @Override
   public List<DeclaredTopic> declaredTopics() {
-    if (text == null) {
-      return List.of();
+    List<DeclaredTopic> declared = new ArrayList<>();
+    declared.add(new DeclaredTopic(Topic.of(Alarms.TOPIC, State.keyed()), alarms));
+    if (text != null) {
+      ScreenYaml.declared(current, text, origin, resources).stream()
+          .map(DeclaredTopic::of)
+          .forEach(declared::add);
     }
-    return ScreenYaml.declared(current, text, origin, resources).stream()
-        .map(DeclaredTopic::of)
-        .toList();
+    return declared;
   }
 
   /** The topic to add to the hub: the screens as pages read them. */
@@ -245,6 +252,7 @@ public final class Screens implements UpdateSource, HttpRoutes, DeclaresTopics {
                   topicsChanged(read);
                 }
                 current = read;
+                alarms.screensChanged();
                 republish();
                 log.info(
                     "{}: {} screens and {} playlists",

@@ -3,6 +3,7 @@ package io.github.wsproducer.screens;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.wsproducer.Topic;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -33,6 +34,8 @@ import java.util.function.Consumer;
  * @param rate for a time series: plot the per-second rate of a counter, not its value
  * @param span for a time series: the period shown, {@code 10m} by default
  * @param columns for a table or events: the fields shown, in order; all by default
+ * @param labels for a table or events: the headings of columns by field, such as {@code lag_ms:
+ *     Lag}; the field's name by default
  * @param text for a text: the words shown when it has no topic
  * @param width grid columns the tile spans, 1 to 12
  * @param height grid rows the tile spans, 1 to 12
@@ -54,6 +57,7 @@ public record Tile(
     boolean rate,
     String span,
     List<String> columns,
+    Map<String, String> labels,
     String text,
     int width,
     int height) {
@@ -93,6 +97,7 @@ public record Tile(
       throw new IllegalArgumentException("min (" + min + ") must be below max (" + max + ")");
     }
     columns = columns == null ? null : List.copyOf(columns);
+    labels = labels == null ? null : Map.copyOf(labels);
     width = span("width", width);
     height = span("height", height);
   }
@@ -118,7 +123,7 @@ public record Tile(
   private static Tile of(Widget widget, String title, String topic, String path, String text) {
     return new Tile(
         widget, title, topic, path, null, null, null, null, false, null, null, null, false, null,
-        null, text, 1, 1);
+        null, null, text, 1, 1);
   }
 
   /** A number: a field of a topic, or its whole value. */
@@ -157,6 +162,11 @@ public record Tile(
   /** Fixed words. */
   public static Tile text(String title, String text) {
     return of(Widget.TEXT, title, null, null, text);
+  }
+
+  /** The hub's current alarms, on every screen ({@code docs/screens.md#alarms}). */
+  public static Tile alarms(String title) {
+    return of(Widget.ALARMS, title, null, null);
   }
 
   /** The time and date, in the screen's locale. */
@@ -237,6 +247,11 @@ public record Tile(
     return with(t -> t.columns = columns.length == 0 ? null : List.of(columns));
   }
 
+  /** Headings for columns, by field, such as {@code Map.of("lag_ms", "Lag")}. */
+  public Tile labels(Map<String, String> labels) {
+    return with(t -> t.labels = labels);
+  }
+
   /** Grid cells the tile spans across and down. */
   public Tile size(int width, int height) {
     return with(
@@ -270,6 +285,7 @@ public record Tile(
     boolean rate;
     String span;
     List<String> columns;
+    Map<String, String> labels;
     String text;
     int width;
     int height;
@@ -290,6 +306,7 @@ public record Tile(
       rate = t.rate;
       span = t.span;
       columns = t.columns;
+      labels = t.labels;
       text = t.text;
       width = t.width;
       height = t.height;
@@ -298,7 +315,7 @@ public record Tile(
     Tile tile() {
       return new Tile(
           widget, title, topic, path, unit, format, warn, critical, below, change, min, max, rate,
-          span, columns, text, width, height);
+          span, columns, labels, text, width, height);
     }
   }
 }

@@ -27,10 +27,13 @@ public enum Widget {
   TEXT,
   /** The time and date. */
   @JsonProperty("clock")
-  CLOCK;
+  CLOCK,
+  /** The hub's current alarms, on every screen: the most severe, then the oldest, first. */
+  @JsonProperty("alarms")
+  ALARMS;
 
   /** Whether the widget shows a topic's data, and so needs a topic. */
   boolean needsTopic() {
-    return this != CLOCK && this != TEXT;
+    return this != CLOCK && this != TEXT && this != ALARMS;
   }
 }

@@ -35,8 +35,8 @@
     });
   }
 
-  function ago(iso) {
-    var s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  function ago(time) {
+    var s = Math.max(0, Math.round((Date.now() - (typeof time === 'number' ? time : Date.parse(time))) / 1000));
     return s < 60 ? s + ' s ago' : s < 3600 ? Math.round(s / 60) + ' min ago' : Math.round(s / 3600) + ' h ago';
   }
 
@@ -60,10 +60,36 @@
     if (e.message !== 'refused') $('summary').textContent = 'could not reach the server: ' + e.message;
   }
 
+  // The current alarms, critical first, each with a button to acknowledge it.
+  function alarms(list) {
+    $('alarms').hidden = false;
+    $('no-alarms').hidden = list.length > 0;
+    var body = $('alarms').querySelector('tbody');
+    body.textContent = '';
+    list.sort(function (a, b) {
+      return (b.level === 'critical') - (a.level === 'critical') || a.since - b.since;
+    });
+    list.forEach(function (a) {
+      var row = body.insertRow();
+      row.dataset.id = a.id;
+      cell(row, a.level === 'critical' ? 'ALARM' : 'WARN', a.level === 'critical' ? 'critical' : 'warn');
+      cell(row, a.screen);
+      cell(row, a.title);
+      cell(row, a.key);
+      cell(row, typeof a.value === 'object' ? JSON.stringify(a.value) : a.value);
+      cell(row, ago(a.since));
+      cell(row, a.ackedBy ? a.ackedBy + ', ' + ago(a.ackedAt) : '');
+      var actions = row.insertCell();
+      if (!a.ackedBy) button(actions, 'Acknowledge', 'alarms/' + encodeURIComponent(a.id) + '/ack');
+    });
+  }
+
   function refresh() {
     if (!token) return showLogin();
+    call('GET', 'alarms').then(alarms, report);
     call('GET', 'fleet').then(function (screens) {
       $('login').hidden = true;
+      $('screens-heading').hidden = false;
       $('fleet').hidden = false;
       $('reload-all').hidden = false;
       var body = $('fleet').tBodies[0];

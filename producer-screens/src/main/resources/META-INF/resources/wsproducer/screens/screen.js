@@ -3,6 +3,7 @@
   'use strict';
 
   var TOPIC = 'wsproducer.screens';
+  var ALARMS = 'wsproducer.alarms';
   var doc = document;
   // The hub's root, which the page's <base> names: "/", or the path it is mounted under.
   var base = new URL(doc.baseURI).pathname;
@@ -57,7 +58,7 @@
   function relative(v) {
     var t = typeof v === 'number' ? v : Date.parse(v);
     if (isNaN(t)) return String(v);
-    var s = Math.round((t - Date.now()) / 1000);
+    var s = Math.round((t - client.serverNow()) / 1000); // a time of the server's
     var rtf = formatter(Intl.RelativeTimeFormat, { numeric: 'auto', style: 'short' });
     if (Math.abs(s) < 60) return rtf.format(s, 'second');
     if (Math.abs(s) < 3600) return rtf.format(Math.round(s / 60), 'minute');
@@ -140,12 +141,14 @@
   }
 
   // Puts a table of `rows` rows in a list's body: its text as large as the rows allow (up to 1.8
-  // times the smallest, so that a short table in a large tile reads from afar), then smaller
-  // until it is no wider than the body; then leaves out whole rows from the end, keeping `keep`,
-  // until it fits. Returns how many rows it left out.
-  function fitRows(body, table, rows, keep) {
+  // times the smallest, so that a short table in a large tile reads from afar; 2.4 times and its
+  // rows spread over the body when it `fills` it, as a table of keys does), then smaller until it
+  // is no wider than the body; then leaves out whole rows from the end, keeping `keep`, until it
+  // fits. Returns how many rows it left out.
+  function fitRows(body, table, rows, keep, fills) {
     body.appendChild(table);
-    var size = Math.max(minText(), Math.min(body.clientHeight / (rows + 1) / 1.7, minText() * 1.8));
+    var most = minText() * (fills ? 2.4 : 1.8);
+    var size = Math.max(minText(), Math.min(body.clientHeight / (rows + 1) / 1.7, most));
     table.style.fontSize = size + 'px';
     while (size > minText() && table.offsetWidth > body.clientWidth) {
       size = Math.max(minText(), size * 0.92);
@@ -156,6 +159,7 @@
       table.removeChild(table.rows[table.rows.length - 1]);
       left++;
     }
+    if (fills && !left) table.style.height = body.clientHeight + 'px';
     return left;
   }
 
@@ -163,6 +167,14 @@
     var e = doc.createElement(tag);
     if (cls) e.className = cls;
     if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  // A cell of a value in a format; a relative time is marked to tick (see freshen).
+  function cell(tag, cls, v, fmt) {
+    var e = el(tag, cls, format(v, fmt));
+    var t = typeof v === 'number' ? v : Date.parse(v);
+    if (fmt === 'relative-time' && !isNaN(t)) e.dataset.time = t;
     return e;
   }
 
@@ -258,15 +270,25 @@
           return format(v, tile.format);
         });
       }
+      function size() {
+        return { width: Math.max(50, chart.clientWidth), height: Math.max(30, chart.clientHeight) };
+      }
       function draw() {
         if (plot) plot.destroy();
         chart.dataset.points = xs.length; // what the canvas shows, for tests and a curious reader
         var font = minText() + 'px system-ui, sans-serif';
-        var axis = { stroke: '#a9b8c8', grid: { stroke: '#223040' }, ticks: { stroke: '#223040' }, font: font };
+        var css = getComputedStyle(doc.documentElement);
+        function color(name) {
+          return css.getPropertyValue(name).trim();
+        }
+        var axis = { stroke: color('--muted'), grid: { stroke: color('--line') }, ticks: { stroke: color('--line') }, font: font };
+        // Room at the right for half of the last time label, which is centred on its tick.
+        var measure = doc.createElement('canvas').getContext('2d');
+        measure.font = font;
+        var half = Math.ceil(measure.measureText(times(null, [Date.now() / 1000])[0]).width / 2) + 4;
         plot = new uPlot(
-          {
-            width: Math.max(50, chart.clientWidth),
-            height: Math.max(30, chart.clientHeight),
+          Object.assign(size(), {
+            padding: [minText() / 2, half, 0, 0],
             legend: { show: false },
             cursor: { show: false },
             // At least ten seconds across, ending at the newest sample, so that ticks read well.
@@ -288,12 +310,19 @@
               Object.assign({ size: minText() * 2, space: minText() * 8, values: times }, axis),
               Object.assign({ size: minText() * 4.5, space: minText() * 1.6, values: numbers }, axis)
             ],
-            series: [{}, { stroke: '#5cc8ff', width: 3, fill: 'rgba(92,200,255,.12)' }]
-          },
+            series: [{}, { stroke: color('--accent'), width: 3, fill: color('--fill') }]
+          }),
           [xs, ys],
           chart
         );
+        chart.plot = plot; // its layout, for tests: the labels on its canvas are not elements
       }
+      // The chart's box changes without the screen's (a badge appears above it): the plot follows.
+      var resized = new ResizeObserver(function () {
+        var now = size();
+        if (plot && (plot.width !== now.width || plot.height !== now.height)) plot.setSize(now);
+      });
+      resized.observe(chart);
       // A value at a time (the server's): its point, or nothing for a tile of rates without a
       // sample before it, or after a counter's reset.
       function point(v, now) {
@@ -356,6 +385,10 @@
         layout: function () {
           fit(head);
           if (xs.length > 1) draw(); // a line needs two points
+        },
+        stop: function () {
+          resized.disconnect();
+          if (plot) plot.destroy();
         }
       };
     },
@@ -371,7 +404,8 @@
         var head = table.appendChild(el('tr'));
         head.appendChild(el('th', '', ''));
         columns.forEach(function (c) {
-          head.appendChild(el('th', typeof at(rows[0][1], c) === 'number' ? 'num' : '', c));
+          var label = (tile.labels && tile.labels[c]) || c;
+          head.appendChild(el('th', typeof at(rows[0][1], c) === 'number' ? 'num' : '', label));
         });
         rows.forEach(function (row) {
           var tr = table.appendChild(el('tr'));
@@ -379,10 +413,10 @@
           columns.forEach(function (c) {
             var v = at(row[1], c);
             var l = level(tile, v);
-            tr.appendChild(el('td', (typeof v === 'number' ? 'num ' : '') + (l === 'ok' ? '' : l), format(v, tile.format)));
+            tr.appendChild(cell('td', (typeof v === 'number' ? 'num ' : '') + (l === 'ok' ? '' : l), v, tile.format));
           });
         });
-        var left = fitRows(body, table, rows.length + 1, 1);
+        var left = fitRows(body, table, rows.length + 1, 1, true);
         if (left) {
           var more = body.appendChild(el('div', 'more', ''));
           while (overflows(body) && table.rows.length > 1) {
@@ -419,7 +453,7 @@
           columns.forEach(function (c) {
             var v = c === null ? e : at(e, c);
             var fmt = /time|^ts$|At$|_at$/.test(c || '') ? 'relative-time' : tile.format;
-            tr.appendChild(el('td', typeof v === 'number' && fmt !== 'relative-time' ? 'num' : '', format(v, fmt)));
+            tr.appendChild(cell('td', typeof v === 'number' && fmt !== 'relative-time' ? 'num' : '', v, fmt));
           });
         }
         fitRows(body, table, events.length, 0);
@@ -470,6 +504,33 @@
       };
     },
 
+    // The hub's current alarms, critical first, then the oldest: what, where and for how long.
+    alarms: function (tile, body) {
+      body.classList.add('list');
+      var list = [];
+      function render() {
+        body.textContent = '';
+        if (!list.length) return body.appendChild(el('div', 'more', 'no alarms'));
+        var table = el('table');
+        list.forEach(function (a) {
+          var tr = table.appendChild(el('tr', a.level));
+          tr.appendChild(el('td', 'level ' + a.level, label(a.level)));
+          var screen = byName(definitions && definitions.screens, a.screen);
+          var what = (screen ? screen.title : a.screen) + ' · ' + (a.title || a.topic) + (a.key ? ' · ' + a.key : '');
+          tr.appendChild(el('td', '', what));
+          tr.appendChild(el('td', '', 'for ' + ago(client.serverNow() - a.since) + (a.ackedBy ? ' · ✓ ' + a.ackedBy : '')));
+        });
+        fitRows(body, table, list.length, 0);
+      }
+      return {
+        alarms: function (all) {
+          list = all;
+          render();
+        },
+        layout: render
+      };
+    },
+
     clock: function (tile, body) {
       var time = body.appendChild(el('div', 'value', ''));
       var date = body.appendChild(el('div', 'line', ''));
@@ -495,6 +556,7 @@
   // ---- a screen ----------------------------------------------------------------------------
 
   var shown = []; // the tiles on screen: {widget, unsubscribe}
+  var shownScreen; // the screen they are of
 
   function clear(root) {
     shown.forEach(function (s) {
@@ -547,7 +609,9 @@
   function render(screen) {
     var root = doc.getElementById('tiles');
     clear(root);
+    shownScreen = screen;
     locale = screen.locale || undefined;
+    doc.documentElement.dataset.theme = screen.theme || 'dark';
     doc.title = screen.title;
     doc.getElementById('title').textContent = screen.title;
     screen.tiles.forEach(function (tile) {
@@ -557,6 +621,8 @@
       head.appendChild(el('h2', '', tile.title || ''));
       var badge = head.appendChild(el('span', 'badge', ''));
       badge.style.display = 'none';
+      var flag = head.appendChild(el('span', 'badge flag', ''));
+      flag.style.display = 'none';
       var title = head.firstChild;
       var body = box.appendChild(el('div', 'body ' + tile.widget));
       box.setLevel = function (l) {
@@ -564,7 +630,7 @@
         if (l !== 'ok') box.classList.add(l);
       };
       var widget = widgets[tile.widget](tile, body, box);
-      var entry = { widget: widget, tile: tile, title: title, badge: badge, box: box };
+      var entry = { widget: widget, tile: tile, title: title, badge: badge, flag: flag, box: box };
       shown.push(entry);
       if (tile.topic && past.mode) {
         entry.unsubscribe = replay(tile.topic, widget);
@@ -581,6 +647,7 @@
     grid(screen, root);
     layout();
     freshen();
+    showAlarms();
   }
 
   // A topic as it was at the moment shown, then (playing from it) its updates at their pace
@@ -639,6 +706,114 @@
     });
   }
 
+  // ---- alarms: raised by the hub, shown by more than colour ---------------------------------
+
+  var alarms = []; // the hub's current alarms
+  var flashed = {}; // id -> the level this page saw: a brief flash when an alarm begins or worsens
+  var chiming = null; // the timer that chimes again while an alarm of this screen is unacknowledged
+  var audio;
+
+  function label(level) {
+    return level === 'critical' ? '✖ ALARM' : '⚠ WARN';
+  }
+
+  function worst(list) {
+    return list.filter(function (a) {
+      return a.level === 'critical';
+    })[0] || list[0];
+  }
+
+  // The alarms of a screen's tile, of any tile when `tile` is undefined.
+  function alarmsOf(screen, tile) {
+    return alarms.filter(function (a) {
+      return a.screen === screen && (tile === undefined || a.tile === tile);
+    });
+  }
+
+  // Each tile in alarm says so in words with an icon and a border (not by colour alone), how long
+  // for, and who acknowledged it; it flashes briefly when it enters a level, and the screen chimes
+  // when it asks for sound, again every 30 s until the alarm is acknowledged.
+  function showAlarms() {
+    if (!shownScreen || past.mode) return;
+    var fresh = false;
+    shown.forEach(function (s, i) {
+      if (s.widget.alarms) s.widget.alarms(alarms);
+      var mine = alarmsOf(shownScreen.name, i);
+      var top = worst(mine);
+      s.box.classList.toggle('alarm-warn', !!top && top.level === 'warn');
+      s.box.classList.toggle('alarm-critical', !!top && top.level === 'critical');
+      if (!top) {
+        s.flag.style.display = 'none';
+        s.box.classList.remove('flash');
+        return;
+      }
+      var since = Math.min.apply(null, mine.map(function (a) {
+        return a.since;
+      }));
+      var acked = mine.filter(function (a) {
+        return a.ackedBy;
+      });
+      s.flag.textContent = label(top.level) + (mine.length > 1 ? ' ×' + mine.length : '') +
+        ' · for ' + ago(client.serverNow() - since) +
+        (acked.length === mine.length ? ' · ✓ ' + acked[0].ackedBy : '');
+      s.flag.className = 'badge flag ' + top.level;
+      s.flag.style.display = '';
+      mine.forEach(function (a) {
+        if (flashed[a.id] !== a.level) {
+          var begun = flashed[a.id] !== undefined || client.serverNow() - a.since < 5000;
+          flashed[a.id] = a.level;
+          if (a.ackedBy || !begun) return; // not news: raised before this page came
+          fresh = true;
+          s.box.classList.remove('flash');
+          void s.box.offsetWidth; // starts the animation again
+          s.box.classList.add('flash');
+        }
+      });
+      if (acked.length === mine.length) s.box.classList.remove('flash');
+    });
+    var unacked = alarmsOf(shownScreen.name).filter(function (a) {
+      return !a.ackedBy;
+    }).length;
+    if (shownScreen.sound && fresh) chime();
+    if (shownScreen.sound && unacked && !chiming) chiming = setInterval(chime, 30000);
+    if ((!unacked || !shownScreen.sound) && chiming) {
+      clearInterval(chiming);
+      chiming = null;
+    }
+  }
+
+  // Two short tones; the browser plays them only if it lets pages play sound unprompted.
+  function chime() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.resume) audio.resume();
+      [880, 660].forEach(function (hz, i) {
+        var tone = audio.createOscillator();
+        var gain = audio.createGain();
+        tone.frequency.value = hz;
+        gain.gain.value = 0.3;
+        tone.connect(gain).connect(audio.destination);
+        tone.start(audio.currentTime + i * 0.25);
+        tone.stop(audio.currentTime + i * 0.25 + 0.2);
+      });
+    } catch (e) {
+      return; // no audio here
+    }
+    doc.body.dataset.chimes = Number(doc.body.dataset.chimes || 0) + 1; // for tests
+  }
+
+  client.subscribe(ALARMS, function (value) {
+    alarms = Object.keys(value || {})
+      .map(function (id) {
+        return value[id];
+      })
+      .sort(function (a, b) {
+        return (b.level === 'critical') - (a.level === 'critical') || a.since - b.since;
+      });
+    if (rotation) rotation.show();
+    showAlarms();
+  });
+
   // ---- freshness: what the screen says about the age of what it shows ----------------------
 
   function ago(ms) {
@@ -651,6 +826,9 @@
   // is unreachable, how old its last update is.
   function freshen() {
     if (!client) return; // connect() reports its first state before it returns
+    doc.querySelectorAll('[data-time]').forEach(function (e) {
+      e.textContent = relative(Number(e.dataset.time));
+    });
     var badge = doc.getElementById('connection');
     var open = client.state === 'open';
     if (past.mode) {
@@ -689,7 +867,10 @@
       s.box.classList.toggle('stale', !open || !!f.stale);
     });
   }
-  setInterval(freshen, 1000);
+  setInterval(function () {
+    freshen();
+    showAlarms(); // for how long
+  }, 1000);
 
   function message(text) {
     var root = doc.getElementById('tiles');
@@ -705,6 +886,7 @@
   var definitions;
   var current; // the JSON of what is shown, to re-render only on a change
   var rotation = null;
+  var store = localStorage;
 
   function byName(list, n) {
     return (list || []).filter(function (x) {
@@ -738,13 +920,35 @@
       });
       return message('No screen named “' + name + '”. Screens: ' + (names.join(', ') || 'none') + '.');
     }
-    rotation = { index: 0 };
-    function next() {
-      show(byName(definitions.screens, playlist.screens[rotation.index % playlist.screens.length]));
-      rotation.index++;
-    }
-    next();
-    rotation.timer = setInterval(next, period(playlist.every) || 30000);
+    rotate(playlist);
+  }
+
+  // A playlist's screens in turn, from where this screen left off before a reload. One that
+  // jumps to alarms shows a screen of its own with a critical alarm (unacknowledged, for
+  // until-acked) ahead of its turn, saying why, and resumes where it was once none is left.
+  function rotate(playlist) {
+    var key = 'wsproducer.rotation.' + playlist.name;
+    var n = playlist.screens.length;
+    rotation = { index: (Number(store.getItem(key)) || 0) % n };
+    rotation.show = function () {
+      var jump = playlist.jump && playlist.jump !== 'none' && alarms.filter(function (a) {
+        return a.level === 'critical' && playlist.screens.indexOf(a.screen) >= 0 &&
+          (playlist.jump !== 'until-acked' || !a.ackedBy);
+      })[0];
+      rotation.held = !!jump;
+      var screen = byName(definitions.screens, jump ? jump.screen : playlist.screens[rotation.index]);
+      var reason = doc.getElementById('reason');
+      reason.textContent = jump ? 'showing ' + screen.title + ': ' + (jump.title || jump.topic) + ' alarm' : '';
+      reason.hidden = !jump;
+      show(screen);
+    };
+    rotation.timer = setInterval(function () {
+      if (rotation.held) return;
+      rotation.index = (rotation.index + 1) % n;
+      store.setItem(key, rotation.index);
+      rotation.show();
+    }, period(playlist.every) || 30000);
+    rotation.show();
   }
 
   function list() {
@@ -760,7 +964,6 @@
   // ---- after a deploy, and the fleet --------------------------------------------------------
 
   var params = new URLSearchParams(location.search);
-  var store = localStorage;
   var id = store.getItem('wsproducer.screen-id');
   if (!id) {
     id = Array.prototype.map

@@ -400,4 +400,94 @@ class ScreensBrowserIT {
       assertThat(browser.legibilityProblems()).isEmpty();
     }
   }
+
+  @Test
+  void anAlarmShowsInWordsFlashesChimesJumpsThePlaylistAndStopsWhenAcknowledged() throws Exception {
+    Screen calm = Screen.named("calm").title("Calm").tile(Tile.alarms("Alarms now"));
+    Screen payments =
+        Screen.named("payments")
+            .title("Payments")
+            .sound(true)
+            .tile(Tile.number("Lag", "pay", "lag").warnAbove(500).criticalAbove(2000))
+            .tile(Tile.number("Rate", "pay", "rate"));
+    Playlist lobby = Playlist.of("lobby", "5s", "calm", "payments").jump(Playlist.Jump.UNTIL_ACKED);
+    try (Hub alarmed =
+            Hub.builder()
+                .topic(Screens.topic())
+                .source(
+                    Screens.of(List.of(calm, payments), List.of(lobby))
+                        .withFleet(
+                            io.github.wsproducer.TokenAuthenticator.of(
+                                Map.of("ops", ScreensFleetIT.OPERATOR))))
+                .topic(Topic.of("pay", State.latest()))
+                .build();
+        NettyServer alarmedServer = NettyServer.builder(alarmed).port(0).start();
+        Browser wall = new Browser(1920, 1080);
+        Browser lobbyScreen = new Browser(1366, 768)) {
+      alarmed.publish("pay", Map.of("lag", 100, "rate", 5));
+      wall.driver.get(alarmedServer.uri().resolve("/screens/payments").toString());
+      lobbyScreen.driver.get(alarmedServer.uri().resolve("/screens/lobby").toString());
+      await().atMost(Duration.ofSeconds(10)).until(() -> "100".equals(wall.text(".value")));
+      await().atMost(Duration.ofSeconds(10)).until(() -> "Calm".equals(lobbyScreen.text("#title")));
+
+      alarmed.publish("pay", Map.of("lag", 2500, "rate", 5));
+      String flag = "return document.querySelector('.tile .flag').textContent";
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> String.valueOf(wall.js(flag)).startsWith("✖ ALARM · for "));
+      String classes = "return document.querySelector('.tile').className";
+      assertThat((String) wall.js(classes)).contains("alarm-critical", "flash");
+      assertThat(wall.text(".tile:nth-child(2) .flag")).as("the other tile").isEmpty();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> wall.js("return document.body.dataset.chimes").equals("1"));
+      // For how long, ticking.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> String.valueOf(wall.js(flag)).matches("✖ ALARM · for [3-9] s"));
+      wall.screenshot("alarm-1920x1080.png");
+      assertThat(wall.legibilityProblems()).isEmpty();
+
+      // The playlist jumps to it, saying why, and the alarms tile of the calm screen lists it.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> "Payments".equals(lobbyScreen.text("#title")));
+      assertThat(lobbyScreen.text("#reason")).isEqualTo("showing Payments: Lag alarm");
+      lobbyScreen.screenshot("playlist-jump-1366x768.png");
+
+      String id =
+          io.github.wsproducer.testkit.WsTestClient.JSON
+              .readTree(ScreensFleetIT.operator(alarmedServer, "GET", "/alarms").body())
+              .get(0)
+              .path("id")
+              .asString();
+      assertThat(ScreensFleetIT.operator(alarmedServer, "POST", "/alarms/" + id + "/ack").status())
+          .isEqualTo(202);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> String.valueOf(wall.js(flag)).endsWith("· ✓ ops"));
+      assertThat((String) wall.js(classes)).contains("alarm-critical").doesNotContain("flash");
+      wall.screenshot("alarm-acknowledged-1920x1080.png");
+
+      // Acknowledged: the playlist resumes where it was, and a reload keeps its place.
+      await().atMost(Duration.ofSeconds(10)).until(() -> "Calm".equals(lobbyScreen.text("#title")));
+      assertThat(lobbyScreen.js("return document.getElementById('reason').hidden")).isEqualTo(true);
+      assertThat(lobbyScreen.text(".tile td")).isEqualTo("✖ ALARM");
+      assertThat(lobbyScreen.text("#tiles")).contains("Payments · Lag", "✓ ops");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> "Payments".equals(lobbyScreen.text("#title")));
+      lobbyScreen.driver.navigate().refresh();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> "Payments".equals(lobbyScreen.text("#title")));
+      assertThat(lobbyScreen.text(".tile .flag")).startsWith("✖ ALARM · for ");
+
+      // Cleared: no flag, no alarm in the list.
+      alarmed.publish("pay", Map.of("lag", 100, "rate", 5));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !String.valueOf(wall.js(classes)).contains("alarm"));
+    }
+  }
 }

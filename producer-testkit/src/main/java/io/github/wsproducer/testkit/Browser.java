@@ -34,6 +34,7 @@ public final class Browser implements AutoCloseable {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        "--autoplay-policy=no-user-gesture-required", // as a kiosk's, for screens that chime
         "--window-size=" + width + "," + height,
         "--user-data-dir=" + Files.createTempDirectory("wsproducer-chromium"));
     ChromeDriverService service =
