@@ -6,7 +6,9 @@ import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
 import io.github.wsproducer.spi.HttpRoute;
 import io.github.wsproducer.spi.WebResources;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -16,14 +18,19 @@ import tools.jackson.databind.JsonNode;
  * never read.
  */
 final class FleetRoute implements HttpRoute {
+  /** What is wrong with the screens' file: {@code {"problems": [...]}}, empty when nothing. */
+  static final String PROBLEMS = Screens.FLEET + "/problems";
+
   private final Fleet fleet;
   private final Authenticator operators;
   private final Runnable republish; // sends the fleet's commands to the pages
+  private final Supplier<String> problem; // what is wrong with the screens' file, or null
 
-  FleetRoute(Fleet fleet, Authenticator operators, Runnable republish) {
+  FleetRoute(Fleet fleet, Authenticator operators, Runnable republish, Supplier<String> problem) {
     this.fleet = fleet;
     this.operators = operators;
     this.republish = republish;
+    this.problem = problem;
   }
 
   @Override
@@ -58,8 +65,9 @@ final class FleetRoute implements HttpRoute {
       }
       return null;
     }
-    if (!(get && path.equals(Screens.FLEET)) && !head.method().equals("POST")) {
-      return http.onlyMethod(path.equals(Screens.FLEET) ? "GET" : "POST");
+    boolean read = path.equals(Screens.FLEET) || path.equals(PROBLEMS);
+    if (read != get) {
+      return http.onlyMethod(read ? "GET" : "POST");
     }
     return http.authenticate(operators, head) == null ? http.unauthorized() : null;
   }
@@ -80,6 +88,10 @@ final class FleetRoute implements HttpRoute {
     }
     if (path.equals(Screens.FLEET)) {
       return http.json(200, fleet.list(now, Screens.KIT));
+    }
+    if (path.equals(PROBLEMS)) {
+      String wrong = problem.get();
+      return http.json(200, Map.of("problems", wrong == null ? List.of() : List.of(wrong)));
     }
     if (path.equals(Screens.FLEET + "/reload")) {
       fleet.reload("*");

@@ -25,14 +25,19 @@ final class ScreenFileWatch implements AutoCloseable {
 
   private final Path file;
   private final Consumer<ScreenFile> changed;
+  private final Consumer<String> problem; // what is wrong with the file now, or null
   private final ScheduledExecutorService watcher;
   private Object seen; // the file's modification time and size, on the watcher's thread
   private String lastProblem; // on the watcher's thread
 
-  /** Starts watching {@code file}, as it is now. */
-  ScreenFileWatch(Path file, Consumer<ScreenFile> changed) {
+  /**
+   * Starts watching {@code file}, as it is now: {@code changed} gets each version that reads, and
+   * {@code problem} what is wrong with one that does not, then {@code null} once one reads again.
+   */
+  ScreenFileWatch(Path file, Consumer<ScreenFile> changed, Consumer<String> problem) {
     this.file = file;
     this.changed = changed;
+    this.problem = problem;
     this.seen = stamp();
     this.watcher =
         Executors.newSingleThreadScheduledExecutor(
@@ -69,6 +74,7 @@ final class ScreenFileWatch implements AutoCloseable {
       }
       ScreenFile read = ScreenYaml.read(file);
       lastProblem = null;
+      problem.accept(null);
       changed.accept(read);
     } catch (IllegalArgumentException | UncheckedIOException e) {
       warn(e.getMessage() + "; the screens keep the last good version");
@@ -81,6 +87,7 @@ final class ScreenFileWatch implements AutoCloseable {
     if (!problem.equals(lastProblem)) {
       log.warn(problem);
       lastProblem = problem;
+      this.problem.accept(problem);
     }
   }
 }

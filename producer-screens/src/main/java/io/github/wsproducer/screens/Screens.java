@@ -84,6 +84,7 @@ public final class Screens implements UpdateSource, HttpRoutes, DeclaresTopics {
   private final Fleet fleet; // or null
   private final Alarms alarms = new Alarms(() -> this.current);
   private volatile ScreenFile current;
+  private volatile String problem; // what is wrong with the file now, or null
   private volatile UpdateSink sink;
   private volatile Clock clock = Clock.systemUTC(); // the hub's, once it starts the screens
   private ScreenFileWatch watch; // or null
@@ -107,10 +108,13 @@ public final class Screens implements UpdateSource, HttpRoutes, DeclaresTopics {
   /** The fleet's endpoints, when it is on ({@link #withFleet}); for the hub. */
   @Override
   public List<HttpRoute> httpRoutes() {
-    return fleet == null
-        ? List.of()
-        : List.of(
-            new FleetRoute(fleet, operators, this::republish), new AlarmRoute(alarms, operators));
+    List<HttpRoute> routes = new ArrayList<>();
+    routes.add(new UnknownScreenRoute(() -> current));
+    if (fleet != null) {
+      routes.add(new FleetRoute(fleet, operators, this::republish, () -> problem));
+      routes.add(new AlarmRoute(alarms, operators));
+    }
+    return routes;
   }
 
   /**
@@ -230,6 +234,9 @@ public final class Screens implements UpdateSource, HttpRoutes, DeclaresTopics {
     if (fleet != null) {
       value.set("fleet", fleet.commands());
     }
+    if (problem != null) {
+      value.put("problem", problem);
+    }
     return value;
   }
 
@@ -259,7 +266,8 @@ public final class Screens implements UpdateSource, HttpRoutes, DeclaresTopics {
                     file,
                     read.screens().size(),
                     read.playlists().size());
-              });
+              },
+              this::problem);
     }
   }
 
@@ -280,11 +288,20 @@ public final class Screens implements UpdateSource, HttpRoutes, DeclaresTopics {
     }
     if (problem != null) {
       log.warn("{}; the topics keep the version they started with", problem);
+      this.problem = problem + "; the topics keep the version they started with";
     } else {
       log.warn(
           "{}: the topics: section changed; topics and their sources are read when the server"
               + " starts, so the change takes effect at the next start",
           file);
+    }
+  }
+
+  /** Shows what is wrong with the file where people look, until it is fixed ({@code null}). */
+  private void problem(String problem) {
+    if (!Objects.equals(problem, this.problem)) {
+      this.problem = problem;
+      republish();
     }
   }
 

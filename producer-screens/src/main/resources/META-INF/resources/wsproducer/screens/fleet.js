@@ -87,6 +87,10 @@
   function refresh() {
     if (!token) return showLogin();
     call('GET', 'alarms').then(alarms, report);
+    call('GET', 'fleet/problems').then(function (answer) {
+      $('file-problem').hidden = !answer.problems.length;
+      $('file-problem').textContent = answer.problems.length ? 'The screens file is not applied: ' + answer.problems.join('; ') : '';
+    }, report);
     call('GET', 'fleet').then(function (screens) {
       $('login').hidden = true;
       $('screens-heading').hidden = false;

@@ -951,6 +951,21 @@
     rotation.show();
   }
 
+  // What is wrong with the screens' file, naming it and the line, until it is fixed: at the top
+  // of the listing, in a small corner note on a screen.
+  function problem(text) {
+    var note = doc.getElementById('problem');
+    if (!text) {
+      if (note) note.remove();
+      return;
+    }
+    if (!note) {
+      note = doc.body.insertBefore(el('div', 'problem'), doc.querySelector('main'));
+      note.id = 'problem';
+    }
+    note.textContent = 'Not applied: ' + text;
+  }
+
   function list() {
     var root = doc.getElementById('list');
     root.textContent = '';
@@ -1073,6 +1088,7 @@
       setInterval(report, (fleet && fleet.report) || 10000);
     }
     definitions = value;
+    problem(value.problem);
     if (doc.getElementById('list')) list();
     else apply();
   });

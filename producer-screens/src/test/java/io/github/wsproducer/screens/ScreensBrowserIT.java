@@ -59,7 +59,10 @@ class ScreensBrowserIT {
                   .format(Format.DURATION)
                   .warnAbove(500)
                   .criticalAbove(2000))
-          .tile(Tile.table("Streams", "streams", "rate", "lag", "errors").size(2, 2))
+          .tile(
+              Tile.table("Streams", "streams", "rate", "lag", "errors")
+                  .labels(Map.of("lag", "Lag ms"))
+                  .size(2, 2))
           .tile(Tile.events("Latest events", "events", "time", "stream", "message").size(2, 2))
           .tile(Tile.status("Ingest", "totals", "ingest"))
           .tile(Tile.number("Stored", "totals", "bytes").format(Format.BYTES))
@@ -159,6 +162,10 @@ class ScreensBrowserIT {
       }
       assertThat(Files.size(shot)).isPositive();
       assertThat(browser.text("#title")).isEqualTo("Data streams");
+      assertThat(
+              browser.js(
+                  "return [...document.querySelectorAll('th')].map((t) => t.textContent).join('|')"))
+          .isEqualTo("|rate|Lag ms|errors");
       assertThat(browser.legibilityProblems()).as("legibility at %dx%d", width, height).isEmpty();
       assertThat(browser.text("#connection")).isEqualTo("live");
     }
@@ -377,14 +384,13 @@ class ScreensBrowserIT {
           .until(
               () ->
                   "After".equals(browser.text("#title")) && "Hello".equals(browser.text(".value")));
+      // ...and says what is wrong, where, in a corner until it is fixed.
+      assertThat(browser.text("#problem"))
+          .startsWith("Not applied: " + file + ", line 5: \"txet\" is not one of");
 
       browser.driver.get(wallServer.uri().resolve("/screens/nope").toString());
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(
-              () ->
-                  String.valueOf(browser.text(".message"))
-                      .equals("No screen named “nope”. Screens: wall, other, lobby."));
+      assertThat(browser.text("h1")).isEqualTo("No screen named “nope”");
+      assertThat(browser.text("ul")).isEqualTo("wallotherlobby");
 
       browser.driver.get(wallServer.uri().resolve("/screens/lobby").toString());
       await().atMost(Duration.ofSeconds(10)).until(() -> "After".equals(browser.text("#title")));
@@ -396,6 +402,7 @@ class ScreensBrowserIT {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> String.valueOf(browser.text("#list")).contains("/screens/lobby"));
+      assertThat(browser.text("#problem")).contains("\"txet\" is not one of");
       browser.screenshot("screens-listing.png");
       assertThat(browser.legibilityProblems()).isEmpty();
     }
@@ -488,6 +495,43 @@ class ScreensBrowserIT {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> !String.valueOf(wall.js(classes)).contains("alarm"));
+    }
+  }
+
+  @Test
+  void relativeTimesTickEverySecondAlsoWhileTheServerIsGone() throws Exception {
+    Hub quiet =
+        Hub.builder()
+            .topic(Screens.topic())
+            .source(Screens.of(Screen.named("log").tile(Tile.events("Log", "log", "time", "what"))))
+            .topic(Topic.of("log", State.window(10)))
+            .build();
+    NettyServer quietServer = NettyServer.builder(quiet).port(0).start();
+    try (Browser browser = new Browser(1366, 768)) {
+      quiet.publish("log", Map.of("time", System.currentTimeMillis(), "what", "deployed"));
+      browser.driver.get(quietServer.uri().resolve("/screens/log").toString());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> "deployed".equals(browser.text("td + td")));
+      java.util.function.Supplier<Integer> seconds =
+          () -> {
+            var ago =
+                java.util.regex.Pattern.compile("(\\d+) sec\\. ago").matcher(browser.text("td"));
+            return ago.matches() ? Integer.parseInt(ago.group(1)) : -1;
+          };
+      // No update comes: the row ages by itself.
+      await().atMost(Duration.ofSeconds(10)).until(() -> seconds.get() >= 3);
+      quietServer.close();
+      quiet.close();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> String.valueOf(browser.text("#connection")).startsWith("server unreachable"));
+      int gone = seconds.get();
+      await().atMost(Duration.ofSeconds(10)).until(() -> seconds.get() >= gone + 2);
+    } finally {
+      quietServer.close();
+      quiet.close();
     }
   }
 }

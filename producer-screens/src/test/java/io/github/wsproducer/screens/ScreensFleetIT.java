@@ -319,4 +319,34 @@ class ScreensFleetIT {
       }
     }
   }
+
+  @Test
+  void aMistakeInTheFileShowsOnTheFleetPageUntilFixed() throws Exception {
+    Path file = Files.writeString(Files.createTempDirectory("fleet").resolve("s.yaml"), LAYOUT);
+    try (Hub hub =
+            Hub.builder()
+                .topic(Screens.topic())
+                .source(
+                    Screens.watch(file).withFleet(TokenAuthenticator.of(Map.of("ops", OPERATOR))))
+                .topic(Topic.of("n", State.latest()))
+                .build();
+        NettyServer server = NettyServer.builder(hub).port(0).start()) {
+      assertThat(operator(server, "GET", "/fleet/problems").body()).isEqualTo("{\"problems\":[]}");
+      assertThat(call(server, "GET", "/fleet/problems").status()).isEqualTo(401);
+      assertThat(operator(server, "POST", "/fleet/problems").status()).isEqualTo(405);
+
+      ScreensTest.edit(file, LAYOUT.replace("path: v", "pth: v"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> operator(server, "GET", "/fleet/problems").body().contains("line 8"));
+      assertThat(operator(server, "GET", "/fleet/problems").body())
+          .contains(file.toString(), "unknown key \\\"pth\\\"");
+
+      ScreensTest.edit(file, LAYOUT);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> operator(server, "GET", "/fleet/problems").body().equals("{\"problems\":[]}"));
+    }
+  }
 }

@@ -56,6 +56,13 @@ class ScreensServedIT {
     assertThat(get(root, "/wsproducer/screens/screen.css").type()).startsWith("text/css");
     assertThat(get(root, "/" + uplot.group(1)).status()).isEqualTo(200);
 
+    // An unknown screen: 404, with the screens there are.
+    Response unknown = get(root, "/screens/nope");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.type()).startsWith("text/html");
+    assertThat(unknown.body())
+        .contains("No screen named “nope”", "<a href=\"screens/ops\">ops</a>");
+
     // Nothing else: no listing, no way out, no other page names.
     for (String path :
         new String[] {
@@ -74,7 +81,8 @@ class ScreensServedIT {
 
   @Test
   void onNetty() throws Exception {
-    try (Hub hub = Hub.builder().topic(Screens.topic()).source(Screens.of()).build();
+    try (Hub hub =
+            Hub.builder().topic(Screens.topic()).source(Screens.of(Screen.named("ops"))).build();
         NettyServer server = NettyServer.builder(hub).port(0).start()) {
       assertTheKitIsServed(server.uri());
     }
@@ -82,7 +90,8 @@ class ScreensServedIT {
 
   @Test
   void onJetty() throws Exception {
-    try (Hub hub = Hub.builder().topic(Screens.topic()).source(Screens.of()).build()) {
+    try (Hub hub =
+        Hub.builder().topic(Screens.topic()).source(Screens.of(Screen.named("ops"))).build()) {
       Server server = new Server();
       ServerConnector connector = new ServerConnector(server);
       connector.setHost("127.0.0.1");

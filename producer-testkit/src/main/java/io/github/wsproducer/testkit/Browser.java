@@ -96,13 +96,48 @@ public final class Browser implements AutoCloseable {
             problems.push(name(e) + ' is cut by its tile');
         }
       }
+      // Charts (uPlot, which the kit puts on its box as .plot) draw their labels on a canvas: each
+      // label's box, as uPlot lays it out, must be on the canvas, and the canvas in its box.
+      const measure = document.createElement('canvas').getContext('2d');
+      for (const chart of document.querySelectorAll('.chart')) {
+        const u = chart.plot;
+        if (!u || !u.ctx) continue;
+        if (u.width > chart.clientWidth + 1 || u.height > chart.clientHeight + 1)
+          problems.push('a chart of ' + u.width + 'x' + u.height + ' is cut by its box of ' + chart.clientWidth + 'x' + chart.clientHeight);
+        const canvas = u.ctx.canvas;
+        const ratio = devicePixelRatio;
+        for (const a of u.axes) {
+          if (!a._values || !a._splits) continue;
+          measure.font = a.font[0];
+          const shift = ((a.ticks.show ? a.ticks.size : 0) + a.gap) * ratio * (a.side === 0 || a.side === 3 ? -1 : 1);
+          const base = a._pos * ratio + shift;
+          a._values.forEach((text, k) => {
+            if (text === null || text === undefined) return;
+            const pos = u.valToPos(a._splits[k], a.scale, true);
+            const w = measure.measureText(String(text)).width;
+            const h = a.font[1];
+            const box = a.side % 2 === 0 ? [pos - w / 2, base, pos + w / 2, base + h]
+              : a.side === 3 ? [base - w, pos - h / 2, base, pos + h / 2] : [base, pos - h / 2, base + w, pos + h / 2];
+            if (box[0] < -1 || box[1] < -1 || box[2] > canvas.width + 1 || box[3] > canvas.height + 1)
+              problems.push('the chart label "' + text + '" is cut: ' + box.map(Math.round) + ' on a canvas of ' + canvas.width + 'x' + canvas.height);
+          });
+        }
+      }
+      // A table of keys with every row shown uses its tile's room.
+      for (const body of document.querySelectorAll('.body.table')) {
+        const table = body.querySelector('table');
+        if (table && !body.querySelector('.more') && table.offsetHeight < 0.9 * body.clientHeight)
+          problems.push('a table of ' + table.offsetHeight + ' px leaves its tile of ' + body.clientHeight + ' px empty');
+      }
       return problems.join('\\n');
       """;
 
   /**
    * What makes the page hard to read on a wall, one problem per line; empty when nothing does: text
    * smaller than 2 % of the viewport's shorter side, an element whose text overflows its box, an
-   * element off the screen or cut by its tile ({@code .tile}), a page that scrolls.
+   * element off the screen or cut by its tile ({@code .tile}), a page that scrolls, a chart's label
+   * cut (read from the chart's layout, as its labels are drawn on a canvas), a table of keys that
+   * leaves its tile's room empty.
    */
   public String legibilityProblems() {
     return (String) js(LEGIBILITY);

@@ -165,6 +165,55 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void withAScreensFileOfOnesOwnTheWelcomePageOpensItsFirstScreenAndMistakesShowOnTheWall()
+      throws Exception {
+    Path file = Files.createTempFile("screens", ".yaml");
+    String yaml =
+        """
+        screens:
+          - name: mine
+            title: My wall
+            tiles:
+              - widget: number
+                title: Random
+                topic: random
+                path: variable
+        """;
+    Files.writeString(file, yaml);
+    server = SampleServer.start(Options.parse("--port", "0", "--screens", file.toString()));
+    try (Browser browser = new Browser(1366, 768)) {
+      browser.driver.get("http://localhost:" + server.port() + "/");
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> browser.driver.getCurrentUrl().endsWith("/screens/mine"));
+      await().atMost(Duration.ofSeconds(15)).until(() -> "My wall".equals(browser.text("#title")));
+
+      // A mistake: the wall keeps the last good version and says what is wrong, where.
+      Files.writeString(file, yaml.replace("path: variable", "pth: variable"));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> String.valueOf(browser.text("#problem")).contains("line 8"));
+      assertThat(browser.text("#problem"))
+          .startsWith("Not applied: " + file)
+          .contains("unknown key \"pth\"");
+      assertThat(browser.text("#title")).isEqualTo("My wall");
+      assertThat(browser.legibilityProblems()).isEmpty();
+      browser.screenshot("screens-file-problem-1366x768.png");
+      browser.driver.get("http://localhost:" + server.port() + "/screens");
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> String.valueOf(browser.text("#problem")).contains("line 8"));
+
+      Files.writeString(file, yaml.replace("My wall", "Our wall"));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> browser.js("return document.getElementById('problem')") == null);
+    } finally {
+      Files.delete(file);
+    }
+  }
+
+  @Test
   void thePageSaysWhenTheServerIsGoneAndRecoversWhenItReturns() throws Exception {
     int port = start(0).port();
     try (Browser browser = new Browser(1366, 768)) {
