@@ -172,16 +172,18 @@ public interface Hub extends UpdateSink, AutoCloseable {
      * read. Answers: 202 published; 400 malformed JSON (with the parser's message), a number beyond
      * a double, or not an object for a keyed topic; 401 no valid credential; 403 a topic not named
      * here; 404 no such topic; 408 a body that did not arrive within the handshake timeout; 413 a
-     * body over the transport's {@code maxMessageSize}; 429 with {@code Retry-After} over 10
-     * requests a second per identity; 503 with {@code Retry-After} while request bodies in progress
+     * body over the transport's {@code maxMessageSize}; 422 a value that does not fit the topic's
+     * {@link Shape} ({@link Topic#withShape}), naming the field and what was expected; 429 with
+     * {@code Retry-After} over 10 pushes a second per identity, or over 100 refused ones (400, 422:
+     * they do not count as pushes); 503 with {@code Retry-After} while request bodies in progress
      * from the client's address, or in all, are at their budget ({@code docs/security.md}). Nothing
      * is published unless it answers 202.
+     *
+     * <p>Topics declared with {@code push:} ({@link DeclaredTopic}) are pushable too, so {@code
+     * topics} may be empty when they are all declared so.
      */
     public Builder push(Authenticator pushers, String... topics) {
       this.pushers = Objects.requireNonNull(pushers, "pushers");
-      if (topics.length == 0) {
-        throw new IllegalArgumentException("name at least one pushable topic");
-      }
       for (String topic : topics) {
         pushable.add(Topic.requireValidName(topic));
       }
@@ -215,11 +217,25 @@ public interface Hub extends UpdateSink, AutoCloseable {
           for (DeclaredTopic declared : declares.declaredTopics()) {
             topic(declared.topic());
             source(declared.source());
+            if (declared.pushed()) {
+              pushable.add(declared.topic().name());
+            }
           }
         }
       }
       if (topics.isEmpty()) {
         throw new IllegalStateException("a hub needs at least one topic");
+      }
+      if (pushers == null && !pushable.isEmpty()) {
+        throw new IllegalStateException(
+            "topics "
+                + pushable
+                + " take pushes, but the hub has no pushers: give it push(authenticator)");
+      }
+      if (pushers != null && pushable.isEmpty()) {
+        throw new IllegalStateException(
+            "push(...) names no topic, and no declared topic takes pushes (push: in its"
+                + " declaration)");
       }
       for (String topic : pushable) {
         if (!topics.containsKey(topic)) {

@@ -24,6 +24,8 @@ import java.util.Objects;
  *     topic's updates, positive
  * @param retentionBytes the most the store keeps of them, by {@link
  *     io.github.wsproducer.spi.HistoryStore.Entry#bytes()}, positive; the older go first
+ * @param shape what a push to the topic must be ({@link Hub.Builder#push}); {@code null} for any
+ *     JSON value
  */
 public record Topic(
     String name,
@@ -31,7 +33,8 @@ public record Topic(
     int history,
     Duration staleAfter,
     Duration retention,
-    long retentionBytes) {
+    long retentionBytes,
+    Shape shape) {
 
   /** History size used by {@link #of(String, State)}. */
   public static final int DEFAULT_HISTORY = 1024;
@@ -64,28 +67,43 @@ public record Topic(
   /** A topic with {@link #DEFAULT_HISTORY} that never goes stale. */
   public static Topic of(String name, State state) {
     return new Topic(
-        name, state, DEFAULT_HISTORY, null, DEFAULT_RETENTION, DEFAULT_RETENTION_BYTES);
+        name, state, DEFAULT_HISTORY, null, DEFAULT_RETENTION, DEFAULT_RETENTION_BYTES, null);
   }
 
   /** This topic with another history size. */
   public Topic withHistory(int history) {
-    return new Topic(name, state, history, staleAfter, retention, retentionBytes);
+    return new Topic(name, state, history, staleAfter, retention, retentionBytes, shape);
   }
 
   /** This topic, announced stale when it goes this long without a publish or heartbeat. */
   public Topic withStaleAfter(Duration staleAfter) {
     Objects.requireNonNull(staleAfter, "staleAfter");
-    return new Topic(name, state, history, staleAfter, retention, retentionBytes);
+    return new Topic(name, state, history, staleAfter, retention, retentionBytes, shape);
   }
 
   /** This topic, its updates kept for {@code retention} within its retention bytes. */
   public Topic withRetention(Duration retention) {
-    return new Topic(name, state, history, staleAfter, retention, retentionBytes);
+    return new Topic(name, state, history, staleAfter, retention, retentionBytes, shape);
   }
 
   /** This topic, its updates kept for {@code retention} and at most {@code maxBytes}. */
   public Topic withRetention(Duration retention, long maxBytes) {
-    return new Topic(name, state, history, staleAfter, retention, maxBytes);
+    return new Topic(name, state, history, staleAfter, retention, maxBytes, shape);
+  }
+
+  /**
+   * This topic, taking only pushes of this shape: a push that does not fit is answered 422, naming
+   * the field and what was expected, and is not published.
+   */
+  public Topic withShape(Shape shape) {
+    return new Topic(
+        name,
+        state,
+        history,
+        staleAfter,
+        retention,
+        retentionBytes,
+        Objects.requireNonNull(shape, "shape"));
   }
 
   /** Whether {@code name} is a valid topic name. */

@@ -2,6 +2,7 @@ package io.github.wsproducer.internal;
 
 import io.github.wsproducer.Authenticator;
 import io.github.wsproducer.Identity;
+import io.github.wsproducer.Shape;
 import io.github.wsproducer.spi.HttpContext;
 import io.github.wsproducer.spi.HttpRequest;
 import io.github.wsproducer.spi.HttpResponse;
@@ -22,8 +23,14 @@ import tools.jackson.databind.JsonNode;
  * answer waits until the update is durable in the hub's history store.
  */
 final class PushApi implements HttpRoute {
-  /** Requests a second each identity may make; more get 429. */
+  /** Pushes a second each identity may make; more get 429. */
   public static final int RATE_PER_SECOND = 10;
+
+  /**
+   * Refused pushes (400, 422) a second each identity may make besides, counted apart so that a
+   * sender's mistakes do not use up its pushes; more get 429.
+   */
+  public static final int REFUSED_PER_SECOND = 100;
 
   static final String PREFIX = "/topics/";
   private static final int MAX_IDENTITIES = 10_000; // a bound on the rate limits kept
@@ -33,7 +40,7 @@ final class PushApi implements HttpRoute {
   private final Clock clock;
   private final Authenticator pushers;
   private final Set<String> pushable;
-  private final Map<String, RateLimit> limits = new HashMap<>(); // guarded by itself
+  private final Map<String, RateLimit[]> limits = new HashMap<>(); // pushes, refused; guarded
 
   PushApi(HubImpl hub, Topics topics, Clock clock, Authenticator pushers, Set<String> pushable) {
     this.hub = hub;
@@ -59,7 +66,13 @@ final class PushApi implements HttpRoute {
       return http.unauthorized();
     }
     if (!withinRate(who.name())) {
-      return http.error(429, "more than " + RATE_PER_SECOND + " requests a second")
+      return http.error(
+              429,
+              "more than "
+                  + RATE_PER_SECOND
+                  + " pushes or "
+                  + REFUSED_PER_SECOND
+                  + " refused ones a second")
           .withHeader("Retry-After", "1");
     }
     String topic = head.path().substring(PREFIX.length());
@@ -85,15 +98,20 @@ final class PushApi implements HttpRoute {
   @Override
   public CompletionStage<HttpResponse> serveAsync(HttpRequest request, HttpContext http) {
     String topic = request.path().substring(PREFIX.length());
+    String sender = http.authenticate(pushers, request).name();
     JsonNode value;
     try {
       value = http.body(request);
     } catch (JacksonException e) {
-      return CompletableFuture.completedFuture(http.malformed(e));
+      return refused(sender, http.malformed(e));
     }
     String wrong = wrong(topic, value);
     if (wrong != null) {
-      return CompletableFuture.completedFuture(http.error(400, wrong));
+      return refused(sender, http.error(400, wrong));
+    }
+    String misfit = misfit(topics.get(topic), value);
+    if (misfit != null) {
+      return refused(sender, http.error(422, misfit));
     }
     return hub.publishDurably(topic, value)
         .handle(
@@ -105,6 +123,39 @@ final class PushApi implements HttpRoute {
                       ? http.error(400, cause.getMessage())
                       : http.error(503, "not stored: " + cause.getMessage());
             });
+  }
+
+  /** Why {@code value} does not fit the topic's shape, or {@code null}. */
+  private static String misfit(TopicEngine topic, JsonNode value) {
+    Shape shape = topic.topic().shape();
+    if (shape == null) {
+      return null;
+    }
+    if (!topic.keyed()) {
+      return shape.problem(value);
+    }
+    for (Map.Entry<String, JsonNode> key : value.properties()) {
+      String problem = key.getValue().isNull() ? null : shape.problem(key.getValue());
+      if (problem != null) {
+        return "key \"" + key.getKey() + "\": " + problem;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Answers a push refused for its body, which counts as a refused one rather than as a push of
+   * {@code sender}'s.
+   */
+  private CompletionStage<HttpResponse> refused(String sender, HttpResponse answer) {
+    synchronized (limits) {
+      RateLimit[] limit = limits.get(sender);
+      if (limit != null) {
+        limit[0].giveBack();
+        limit[1].allow(clock.millis());
+      }
+    }
+    return CompletableFuture.completedFuture(answer);
   }
 
   /** Why {@code value} cannot be pushed to {@code topic}, or {@code null}. */
@@ -143,7 +194,14 @@ final class PushApi implements HttpRoute {
       if (limits.size() >= MAX_IDENTITIES && !limits.containsKey(name)) {
         limits.clear(); // identities by the thousand: a custom authenticator; start over
       }
-      return limits.computeIfAbsent(name, n -> new RateLimit(RATE_PER_SECOND, 1000)).allow(now);
+      RateLimit[] limit =
+          limits.computeIfAbsent(
+              name,
+              n ->
+                  new RateLimit[] {
+                    new RateLimit(RATE_PER_SECOND, 1000), new RateLimit(REFUSED_PER_SECOND, 1000)
+                  });
+      return !limit[1].reached(now) && limit[0].allow(now);
     }
   }
 }

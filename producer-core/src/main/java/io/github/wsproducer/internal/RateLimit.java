@@ -18,10 +18,27 @@ final class RateLimit {
 
   /** Counts an event at {@code now}; whether it is within the limit. */
   boolean allow(long now) {
+    roll(now);
+    return ++count <= max;
+  }
+
+  /** Whether the limit is reached at {@code now}, without counting. */
+  boolean reached(long now) {
+    roll(now);
+    return count >= max;
+  }
+
+  /** Uncounts an event of this window, which turned out not to be one that the limit is for. */
+  void giveBack() {
+    if (count > 0) {
+      count--;
+    }
+  }
+
+  private void roll(long now) {
     if (windowStart == Long.MIN_VALUE || now - windowStart >= windowMillis) {
       windowStart = now;
       count = 0;
     }
-    return ++count <= max;
   }
 }

@@ -41,6 +41,7 @@ final class TopicEngine {
 
   private record Entry(long seq, Frame frame) {}
 
+  private final Topic topic;
   private final String name;
   private final State state;
   private final int historySize;
@@ -84,6 +85,7 @@ final class TopicEngine {
       Executor executor,
       HistoryStore store,
       List<WatchesTopics> watchers) {
+    this.topic = topic;
     this.name = topic.name();
     this.watchers = watchers;
     this.state = topic.state();
@@ -207,6 +209,11 @@ final class TopicEngine {
   }
 
   /** Whether this topic's state takes only JSON objects, merged by key. */
+  /** The topic as declared. */
+  Topic topic() {
+    return topic;
+  }
+
   boolean keyed() {
     return state.kind().equals("keyed");
   }

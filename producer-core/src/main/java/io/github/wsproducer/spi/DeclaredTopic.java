@@ -1,7 +1,9 @@
 package io.github.wsproducer.spi;
 
+import io.github.wsproducer.Shape;
 import io.github.wsproducer.State;
 import io.github.wsproducer.Topic;
+import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,15 +23,28 @@ import java.util.TreeMap;
  * by default; otherwise the kind's choice), {@code stale-after}, {@code retention} and {@code
  * retention-bytes}.
  *
+ * <p>A topic that programs push to over HTTP instead has {@code push:} with the {@link Shape} its
+ * pushes must have, such as {@code push: {text: string}}, or {@code push: {}} for any object; the
+ * hub takes pushes to it from its pushers ({@link io.github.wsproducer.Hub.Builder#push}).
+ *
  * @param topic the topic to add to the hub
  * @param source its source
+ * @param pushed whether the hub takes pushes to it
  */
-public record DeclaredTopic(Topic topic, UpdateSource source) {
+public record DeclaredTopic(Topic topic, UpdateSource source, boolean pushed) {
+
+  /** The kind of a topic fed by HTTP pushes: {@code push: SHAPE}. */
+  public static final String PUSH = "push";
 
   /** Checks that both are there. */
   public DeclaredTopic {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(source, "source");
+  }
+
+  /** A topic fed by {@code source}. */
+  public DeclaredTopic(Topic topic, UpdateSource source) {
+    this(topic, source, false);
   }
 
   /**
@@ -47,7 +62,7 @@ public record DeclaredTopic(Topic topic, UpdateSource source) {
     Map<String, SourceFactory> factories = factories();
     List<String> kinds = new ArrayList<>();
     for (String key : settings.keys()) {
-      if (factories.containsKey(key) || KNOWN_KINDS.containsKey(key)) {
+      if (factories.containsKey(key) || KNOWN_KINDS.containsKey(key) || key.equals(PUSH)) {
         kinds.add(key);
       }
     }
@@ -59,6 +74,9 @@ public record DeclaredTopic(Topic topic, UpdateSource source) {
               + kinds());
     }
     String kind = kinds.get(0);
+    if (kind.equals(PUSH)) {
+      return pushed(settings);
+    }
     SourceFactory factory = factories.get(kind);
     if (factory == null) {
       throw settings.problem(
@@ -67,7 +85,11 @@ public record DeclaredTopic(Topic topic, UpdateSource source) {
     }
     State state = state(settings, factory);
     UpdateSource source = factory.create(settings);
-    Topic topic = Topic.of(settings.topic(), state);
+    return new DeclaredTopic(common(settings, Topic.of(settings.topic(), state)), source);
+  }
+
+  /** {@code topic} with the settings every declared topic has; then checks that all were read. */
+  private static Topic common(SourceSettings settings, Topic topic) {
     Duration staleAfter = settings.duration("stale-after", null);
     if (staleAfter != null) {
       topic = topic.withStaleAfter(staleAfter);
@@ -77,7 +99,7 @@ public record DeclaredTopic(Topic topic, UpdateSource source) {
             settings.duration("retention", topic.retention()),
             settings.integer("retention-bytes", topic.retentionBytes(), 1024, Long.MAX_VALUE));
     settings.requireAllRead();
-    return new DeclaredTopic(topic, source);
+    return topic;
   }
 
   /** The modules that offer the kinds this library has, for a message when one is missing. */
@@ -89,10 +111,35 @@ public record DeclaredTopic(Topic topic, UpdateSource source) {
           "kafka-lag", "producer-kafka",
           "kafka-topic", "producer-kafka");
 
+  /** A topic fed by pushes of the shape {@code push:} gives; latest unless it says. */
+  private static DeclaredTopic pushed(SourceSettings settings) {
+    Shape shape;
+    try {
+      shape = Shape.of(settings.map(PUSH));
+    } catch (IllegalArgumentException e) {
+      throw settings.problem(PUSH, e.getMessage());
+    }
+    Topic topic = common(settings, Topic.of(settings.topic(), state(settings, null)));
+    UpdateSource none =
+        new UpdateSource() {
+          @Override
+          public void start(UpdateSink sink) {}
+
+          @Override
+          public void close() {}
+
+          @Override
+          public String toString() {
+            return "pushes to " + settings.topic();
+          }
+        };
+    return new DeclaredTopic(topic.withShape(shape), none, true);
+  }
+
   private static State state(SourceSettings settings, SourceFactory factory) {
     String name = settings.optionalString("state").orElse(null);
     if (name == null) {
-      return factory.state(settings);
+      return factory == null ? State.latest() : factory.state(settings);
     }
     return switch (name) {
       case "latest" -> State.latest();

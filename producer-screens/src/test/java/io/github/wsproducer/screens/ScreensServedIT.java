@@ -1,6 +1,8 @@
 package io.github.wsproducer.screens;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.jetty.HubWebSocket;
@@ -104,5 +106,72 @@ class ScreensServedIT {
         server.stop();
       }
     }
+  }
+
+  static final String PUSHED =
+      """
+      topics:
+        notes:
+          push: {text: string, by: string?}
+      screens:
+        - name: wall
+          tiles:
+            - widget: text
+              topic: notes
+              path: text
+      """;
+
+  @Test
+  void aTopicDeclaredPushableInTheFileTakesPushesOfItsShapeOnly() throws Exception {
+    var ci =
+        io.github.wsproducer.TokenAuthenticator.of(java.util.Map.of("ci", "ci-token-0123456789"));
+    try (Hub hub =
+            Hub.builder()
+                .topic(Screens.topic())
+                .source(Screens.parse(PUSHED, "screens.yaml"))
+                .push(ci)
+                .build();
+        NettyServer server = NettyServer.builder(hub).port(0).start()) {
+      var http = java.net.http.HttpClient.newHttpClient();
+      java.util.function.Function<String, java.net.http.HttpResponse<String>> push =
+          body -> {
+            try {
+              return http.send(
+                  java.net.http.HttpRequest.newBuilder(server.uri().resolve("/topics/notes"))
+                      .header("Authorization", "Bearer ci-token-0123456789")
+                      .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+      var wrong = push.apply("{\"message\":\"deployed\"}");
+      assertThat(wrong.statusCode()).isEqualTo(422);
+      assertThat(wrong.body()).contains("field \\\"text\\\" is missing: expected a string");
+      assertThat(push.apply("{\"text\":\"deployed\",\"by\":7}").body())
+          .contains("field \\\"by\\\" must be a string, was number");
+      assertThat(push.apply("{\"text\":\"deployed\"}").statusCode()).isEqualTo(202);
+      await().until(() -> hub.stats().updates() >= 2); // the screens', then the note
+    }
+    // Pushable without pushers, or a type that is none: the hub is not built.
+    assertThatThrownBy(
+            () ->
+                Hub.builder()
+                    .topic(Screens.topic())
+                    .source(Screens.parse(PUSHED, "screens.yaml"))
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("topics [notes] take pushes, but the hub has no pushers");
+    assertThatThrownBy(
+            () ->
+                Hub.builder()
+                    .topic(Screens.topic())
+                    .source(Screens.parse(PUSHED.replace("string?", "text"), "screens.yaml"))
+                    .push(ci)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("screens.yaml, line 3")
+        .hasMessageContaining("field by: \"text\" is not a type");
   }
 }

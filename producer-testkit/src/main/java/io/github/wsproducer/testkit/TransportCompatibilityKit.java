@@ -742,20 +742,29 @@ public abstract class TransportCompatibilityKit {
   }
 
   @Test
-  void aPusherOverTenRequestsASecondGets429WithRetryAfterUntilTheSecondIsOver() throws Exception {
+  void aPushThatDoesNotFitItsTopicsShapeGets422AndRefusedOnesDoNotUseUpThePushesASecond()
+      throws Exception {
     ManualClock clock = new ManualClock();
     start(
         QUIET,
         b -> b.clock(clock).push(TokenAuthenticator.of(Map.of("ci", PUSH_TOKEN)), "notes"),
-        Topic.of("notes", State.latest()));
-    for (int i = 0; i < 10; i++) {
-      assertThat(push("notes", "{\"n\":" + i + "}", BEARER).statusCode()).isEqualTo(202);
+        Topic.of("notes", State.latest())
+            .withShape(io.github.wsproducer.Shape.of(Map.of("text", "string"))));
+    for (int i = 0; i < 12; i++) { // a CI job that writes the wrong field
+      java.net.http.HttpResponse<String> wrong = push("notes", "{\"message\":\"x\"}", BEARER);
+      assertThat(wrong.statusCode()).isEqualTo(422);
+      assertThat(wrong.body()).contains("field \\\"text\\\" is missing: expected a string");
     }
-    java.net.http.HttpResponse<String> over = push("notes", "{\"n\":10}", BEARER);
+    assertThat(push("notes", "{\"text\":5}", BEARER).body())
+        .contains("field \\\"text\\\" must be a string, was number");
+    for (int i = 0; i < 10; i++) {
+      assertThat(push("notes", "{\"text\":\"" + i + "\"}", BEARER).statusCode()).isEqualTo(202);
+    }
+    java.net.http.HttpResponse<String> over = push("notes", "{\"text\":\"10\"}", BEARER);
     assertThat(over.statusCode()).isEqualTo(429);
     assertThat(over.headers().firstValue("Retry-After")).hasValue("1");
     clock.advance(Duration.ofSeconds(1));
-    assertThat(push("notes", "{\"n\":11}", BEARER).statusCode()).isEqualTo(202);
+    assertThat(push("notes", "{\"text\":\"11\"}", BEARER).statusCode()).isEqualTo(202);
     Hub h = hub;
     await().until(() -> h.stats().updates() == 11);
   }

@@ -4,6 +4,7 @@ import io.github.wsproducer.Authenticator;
 import io.github.wsproducer.Hub;
 import io.github.wsproducer.RandomWalkSource;
 import io.github.wsproducer.ReplaySource;
+import io.github.wsproducer.Shape;
 import io.github.wsproducer.State;
 import io.github.wsproducer.TokenAuthenticator;
 import io.github.wsproducer.Topic;
@@ -68,7 +69,8 @@ final class SampleServer implements AutoCloseable {
     Hub.Builder topics =
         Hub.builder()
             .topic(Topic.of("random", State.latest()))
-            .topic(Topic.of("notes", State.latest()))
+            // A note is pushed as {"text": "..."}; anything else is answered 422 and not shown.
+            .topic(Topic.of("notes", State.latest()).withShape(Shape.of(Map.of("text", "string"))))
             .topic(Screens.topic());
     Screens screens = screens(options);
     if (options.adminToken() != null) {

@@ -124,7 +124,14 @@ class SampleIT {
     JsonNode hello = screen.next();
     assertThat(hello.path("topics").findValuesAsString("name"))
         .containsExactly(
-            "random", "notes", "wsproducer.screens", "streams", "totals", "events", "kafka-lag");
+            "random",
+            "notes",
+            "wsproducer.screens",
+            "streams",
+            "totals",
+            "events",
+            "kafka-lag",
+            "wsproducer.alarms");
     for (String topic : List.of("streams", "totals", "events")) {
       screen.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}");
     }
@@ -334,6 +341,15 @@ class SampleIT {
 
       HttpClient http = HttpClient.newHttpClient();
       URI push = URI.create("http://127.0.0.1:" + port + "/topics/notes");
+      HttpResponse<String> misfit =
+          http.send(
+              HttpRequest.newBuilder(push)
+                  .header("Authorization", "Bearer " + admin)
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"Deploy\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(misfit.statusCode()).as("a note is {\"text\": ...}").isEqualTo(422);
+      assertThat(misfit.body()).contains("field \\\"text\\\" is missing: expected a string");
       String note = "{\"text\":\"Deploy at 17:00\"}";
       HttpResponse<String> pushed =
           http.send(
