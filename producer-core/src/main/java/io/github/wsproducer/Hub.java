@@ -191,6 +191,19 @@ public interface Hub extends UpdateSink, AutoCloseable {
     }
 
     /**
+     * Adds a topic declared in configuration ({@link DeclaredTopic#of}) with its source; one
+     * declared with {@code push:} takes pushes from the hub's pushers ({@link #push}).
+     */
+    public Builder topic(DeclaredTopic declared) {
+      topic(declared.topic());
+      source(declared.source());
+      if (declared.pushed()) {
+        pushable.add(declared.topic().name());
+      }
+      return this;
+    }
+
+    /**
      * Keeps the topics' history in this store, which the hub restores its topics from when it is
      * built (state, {@code epoch} and {@code seq}, so that clients resume across a restart) and
      * closes last when it closes. Without one, history is kept in memory and lost with the process.
@@ -214,13 +227,7 @@ public interface Hub extends UpdateSink, AutoCloseable {
     public Hub build() {
       for (UpdateSource source : List.copyOf(sources)) {
         if (source instanceof DeclaresTopics declares) {
-          for (DeclaredTopic declared : declares.declaredTopics()) {
-            topic(declared.topic());
-            source(declared.source());
-            if (declared.pushed()) {
-              pushable.add(declared.topic().name());
-            }
-          }
+          declares.declaredTopics().forEach(this::topic);
         }
       }
       if (topics.isEmpty()) {

@@ -49,7 +49,7 @@ final class DeclaredTopics {
                       key, new SourceSettings.Setting(JSON.valueToTree(value), at + "." + key)));
           DeclaredTopic declared =
               DeclaredTopic.of(new SourceSettings(name, at, written, resources));
-          hub.topic(declared.topic()).source(declared.source());
+          hub.topic(declared);
           names.add(name);
         });
     return names;
