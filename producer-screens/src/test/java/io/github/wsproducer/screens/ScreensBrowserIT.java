@@ -69,12 +69,37 @@ class ScreensBrowserIT {
           .tile(Tile.clock("London"))
           .tile(Tile.text("Notice", "Release at 17:00"));
 
+  /** {@link #OPS} in a theme, named after it: {@code ops-light}. */
+  static Screen themed(Theme theme) {
+    String name = "ops-" + theme.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return new Screen(name, OPS.title(), 0, OPS.locale(), theme, false, OPS.tiles());
+  }
+
+  /** Opens a screen of every widget, once each has its data. */
+  static void open(Browser browser, String screen) {
+    browser.driver.get(server.uri().resolve("/screens/" + screen).toString());
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                Boolean.TRUE.equals(
+                    browser.js(
+                        "const v = [...document.querySelectorAll('.tile .value')];"
+                            + " return document.querySelectorAll('.tile').length === 10"
+                            + " && v.length > 0 && v.every((e) => e.textContent && !e.textContent.startsWith('–'))"
+                            + " && document.querySelectorAll('.tile canvas').length > 0"
+                            + " && document.querySelectorAll('.tile td').length > 10;")));
+  }
+
   @BeforeAll
   static void start() {
     hub =
         Hub.builder()
             .topic(Screens.topic())
-            .source(Screens.of(List.of(OPS), List.of(Playlist.of("lobby", "10s", "ops"))))
+            .source(
+                Screens.of(
+                    List.of(OPS, themed(Theme.LIGHT), themed(Theme.HIGH_CONTRAST)),
+                    List.of(Playlist.of("lobby", "10s", "ops"))))
             .topic(Topic.of("totals", State.latest()))
             .topic(Topic.of("streams", State.keyed()))
             .topic(Topic.of("events", State.window(50)))
@@ -133,18 +158,7 @@ class ScreensBrowserIT {
   @CsvSource({"1366, 768", "1920, 1080", "3840, 2160", "1080, 1920"})
   void everyWidgetIsLegibleAndNothingOverflowsAt(int width, int height) throws Exception {
     try (Browser browser = new Browser(width, height)) {
-      browser.driver.get(server.uri().resolve("/screens/ops").toString());
-      await()
-          .atMost(Duration.ofSeconds(15))
-          .until(
-              () ->
-                  Boolean.TRUE.equals(
-                      browser.js(
-                          "const v = [...document.querySelectorAll('.tile .value')];"
-                              + " return document.querySelectorAll('.tile').length === 10"
-                              + " && v.length > 0 && v.every((e) => e.textContent && !e.textContent.startsWith('–'))"
-                              + " && document.querySelectorAll('.tile canvas').length > 0"
-                              + " && document.querySelectorAll('.tile td').length > 10;")));
+      open(browser, "ops");
       // The change over 15 minutes shows once a second of samples is in.
       await()
           .atMost(Duration.ofSeconds(10))
@@ -168,6 +182,15 @@ class ScreensBrowserIT {
           .isEqualTo("|rate|Lag ms|errors");
       assertThat(browser.legibilityProblems()).as("legibility at %dx%d", width, height).isEmpty();
       assertThat(browser.text("#connection")).isEqualTo("live");
+
+      for (Theme theme : List.of(Theme.LIGHT, Theme.HIGH_CONTRAST)) {
+        String name = themed(theme).name();
+        open(browser, name);
+        browser.screenshot(name + "-" + width + "x" + height + ".png");
+        assertThat(browser.legibilityProblems())
+            .as("legibility of %s at %dx%d", name, width, height)
+            .isEmpty();
+      }
     }
   }
 

@@ -96,6 +96,39 @@ public final class Browser implements AutoCloseable {
             problems.push(name(e) + ' is cut by its tile');
         }
       }
+      // Text contrast, WCAG AA: 4.5:1 against the nearest opaque ground (a tile that is flashing is
+      // left alone: its ground is moving).
+      const rgba = (c) => {
+        const m = /rgba?\\(([^)]+)\\)/.exec(c);
+        if (!m) return null;
+        const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+        return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+      };
+      const luminance = (c) => {
+        const f = (v) => (v /= 255) <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+        return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+      };
+      const ground = (e) => {
+        for (let x = e; x; x = x.parentElement) {
+          const c = rgba(getComputedStyle(x).backgroundColor);
+          if (c && c[3] > 0.5) return c;
+        }
+        return [255, 255, 255, 1];
+      };
+      for (const e of document.querySelectorAll('body *')) {
+        const style = getComputedStyle(e);
+        if (style.display === 'none' || style.visibility === 'hidden' || e.closest('[style*="display: none"]')) continue;
+        if (![...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+        const tile = e.closest('.tile');
+        if (tile && tile.getAnimations().length) continue;
+        const back = ground(e);
+        const fore = rgba(style.color);
+        const a = fore[3];
+        const mixed = [0, 1, 2].map((i) => fore[i] * a + back[i] * (1 - a));
+        const [hi, lo] = [luminance(mixed), luminance(back)].sort((x, y) => y - x);
+        const ratio = (hi + 0.05) / (lo + 0.05);
+        if (ratio < 4.5) problems.push(name(e) + ' has a contrast of ' + ratio.toFixed(2) + ':1, under 4.5:1');
+      }
       // Charts (uPlot, which the kit puts on its box as .plot) draw their labels on a canvas: each
       // label's box, as uPlot lays it out, must be on the canvas, and the canvas in its box.
       const measure = document.createElement('canvas').getContext('2d');
@@ -137,7 +170,7 @@ public final class Browser implements AutoCloseable {
    * smaller than 2 % of the viewport's shorter side, an element whose text overflows its box, an
    * element off the screen or cut by its tile ({@code .tile}), a page that scrolls, a chart's label
    * cut (read from the chart's layout, as its labels are drawn on a canvas), a table of keys that
-   * leaves its tile's room empty.
+   * leaves its tile's room empty, text with a contrast under WCAG AA's 4.5:1 against its ground.
    */
   public String legibilityProblems() {
     return (String) js(LEGIBILITY);
