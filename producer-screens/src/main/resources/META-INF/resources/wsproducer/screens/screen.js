@@ -262,7 +262,13 @@
         var seconds = xs.length > 1 && xs[xs.length - 1] - xs[0] < 300;
         var parts = seconds ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
         return ticks.map(function (t) {
-          return new Date(t * 1000).toLocaleTimeString(locale, parts);
+          return t === null ? null : new Date(t * 1000).toLocaleTimeString(locale, parts);
+        });
+      }
+      // Only ticks within the range shown: in a narrow chart uPlot may place one beyond its end.
+      function within(u, ticks) {
+        return ticks.map(function (t) {
+          return t >= u.scales.x.min && t <= u.scales.x.max ? t : null;
         });
       }
       function numbers(u, ticks) {
@@ -307,7 +313,7 @@
               }
             },
             axes: [
-              Object.assign({ size: minText() * 2, space: minText() * 8, values: times }, axis),
+              Object.assign({ size: minText() * 2, space: minText() * 8, values: times, filter: within }, axis),
               Object.assign({ size: minText() * 4.5, space: minText() * 1.6, values: numbers }, axis)
             ],
             series: [{}, { stroke: color('--accent'), width: 3, fill: color('--fill') }]
