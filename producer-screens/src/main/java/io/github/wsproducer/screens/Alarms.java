@@ -54,6 +54,9 @@ final class Alarms implements UpdateSource, WatchesTopics {
           Map.entry("stall", "critical"),
           Map.entry("stop", "critical"));
 
+  /** The most alarms kept: a table of many keys over its threshold raises no more. */
+  static final int MAX_ALARMS = 1000;
+
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   /** What an alarm is about; the same identity raised again later is a new alarm. */
@@ -113,6 +116,10 @@ final class Alarms implements UpdateSource, WatchesTopics {
 
   @Override
   public synchronized void changed(String topic, JsonNode value, Instant at) {
+    if (!alarming(topic)) {
+      values.remove(topic); // kept only for tiles that may raise an alarm
+      return;
+    }
     values.put(topic, value.deepCopy());
     times.put(topic, at.toEpochMilli());
     if (raise(topic, true)) {
@@ -120,7 +127,23 @@ final class Alarms implements UpdateSource, WatchesTopics {
     }
   }
 
-  /** Raises and clears the alarms of the screens as they are now; after the file changed. */
+  /** Whether a tile of the screens shows {@code topic} and may raise an alarm on it. */
+  private boolean alarming(String topic) {
+    for (Screen screen : screens.get().screens()) {
+      for (Tile tile : screen.tiles()) {
+        if (topic.equals(tile.topic())
+            && (tile.warn() != null || tile.critical() != null || tile.widget() == Widget.STATUS)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Raises and clears the alarms of the screens as they are now; after the file changed. A topic
+   * that no tile raised alarms on before is evaluated at its next update.
+   */
   synchronized void screensChanged() {
     boolean changed = alarms.keySet().removeIf(s -> tile(s) == null);
     for (String topic : values.keySet()) {
@@ -185,8 +208,10 @@ final class Alarms implements UpdateSource, WatchesTopics {
       JsonNode shown = (JsonNode) e.getValue()[1];
       Alarm alarm = alarms.get(e.getKey());
       if (alarm == null) {
-        alarms.put(e.getKey(), new Alarm(e.getKey(), level, shown, now, raised++));
-        changed = true;
+        if (alarms.size() < MAX_ALARMS) {
+          alarms.put(e.getKey(), new Alarm(e.getKey(), level, shown, now, raised++));
+          changed = true;
+        }
       } else if (!alarm.level.equals(level) || !alarm.value.equals(shown)) {
         if (level.equals("critical") && !alarm.level.equals(level)) {
           alarm.ackedBy = null; // worse: it calls for attention again

@@ -153,6 +153,18 @@ class AlarmsIT {
       assertThat(only(server).path("key").asString()).isEqualTo("c");
       publish(hub, "streams", Map.of("c", Map.of("lag", 0)));
 
+      // A table of many keys over its threshold: the alarms kept are bounded.
+      Map<String, Object> many = new java.util.HashMap<>();
+      for (int i = 0; i < Alarms.MAX_ALARMS + 200; i++) {
+        many.put("k" + i, Map.of("lag", 500));
+      }
+      publish(hub, "streams", many);
+      assertThat(alarms(server)).hasSize(Alarms.MAX_ALARMS);
+      Map<String, Object> calm = new java.util.HashMap<>();
+      many.keySet().forEach(k -> calm.put(k, Map.of("lag", 0)));
+      publish(hub, "streams", calm);
+      assertThat(alarms(server)).isEmpty();
+
       publish(hub, "totals", Map.of("lag", 0, "ingest", "STALL", "errors", 100, "free", 50));
       JsonNode stall = only(server);
       assertThat(stall.path("title").asString()).isEqualTo("Ingest");
