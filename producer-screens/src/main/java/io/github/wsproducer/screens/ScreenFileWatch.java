@@ -25,14 +25,14 @@ final class ScreenFileWatch implements AutoCloseable {
 
   private final Path file;
   private final Consumer<ScreenFile> changed;
-  private final Consumer<String> problem; // what is wrong with the file now, or null
+  private final Consumer<String> problem; // what is wrong with a version that does not read
   private final ScheduledExecutorService watcher;
   private Object seen; // the file's modification time and size, on the watcher's thread
   private String lastProblem; // on the watcher's thread
 
   /**
    * Starts watching {@code file}, as it is now: {@code changed} gets each version that reads, and
-   * {@code problem} what is wrong with one that does not, then {@code null} once one reads again.
+   * {@code problem} what is wrong with one that does not.
    */
   ScreenFileWatch(Path file, Consumer<ScreenFile> changed, Consumer<String> problem) {
     this.file = file;
@@ -74,7 +74,6 @@ final class ScreenFileWatch implements AutoCloseable {
       }
       ScreenFile read = ScreenYaml.read(file);
       lastProblem = null;
-      problem.accept(null);
       changed.accept(read);
     } catch (IllegalArgumentException | UncheckedIOException e) {
       warn(e.getMessage() + "; the screens keep the last good version");

@@ -255,6 +255,7 @@ public final class Screens implements UpdateSource, HttpRoutes, DeclaresTopics {
           new ScreenFileWatch(
               file,
               read -> {
+                problem = null;
                 if (!read.topics().equals(current.topics())) {
                   topicsChanged(read);
                 }

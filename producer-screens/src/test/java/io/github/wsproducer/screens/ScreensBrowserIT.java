@@ -485,14 +485,20 @@ class ScreensBrowserIT {
       assertThat(lobbyScreen.text("#reason")).isEqualTo("showing Payments: Lag alarm");
       lobbyScreen.screenshot("playlist-jump-1366x768.png");
 
-      String id =
-          io.github.wsproducer.testkit.WsTestClient.JSON
-              .readTree(ScreensFleetIT.operator(alarmedServer, "GET", "/alarms").body())
-              .get(0)
-              .path("id")
-              .asString();
-      assertThat(ScreensFleetIT.operator(alarmedServer, "POST", "/alarms/" + id + "/ack").status())
-          .isEqualTo(202);
+      // An operator acknowledges it on the fleet page.
+      try (Browser desk = new Browser(1366, 768)) {
+        desk.driver.get(alarmedServer.uri().resolve(Screens.FLEET_PAGE).toString());
+        desk.driver.findElement(By.id("token")).sendKeys(ScreensFleetIT.OPERATOR);
+        desk.driver.findElement(By.cssSelector("#login button")).click();
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> String.valueOf(desk.text("#alarms tbody")).contains("ALARMpaymentsLag"));
+        desk.screenshot("fleet-alarm.png");
+        desk.driver.findElement(By.cssSelector("#alarms tbody button")).click();
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> String.valueOf(desk.text("#alarms tbody")).contains("ops, "));
+      }
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> String.valueOf(wall.js(flag)).endsWith("· ✓ ops"));

@@ -128,12 +128,17 @@ class ScreensTest {
       assertThat(title(nextWithin(page, 10))).isEqualTo("Streams today");
 
       edit(file, OPS.replace("widget: clock", "widget: clocks"));
-      // Rejected: nothing is published, and what the pages have stays.
-      assertThat(page.frames.poll(3, TimeUnit.SECONDS)).isNull();
+      // Rejected: the pages keep what they have, and are told what is wrong, where.
+      JsonNode rejected = nextWithin(page, 10);
+      assertThat(title(rejected)).isEqualTo("Streams today");
+      assertThat(rejected.path("problem").asString())
+          .startsWith(file + ", line 15: \"clocks\" is not one of");
       assertThat(title(screens.current())).isEqualTo("Streams today");
 
       edit(file, OPS.replace("title: Data streams", "title: Fixed"));
-      assertThat(title(nextWithin(page, 10))).isEqualTo("Fixed");
+      JsonNode fixed = nextWithin(page, 10);
+      assertThat(title(fixed)).isEqualTo("Fixed");
+      assertThat(fixed.has("problem")).isFalse();
     }
   }
 
