@@ -532,8 +532,15 @@ class ScreensBrowserIT {
     Hub quiet =
         Hub.builder()
             .topic(Screens.topic())
-            .source(Screens.of(Screen.named("log").tile(Tile.events("Log", "log", "time", "what"))))
+            .source(
+                Screens.of(
+                    Screen.named("log")
+                        .tile(Tile.events("Log", "log", "time", "what"))
+                        .tile(Tile.timeSeries("Errors per second", "n", "v"))
+                        .tile(Tile.number("N", "n", "v"))
+                        .tile(Tile.number("M", "n", "v"))))
             .topic(Topic.of("log", State.window(10)))
+            .topic(Topic.of("n", State.latest()))
             .build();
     NettyServer quietServer = NettyServer.builder(quiet).port(0).start();
     try (Browser browser = new Browser(1366, 768)) {
@@ -548,6 +555,11 @@ class ScreensBrowserIT {
                 java.util.regex.Pattern.compile("(\\d+) sec\\. ago").matcher(browser.text("td"));
             return ago.matches() ? Integer.parseInt(ago.group(1)) : -1;
           };
+      for (int v = 1; v <= 3; v++) { // a chart needs two points
+        int shown = v;
+        quiet.publish("n", Map.of("v", v));
+        await().until(() -> String.valueOf(shown).equals(browser.text(".number .value")));
+      }
       // No update comes: the row ages by itself.
       await().atMost(Duration.ofSeconds(10)).until(() -> seconds.get() >= 3);
       quietServer.close();
@@ -558,6 +570,8 @@ class ScreensBrowserIT {
               () -> String.valueOf(browser.text("#connection")).startsWith("server unreachable"));
       int gone = seconds.get();
       await().atMost(Duration.ofSeconds(10)).until(() -> seconds.get() >= gone + 2);
+      // A badge on every tile: the chart below one shrinks with its box.
+      assertThat(browser.legibilityProblems()).as("with a badge on every tile").isEmpty();
     } finally {
       quietServer.close();
       quiet.close();
