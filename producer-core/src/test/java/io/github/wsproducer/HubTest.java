@@ -271,75 +271,71 @@ class HubTest {
   @Test
   void aJoinerGetsItsSnapshotAheadOfTheUpdatesWaitingAndThenEachOfThem()
       throws InterruptedException {
-    ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-    boolean[] inline = {false}; // once the test is done: the hub's close runs its tasks at once
-    hub =
-        Hub.builder()
-            .topic(Topic.of("t", State.latest()))
-            .executor(r -> run(r, tasks, inline[0]))
-            .build();
+    Steps tasks = new Steps();
+    hub = Hub.builder().topic(Topic.of("t", State.latest())).executor(tasks).build();
     hub.publish("t", 0);
-    for (Runnable r; (r = tasks.poll()) != null; ) {
-      r.run();
-    }
+    tasks.runAll();
     for (int i = 1; i <= 10; i++) {
       hub.publish("t", i);
     }
     RecordingOutbound joiner = new RecordingOutbound();
     Inbound c = joiner.openPlain(hub, "t", LIMITS);
-    for (Runnable r; (r = tasks.poll()) != null; ) {
-      r.run();
-    }
+    tasks.runAll();
     assertThat(joiner.nextText()).as("the snapshot, before the waiting updates").isEqualTo("0");
     for (int n = 1; n <= 10; n++) {
       assertThat(joiner.nextText()).isEqualTo("" + n);
     }
     c.onClosed();
-    inline[0] = true;
-    for (Runnable r; (r = tasks.poll()) != null; ) {
-      r.run();
-    }
+    tasks.inlineFromNow();
   }
 
-  /** Runs {@code task} now when {@code inline}, else queues it for the test to run. */
-  private static void run(Runnable task, ArrayDeque<Runnable> tasks, boolean inline) {
-    if (inline) {
-      task.run();
-    } else {
-      tasks.add(task);
+  /**
+   * An executor whose tasks the test runs, step by step, until the test is done: then they run at
+   * once, so that the hub's close need not wait for them.
+   */
+  private static final class Steps implements java.util.concurrent.Executor {
+    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    private boolean inline;
+
+    @Override
+    public void execute(Runnable task) {
+      if (inline) {
+        task.run();
+      } else {
+        tasks.add(task);
+      }
+    }
+
+    void runAll() {
+      for (Runnable r; (r = tasks.poll()) != null; ) {
+        r.run();
+      }
+    }
+
+    void inlineFromNow() {
+      inline = true;
+      runAll();
     }
   }
 
   @Test
   void updatesWaitingForATopicReachEachClientInOneWrite() throws InterruptedException {
-    ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-    boolean[] inline = {false}; // once the test is done: the hub's close runs its tasks at once
-    hub =
-        Hub.builder()
-            .topic(Topic.of("t", State.latest()))
-            .executor(r -> run(r, tasks, inline[0]))
-            .build();
+    Steps tasks = new Steps();
+    hub = Hub.builder().topic(Topic.of("t", State.latest())).executor(tasks).build();
     RecordingOutbound t = new RecordingOutbound();
     Inbound c = t.openPlain(hub, "t", LIMITS);
-    for (Runnable r; (r = tasks.poll()) != null; ) {
-      r.run();
-    }
+    tasks.runAll();
     int writes = t.writes.get();
     for (int i = 1; i <= 10; i++) {
       hub.publish("t", i);
     }
-    for (Runnable r; (r = tasks.poll()) != null; ) { // the topic's backlog, worked off at once
-      r.run();
-    }
+    tasks.runAll(); // the topic's backlog, worked off at once
     for (int n = 1; n <= 10; n++) {
       assertThat(t.nextText()).isEqualTo("" + n);
     }
     assertThat(t.writes.get() - writes).isEqualTo(1);
     c.onClosed();
-    inline[0] = true;
-    for (Runnable r; (r = tasks.poll()) != null; ) {
-      r.run();
-    }
+    tasks.inlineFromNow();
   }
 
   @Test

@@ -401,15 +401,13 @@ class ScreensBrowserIT {
                       && "After".equals(browser.text("#title")));
 
       ScreensTest.edit(file, WALL.replace("widget: text", "widget: txet"));
-      await()
-          .during(Duration.ofSeconds(3))
-          .atMost(Duration.ofSeconds(5))
-          .until(
-              () ->
-                  "After".equals(browser.text("#title")) && "Hello".equals(browser.text(".value")));
-      // ...and says what is wrong, where, in a corner until it is fixed.
+      // A bad edit: the screen says what is wrong, where, in a corner until it is fixed, and
+      // keeps what it shows.
+      await().atMost(Duration.ofSeconds(10)).until(() -> browser.text("#problem") != null);
       assertThat(browser.text("#problem"))
           .startsWith("Not applied: " + file + ", line 5: \"txet\" is not one of");
+      assertThat(browser.text("#title")).isEqualTo("After");
+      assertThat(browser.text(".value")).isEqualTo("Hello");
 
       browser.driver.get(wallServer.uri().resolve("/screens/nope").toString());
       assertThat(browser.text("h1")).isEqualTo("No screen named “nope”");

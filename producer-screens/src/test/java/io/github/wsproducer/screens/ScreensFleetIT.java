@@ -54,6 +54,14 @@ class ScreensFleetIT {
         .topic(Topic.of("n", State.latest()));
   }
 
+  /** A hub of the screens in {@code file}, watched, with their fleet run by {@link #OPERATOR}. */
+  static Hub.Builder watchedWithFleet(Path file) {
+    return Hub.builder()
+        .topic(Screens.topic())
+        .source(Screens.watch(file).withFleet(TokenAuthenticator.of(Map.of("ops", OPERATOR))))
+        .topic(Topic.of("n", State.latest()));
+  }
+
   /** A request to {@code path}; {@code headers} in pairs; returns the body and one header. */
   static Answer call(NettyServer server, String method, String path, String... headers)
       throws Exception {
@@ -105,13 +113,7 @@ class ScreensFleetIT {
   void screensReportThemselvesAndReloadOrIdentifyWhenAskedOrWhenTheLayoutChanges()
       throws Exception {
     Path file = Files.writeString(Files.createTempDirectory("fleet").resolve("s.yaml"), LAYOUT);
-    try (Hub hub =
-            Hub.builder()
-                .topic(Screens.topic())
-                .source(
-                    Screens.watch(file).withFleet(TokenAuthenticator.of(Map.of("ops", OPERATOR))))
-                .topic(Topic.of("n", State.latest()))
-                .build();
+    try (Hub hub = watchedWithFleet(file).build();
         NettyServer server = NettyServer.builder(hub).port(0).start();
         Browser lobby = new Browser(1366, 768);
         Browser kitchen = new Browser(1080, 1920)) {
@@ -323,13 +325,7 @@ class ScreensFleetIT {
   @Test
   void aMistakeInTheFileShowsOnTheFleetPageUntilFixed() throws Exception {
     Path file = Files.writeString(Files.createTempDirectory("fleet").resolve("s.yaml"), LAYOUT);
-    try (Hub hub =
-            Hub.builder()
-                .topic(Screens.topic())
-                .source(
-                    Screens.watch(file).withFleet(TokenAuthenticator.of(Map.of("ops", OPERATOR))))
-                .topic(Topic.of("n", State.latest()))
-                .build();
+    try (Hub hub = watchedWithFleet(file).build();
         NettyServer server = NettyServer.builder(hub).port(0).start()) {
       assertThat(operator(server, "GET", "/fleet/problems").body()).isEqualTo("{\"problems\":[]}");
       assertThat(call(server, "GET", "/fleet/problems").status()).isEqualTo(401);
