@@ -375,4 +375,36 @@ class WsProducerAutoConfigurationTest {
     assertThat(p.getHistory().getDirectory()).isNull();
     assertThat(p.isEnabled()).isTrue();
   }
+
+  @Test
+  void aTopicDeclaredWithPushTakesPushesOfItsShapeFromTheHubsPushers() {
+    runner
+        .withBean(
+            HubCustomizer.class,
+            () ->
+                hub ->
+                    hub.push(
+                        io.github.wsproducer.TokenAuthenticator.of(
+                            java.util.Map.of("ci", "ci-token-0123456789"))))
+        .withPropertyValues("wsproducer.topics.notes.push.text=string")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              Topic notes =
+                  context.getBean(Hub.class).topics().stream()
+                      .filter(t -> t.name().equals("notes"))
+                      .findFirst()
+                      .orElseThrow();
+              assertThat(notes.shape().fields()).containsEntry("text", "string");
+            });
+    runner
+        .withPropertyValues("wsproducer.topics.notes.push.text=string")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining(
+                        "topics [notes] take pushes, but the hub has no pushers"));
+  }
 }
