@@ -67,7 +67,7 @@ final class Alarms implements UpdateSource, WatchesTopics {
     final Subject subject;
     final long since;
     String level;
-    JsonNode value;
+    JsonNode value; // the value that raised it at its level
     String ackedBy; // or null
     long ackedAt;
 
@@ -212,8 +212,8 @@ final class Alarms implements UpdateSource, WatchesTopics {
           alarms.put(e.getKey(), new Alarm(e.getKey(), level, shown, now, raised++));
           changed = true;
         }
-      } else if (!alarm.level.equals(level) || !alarm.value.equals(shown)) {
-        if (level.equals("critical") && !alarm.level.equals(level)) {
+      } else if (!alarm.level.equals(level)) { // the value alone changes nothing: no update
+        if (level.equals("critical")) {
           alarm.ackedBy = null; // worse: it calls for attention again
         }
         alarm.level = level;

@@ -89,6 +89,10 @@ class AlarmsIT {
       assertThat(warn.path("value").asInt()).isEqualTo(600);
       assertThat(warn.path("since").asLong()).isEqualTo(clock.millis());
       String id = warn.path("id").asString();
+      publish(hub, "totals", Map.of("lag", 700, "ingest", "ok", "errors", 0, "free", 50));
+      assertThat(only(server).path("value").asInt())
+          .as("the value that raised it: a value at the same level is no news")
+          .isEqualTo(600);
 
       clock.advance(Duration.ofMinutes(4));
       publish(hub, "totals", Map.of("lag", 2500, "ingest", "ok", "errors", 0, "free", 50));
