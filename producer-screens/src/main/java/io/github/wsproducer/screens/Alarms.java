@@ -2,20 +2,24 @@ package io.github.wsproducer.screens;
 
 import io.github.wsproducer.UpdateSink;
 import io.github.wsproducer.UpdateSource;
+import io.github.wsproducer.spi.NamedThreads;
 import io.github.wsproducer.spi.WatchesTopics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -23,8 +27,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The screens' alarms: a tile whose value reaches its {@code warn} or {@code critical} threshold,
- * or a status tile whose word says so, raises an alarm, which lasts until the value is back; one
- * that clears and comes back is a new alarm, with a new id. A table raises one per key.
+ * or a status tile whose word says so, raises an alarm, which clears once the value has been back
+ * for the tile's {@code clear} period (30 s by default, so that a value hovering at a threshold
+ * does not raise alarm after alarm); one that clears and comes back is a new alarm, with a new id.
+ * A table raises one per key.
  *
  * <p>The hub tells this of every topic's value ({@link WatchesTopics}), so alarms exist whether or
  * not a screen is open; they are published on {@link #TOPIC}, keyed by id, for the screens, the
@@ -54,6 +60,9 @@ final class Alarms implements UpdateSource, WatchesTopics {
           Map.entry("stall", "critical"),
           Map.entry("stop", "critical"));
 
+  /** How long a value must be back before its alarm clears, unless its tile says. */
+  static final Duration CLEAR = Duration.ofSeconds(30);
+
   /** The most alarms kept: a table of many keys over its threshold raises no more. */
   static final int MAX_ALARMS = 1000;
 
@@ -70,6 +79,7 @@ final class Alarms implements UpdateSource, WatchesTopics {
     JsonNode value; // the value that raised it at its level
     String ackedBy; // or null
     long ackedAt;
+    long backSince = -1; // since when its value is back, or -1 while it is not
 
     Alarm(Subject subject, String level, JsonNode value, long since, long n) {
       this.id = id(subject, since, n);
@@ -88,6 +98,7 @@ final class Alarms implements UpdateSource, WatchesTopics {
   private final Map<Subject, Double> rates = new HashMap<>(); // a rate tile's last rate
   private final Map<Subject, Alarm> alarms = new LinkedHashMap<>();
   private UpdateSink sink;
+  private ScheduledExecutorService clearing; // clears the alarms whose values have been back
   private long raised; // alarms raised so far, in ids: one that comes back is a new alarm
 
   /** Alarms of the screens {@code screens} supplies, as they are at each update. */
@@ -109,10 +120,31 @@ final class Alarms implements UpdateSource, WatchesTopics {
   public synchronized void start(UpdateSink sink) {
     this.sink = sink;
     publish();
+    clearing = Executors.newSingleThreadScheduledExecutor(new NamedThreads("wsproducer-alarms"));
+    clearing.scheduleWithFixedDelay(this::clearThoseBack, 1, 1, TimeUnit.SECONDS);
   }
 
   @Override
-  public void close() {}
+  public synchronized void close() {
+    if (clearing != null) {
+      clearing.shutdownNow();
+    }
+  }
+
+  /** Clears the alarms whose values have been back for their tile's period; every second. */
+  private synchronized void clearThoseBack() {
+    long now = sink.clock().millis();
+    if (alarms.values().removeIf(a -> a.backSince >= 0 && now - a.backSince >= clear(a))) {
+      publish();
+    }
+  }
+
+  private long clear(Alarm alarm) {
+    Tile tile = tile(alarm.subject);
+    return tile == null || tile.clear() == null
+        ? CLEAR.toMillis()
+        : Durations.parse("clear", tile.clear()).toMillis();
+  }
 
   @Override
   public synchronized void changed(String topic, JsonNode value, Instant at) {
@@ -196,17 +228,20 @@ final class Alarms implements UpdateSource, WatchesTopics {
       }
     }
     boolean changed = false;
-    for (Iterator<Alarm> it = alarms.values().iterator(); it.hasNext(); ) {
-      Alarm alarm = it.next();
+    for (Alarm alarm : alarms.values()) {
       if (alarm.subject.topic().equals(topic) && !levels.containsKey(alarm.subject)) {
-        it.remove(); // back to ok: cleared
-        changed = true;
+        if (alarm.backSince < 0) {
+          alarm.backSince = now; // cleared once it stays back
+        }
       }
     }
     for (Map.Entry<Subject, Object[]> e : levels.entrySet()) {
       String level = (String) e.getValue()[0];
       JsonNode shown = (JsonNode) e.getValue()[1];
       Alarm alarm = alarms.get(e.getKey());
+      if (alarm != null) {
+        alarm.backSince = -1;
+      }
       if (alarm == null) {
         if (alarms.size() < MAX_ALARMS) {
           alarms.put(e.getKey(), new Alarm(e.getKey(), level, shown, now, raised++));

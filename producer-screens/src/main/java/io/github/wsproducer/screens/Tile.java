@@ -28,6 +28,9 @@ import java.util.function.Consumer;
  * @param critical the value at which the tile turns red
  * @param below whether {@code warn} and {@code critical} are floors (a value at or below them)
  *     rather than ceilings
+ * @param clear how long the value must stay back from its thresholds before its alarm clears,
+ *     {@code 30s} by default, so that a value hovering at a threshold does not raise a new alarm
+ *     each time it crosses
  * @param change for a number: the period its change is shown over, such as {@code 1h}
  * @param min a gauge's minimum, 0 by default
  * @param max a gauge's maximum, 100 by default
@@ -51,6 +54,7 @@ public record Tile(
     Double warn,
     Double critical,
     boolean below,
+    String clear,
     String change,
     Double min,
     Double max,
@@ -91,6 +95,7 @@ public record Tile(
               + ") as the value "
               + (below ? "falls" : "rises"));
     }
+    Durations.check("clear", clear);
     Durations.check("change", change);
     Durations.check("span", span);
     if (min != null && max != null && min >= max) {
@@ -122,8 +127,8 @@ public record Tile(
 
   private static Tile of(Widget widget, String title, String topic, String path, String text) {
     return new Tile(
-        widget, title, topic, path, null, null, null, null, false, null, null, null, false, null,
-        null, null, text, 1, 1);
+        widget, title, topic, path, null, null, null, null, false, null, null, null, null, false,
+        null, null, null, text, 1, 1);
   }
 
   /** A number: a field of a topic, or its whole value. */
@@ -219,6 +224,11 @@ public record Tile(
         });
   }
 
+  /** Clears this tile's alarm once its value has been back for {@code period}; 30 s by default. */
+  public Tile clearAfter(String period) {
+    return with(t -> t.clear = period);
+  }
+
   /** Shows the change over {@code period}, such as {@code "1h"} or {@code "15m"}. */
   public Tile change(String period) {
     return with(t -> t.change = period);
@@ -279,6 +289,7 @@ public record Tile(
     Double warn;
     Double critical;
     boolean below;
+    String clear;
     String change;
     Double min;
     Double max;
@@ -300,6 +311,7 @@ public record Tile(
       warn = t.warn;
       critical = t.critical;
       below = t.below;
+      clear = t.clear;
       change = t.change;
       min = t.min;
       max = t.max;
@@ -314,8 +326,8 @@ public record Tile(
 
     Tile tile() {
       return new Tile(
-          widget, title, topic, path, unit, format, warn, critical, below, change, min, max, rate,
-          span, columns, labels, text, width, height);
+          widget, title, topic, path, unit, format, warn, critical, below, clear, change, min, max,
+          rate, span, columns, labels, text, width, height);
     }
   }
 }

@@ -436,7 +436,11 @@ class ScreensBrowserIT {
         Screen.named("payments")
             .title("Payments")
             .sound(true)
-            .tile(Tile.number("Lag", "pay", "lag").warnAbove(500).criticalAbove(2000))
+            .tile(
+                Tile.number("Lag", "pay", "lag")
+                    .warnAbove(500)
+                    .criticalAbove(2000)
+                    .clearAfter("1s"))
             .tile(Tile.number("Rate", "pay", "rate"));
     Playlist lobby = Playlist.of("lobby", "5s", "calm", "payments").jump(Playlist.Jump.UNTIL_ACKED);
     try (Hub alarmed =
