@@ -482,10 +482,11 @@
       return {
         show: function (data) {
           var v = at(data, tile.path);
-          var l = typeof v === 'number' ? level(tile, v)
+          var l = v === undefined || v === null ? 'ok' // no data: nothing to judge
+            : typeof v === 'number' ? level(tile, v)
             : typeof v === 'boolean' ? (v ? 'ok' : 'critical')
             : names[String(v).toLowerCase()] || 'warn';
-          word.textContent = typeof v === 'string' ? v : l;
+          word.textContent = v === undefined || v === null ? '–' : typeof v === 'string' ? v : l;
           word.className = 'value ' + l;
           box.setLevel(l);
           this.layout();

@@ -540,9 +540,10 @@ class ScreensBrowserIT {
                         .tile(Tile.events("Log", "log", "time", "what"))
                         .tile(Tile.timeSeries("Errors per second", "n", "v"))
                         .tile(Tile.number("N", "n", "v"))
-                        .tile(Tile.number("M", "n", "v"))))
+                        .tile(Tile.status("Orders", "lag", "orders.status"))))
             .topic(Topic.of("log", State.window(10)))
             .topic(Topic.of("n", State.latest()))
+            .topic(Topic.of("lag", State.keyed()))
             .build();
     NettyServer quietServer = NettyServer.builder(quiet).port(0).start();
     try (Browser browser = new Browser(1366, 768)) {
@@ -562,6 +563,17 @@ class ScreensBrowserIT {
         quiet.publish("n", Map.of("v", v));
         await().until(() -> String.valueOf(shown).equals(browser.text(".number .value")));
       }
+      // A topic with no data and a long error: the status says nothing, the badge wraps.
+      quiet.reportError("lag", "start the sample with --kafka HOST:PORT to see consumer lag");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> String.valueOf(browser.text(".status .value")).equals("–"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> String.valueOf(browser.text("[data-topic=lag] .badge")).startsWith("start"));
+      assertThat(browser.js("return document.querySelector('[data-topic=lag]').className"))
+          .isEqualTo("tile");
+      assertThat(browser.legibilityProblems()).isEmpty();
       // No update comes: the row ages by itself.
       await().atMost(Duration.ofSeconds(10)).until(() -> seconds.get() >= 3);
       quietServer.close();
