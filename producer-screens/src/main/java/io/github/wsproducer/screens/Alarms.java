@@ -232,6 +232,7 @@ final class Alarms implements UpdateSource, WatchesTopics {
       if (alarm.subject.topic().equals(topic) && !levels.containsKey(alarm.subject)) {
         if (alarm.backSince < 0) {
           alarm.backSince = now; // cleared once it stays back
+          changed = true;
         }
       }
     }
@@ -239,8 +240,9 @@ final class Alarms implements UpdateSource, WatchesTopics {
       String level = (String) e.getValue()[0];
       JsonNode shown = (JsonNode) e.getValue()[1];
       Alarm alarm = alarms.get(e.getKey());
-      if (alarm != null) {
+      if (alarm != null && alarm.backSince >= 0) {
         alarm.backSince = -1;
+        changed = true;
       }
       if (alarm == null) {
         if (alarms.size() < MAX_ALARMS) {
@@ -406,6 +408,9 @@ final class Alarms implements UpdateSource, WatchesTopics {
     if (alarm.ackedBy != null) {
       json.put("ackedBy", alarm.ackedBy);
       json.put("ackedAt", alarm.ackedAt);
+    }
+    if (alarm.backSince >= 0) {
+      json.put("backSince", alarm.backSince); // the value is back; it clears if it stays
     }
     return json;
   }

@@ -760,8 +760,11 @@
       var acked = mine.filter(function (a) {
         return a.ackedBy;
       });
+      var back = mine.every(function (a) {
+        return a.backSince !== undefined;
+      });
       s.flag.textContent = label(top.level) + (mine.length > 1 ? ' ×' + mine.length : '') +
-        ' · for ' + ago(client.serverNow() - since) +
+        ' · for ' + ago(client.serverNow() - since) + (back ? ' · back' : '') +
         (acked.length === mine.length ? ' · ✓ ' + acked[0].ackedBy : '');
       s.flag.className = 'badge flag ' + top.level;
       s.flag.style.display = '';

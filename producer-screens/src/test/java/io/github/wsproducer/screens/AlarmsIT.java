@@ -141,7 +141,9 @@ class AlarmsIT {
       publish(hub, "totals", Map.of("lag", 2100, "ingest", "ok", "errors", 0, "free", 50));
       publish(hub, "totals", Map.of("lag", 100, "ingest", "ok", "errors", 0, "free", 50));
       clock.advance(Alarms.CLEAR.minusSeconds(1));
-      assertThat(only(server).path("id").asString()).as("hovering: the same alarm").isEqualTo(id);
+      JsonNode hovering = only(server);
+      assertThat(hovering.path("id").asString()).as("hovering: the same alarm").isEqualTo(id);
+      assertThat(hovering.path("backSince").asLong()).isEqualTo(clock.millis() - 29_000);
       // Cleared, then back: a new alarm, not acknowledged.
       settle(clock, server, 0);
       clock.advance(Duration.ofSeconds(1));
