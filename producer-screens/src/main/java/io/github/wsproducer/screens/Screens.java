@@ -37,7 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  * and the screens keep the last good version.
  *
  * <p>The pages get the screens on a topic of the hub, {@link #TOPIC}: add {@link #topic()} and this
- * source to the hub.
+ * source to the hub. The hub also gets the alarms that tiles' thresholds raise, on a topic this
+ * source adds itself, {@code wsproducer.alarms} ({@code docs/screens.md#alarms}).
  *
  * <pre>{@code
  * Screens screens = Screens.watch(Path.of("screens.yaml"));
@@ -105,7 +106,10 @@ public final class Screens implements UpdateSource, HttpRoutes, DeclaresTopics {
     this.fleet = operators == null ? null : new Fleet();
   }
 
-  /** The fleet's endpoints, when it is on ({@link #withFleet}); for the hub. */
+  /**
+   * For the hub: 404 for a screen that does not exist, and with the fleet ({@link #withFleet}) its
+   * endpoints and the alarms' ({@code GET /alarms}, {@code POST /alarms/{id}/ack}).
+   */
   @Override
   public List<HttpRoute> httpRoutes() {
     List<HttpRoute> routes = new ArrayList<>();
