@@ -35,7 +35,7 @@ class BenchSmokeIT {
     BenchServer server = start(system, 100);
     try {
       LoadResult result =
-          LoadClient.run(new LoadClient.Options(url(server), 20, 0, 0.2, 0.5, false, null, false));
+          LoadClient.run(new LoadClient.Options(url(server), 20, 0, 0.5, 1.0, false, null, false));
       assertThat(result.connected()).isEqualTo(20);
       assertThat(result.messages()).isPositive();
       assertThat(result.gaps()).isZero();
@@ -43,7 +43,7 @@ class BenchSmokeIT {
 
       LoadResult stalled =
           LoadClient.run(
-              new LoadClient.Options(url(server), 20, 5, 0.2, 0.5, false, "127.0.0.2", false));
+              new LoadClient.Options(url(server), 20, 5, 0.5, 1.0, false, "127.0.0.2", false));
       assertThat(stalled.connected()).as("from another source address").isEqualTo(20);
       assertThat(stalled.messages()).as("the 15 reading clients").isPositive();
       assertThat(stalled.gaps()).isZero();
