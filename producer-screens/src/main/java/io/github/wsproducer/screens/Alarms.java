@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,6 +100,8 @@ final class Alarms implements UpdateSource, WatchesTopics {
   private final Map<Subject, Alarm> alarms = new LinkedHashMap<>();
   private UpdateSink sink;
   private ScheduledExecutorService clearing; // clears the alarms whose values have been back
+  private ScreenFile alarmingOf; // the version of the screens alarmingTopics is of
+  private Set<String> alarmingTopics = Set.of();
   private long raised; // alarms raised so far, in ids: one that comes back is a new alarm
 
   /** Alarms of the screens {@code screens} supplies, as they are at each update. */
@@ -159,17 +162,24 @@ final class Alarms implements UpdateSource, WatchesTopics {
     }
   }
 
-  /** Whether a tile of the screens shows {@code topic} and may raise an alarm on it. */
+  /**
+   * Whether a tile of the screens shows {@code topic} and may raise an alarm on it; asked at every
+   * update of every topic, so the topics are found once per version of the screens.
+   */
   private boolean alarming(String topic) {
-    for (Screen screen : screens.get().screens()) {
-      for (Tile tile : screen.tiles()) {
-        if (topic.equals(tile.topic())
-            && (tile.warn() != null || tile.critical() != null || tile.widget() == Widget.STATUS)) {
-          return true;
+    ScreenFile now = screens.get();
+    if (now != alarmingOf) {
+      alarmingOf = now;
+      alarmingTopics = new HashSet<>();
+      for (Screen screen : now.screens()) {
+        for (Tile tile : screen.tiles()) {
+          if (tile.warn() != null || tile.critical() != null || tile.widget() == Widget.STATUS) {
+            alarmingTopics.add(tile.topic());
+          }
         }
       }
     }
-    return false;
+    return alarmingTopics.contains(topic);
   }
 
   /**
