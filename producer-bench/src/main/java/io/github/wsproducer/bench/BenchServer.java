@@ -166,8 +166,15 @@ final class BenchServer {
             });
     long[] n = {0};
     if (rate > 0) { // rate 0: idle connections, for measuring memory per connection
+      // A task that throws is never run again: a failed update is reported and the next one goes.
       publisher.scheduleAtFixedRate(
-          () -> publish.accept(Payload.json(++n[0], System.nanoTime(), padding)),
+          () -> {
+            try {
+              publish.accept(Payload.json(++n[0], System.nanoTime(), padding));
+            } catch (RuntimeException e) {
+              e.printStackTrace();
+            }
+          },
           0,
           1_000_000_000L / rate,
           TimeUnit.NANOSECONDS);

@@ -111,7 +111,9 @@ final class TomcatServer implements AutoCloseable {
     void broadcast(String text) {
       latest = text;
       for (Sender s : senders) {
-        s.send(text);
+        if (!s.send(text)) {
+          senders.remove(s);
+        }
       }
     }
 
@@ -125,15 +127,21 @@ final class TomcatServer implements AutoCloseable {
         this.session = session;
       }
 
-      void send(String text) {
+      /** False once the session has closed, which Tomcat tells before {@code onClose}. */
+      boolean send(String text) {
         synchronized (this) {
           if (sending) {
             queue.add(text);
-            return;
+            return true;
           }
           sending = true;
         }
-        session.getAsyncRemote().sendText(text, this);
+        try {
+          session.getAsyncRemote().sendText(text, this);
+          return true;
+        } catch (IllegalStateException closed) {
+          return false;
+        }
       }
 
       @Override
@@ -146,7 +154,11 @@ final class TomcatServer implements AutoCloseable {
             return;
           }
         }
-        session.getAsyncRemote().sendText(next, this);
+        try {
+          session.getAsyncRemote().sendText(next, this);
+        } catch (IllegalStateException closed) {
+          // onClose removes the sender
+        }
       }
     }
 
