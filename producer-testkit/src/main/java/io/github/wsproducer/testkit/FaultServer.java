@@ -18,12 +18,13 @@ import java.util.function.UnaryOperator;
 /**
  * The server of the kit's fault scenarios, run by {@link ForkedServer} in a JVM of its own with a
  * small heap: the transport under test (a {@link TransportCompatibilityKit} subclass, named by the
- * first argument) with the default options, serving a topic {@code random} that changes every 0 to
- * 100 ms and a topic {@code notes} pushable with either of two tokens, and what the class named by
- * the second argument, if any (a {@code UnaryOperator<Hub.Builder>}), adds. It prints {@code root
- * URI} once it listens, answers {@code stats} on its standard input with {@code stats HEAP THREADS}
- * (bytes of heap in use after a full collection, live threads), and stops when its standard input
- * ends.
+ * first argument) with the default options but a handshake timeout of {@value
+ * #HANDSHAKE_TIMEOUT_SECONDS} s (the scenarios that wait for it end sooner), serving a topic {@code
+ * random} that changes every 0 to 100 ms and a topic {@code notes} pushable with either of two
+ * tokens, and what the class named by the second argument, if any (a {@code
+ * UnaryOperator<Hub.Builder>}), adds. It prints {@code root URI} once it listens, answers {@code
+ * stats} on its standard input with {@code stats HEAP THREADS} (bytes of heap in use after a full
+ * collection, live threads), and stops when its standard input ends.
  */
 public final class FaultServer {
   /** A push token of {@code notes}, the honest client's. */
@@ -31,6 +32,8 @@ public final class FaultServer {
 
   /** Another push token, the attacker's: a rate limit of its own. */
   static final String ATTACKER_TOKEN = "fault-scenario-attacker-token";
+
+  static final int HANDSHAKE_TIMEOUT_SECONDS = 3;
 
   private FaultServer() {}
 
@@ -59,7 +62,12 @@ public final class FaultServer {
       builder = adds.apply(builder);
     }
     Hub hub = builder.build();
-    TransportCompatibilityKit.Served served = kit.serve(hub, TransportOptions.DEFAULTS);
+    TransportCompatibilityKit.Served served =
+        kit.serve(
+            hub,
+            TransportOptions.builder()
+                .handshakeTimeout(Duration.ofSeconds(HANDSHAKE_TIMEOUT_SECONDS))
+                .build());
     System.out.println("root " + served.root());
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
