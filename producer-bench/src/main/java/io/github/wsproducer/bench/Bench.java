@@ -21,10 +21,12 @@ public final class Bench {
             directory under DIR when given, or a bare Jetty, Netty or Tomcat broadcast loop;
             answers a line "heap" on standard input with "heap KB", its used heap after a full GC
         client --url ws://127.0.0.1:P/load --connections N --seconds S [--warmup W] [--stalled K]
-               [--socketio] [--local-address 127.0.0.X] [--await-start]
+               [--socketio] [--local-address 127.0.0.X] [--await-start] [--restart]
             prints one JSON line of results and a summary on standard error; the first K
-            connections stop reading; --await-start waits for a line on standard input
-        compare [--quick|--full|--rates|--scale] [--out FILE] [--systems a,b] [--before JAR]
+            connections stop reading; --await-start waits for a line on standard input;
+            --restart reads the server's start (System.nanoTime) from standard input, then
+            connects, trying again every 50 ms until the server answers
+        compare [--quick|--full|--rates|--scale|--transports] [--out FILE] [--systems a,b] [--before JAR]
                 [--rounds N] [--warmup S]
             runs the side-by-side comparison and writes docs/benchmarks/MODE.md (quick.md,
             full.md, ...), charts beside it; --before JAR adds "wsproducer-before",
@@ -88,7 +90,8 @@ public final class Bench {
                     "seconds",
                     "socketio",
                     "local-address",
-                    "await-start"));
+                    "await-start",
+                    "restart"));
         LoadResult r =
             LoadClient.run(
                 new LoadClient.Options(
@@ -99,7 +102,8 @@ public final class Bench {
                     Double.parseDouble(o.getOrDefault("seconds", "10")),
                     o.containsKey("socketio"),
                     o.get("local-address"),
-                    o.containsKey("await-start")));
+                    o.containsKey("await-start"),
+                    o.containsKey("restart")));
         if (!o.containsKey("await-start")) {
           System.out.println(JSON.writeValueAsString(r));
         }

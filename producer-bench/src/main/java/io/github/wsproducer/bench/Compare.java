@@ -17,10 +17,22 @@ import java.util.stream.Stream;
  */
 final class Compare {
 
+  /** When a workload's clients connect, and so what is measured. */
+  enum Connect {
+    /** Before the measurement: it is of the updates. */
+    AHEAD,
+    /** All at once (at most 256 handshakes under way) to a server that is publishing. */
+    STORM,
+    /**
+     * All waiting before the server process starts, as after a deploy, trying again every 50 ms:
+     * measured from the process's start to each connection's first frame.
+     */
+    RESTART
+  }
+
   /**
    * What a run asks of a system. Rate 0 means idle connections, for memory per connection; {@code
-   * stalled} clients stop reading; a {@code storm} is measured while its clients connect, all at
-   * once (at most 256 handshakes under way), to a server that is publishing.
+   * stalled} clients stop reading.
    */
   record Workload(
       String name,
@@ -30,15 +42,24 @@ final class Compare {
       int payload,
       double warmup,
       double seconds,
-      boolean storm) {
+      Connect connect) {
 
     Workload(
         String name, int clients, int stalled, int rate, int payload, double warm, double secs) {
-      this(name, clients, stalled, rate, payload, warm, secs, false);
+      this(name, clients, stalled, rate, payload, warm, secs, Connect.AHEAD);
     }
 
     boolean idle() {
       return rate == 0;
+    }
+
+    /** Whether the measure is the time to each connection's first frame. */
+    boolean storm() {
+      return connect != Connect.AHEAD;
+    }
+
+    boolean restart() {
+      return connect == Connect.RESTART;
     }
 
     /** Load-client processes: each holds at most this many connections from its own address. */
@@ -55,7 +76,9 @@ final class Compare {
 
   /**
    * One run; memory figures in KB, read at the end of the measured window with the clients still
-   * connected. Heap is the used heap after a full GC, NaN for a system that cannot tell.
+   * connected. Heap is the used heap after a full GC, NaN for a system that cannot tell. For a
+   * restart, {@code connectCpuSeconds} counts from the server process's start, and {@code
+   * readySeconds} is how long after it the server said it listened (NaN for other workloads).
    */
   record Run(
       String system,
@@ -67,7 +90,8 @@ final class Compare {
       long serverRssKb,
       long rssBeforeKb,
       double heapKb,
-      double heapBeforeKb) {
+      double heapBeforeKb,
+      double readySeconds) {
 
     double rssPerConnectionKb() {
       return (serverRssKb - rssBeforeKb) / (double) client.connected();
@@ -117,12 +141,30 @@ final class Compare {
   private static final List<Workload> SCALE =
       List.of(
           new Workload(
-              "5,000 clients connecting at once, 10 updates/s", 5000, 0, 10, 200, 0, 1, true),
+              "5,000 clients connecting at once, 10 updates/s",
+              5000,
+              0,
+              10,
+              200,
+              0,
+              1,
+              Connect.STORM),
           new Workload("10,000 clients, 10 updates/s", 10_000, 0, 10, 200, 3, 5),
           new Workload("10,000 idle clients", 10_000, 0, 0, 200, 1, 0.5));
 
   /** The modes, each a flag of {@code compare}. */
-  static final List<String> MODES = List.of("quick", "full", "rates", "scale");
+  static final List<String> MODES = List.of("quick", "full", "rates", "scale", "transports");
+
+  /** The systems of {@code --transports} unless {@code --systems} names others. */
+  private static final List<String> TRANSPORTS =
+      List.of(
+          "wsproducer",
+          "jetty",
+          "wsproducer-tomcat",
+          "tomcat",
+          "wsproducer-netty",
+          "netty",
+          "node-ws");
 
   /** The options of {@code compare}: a mode and these. */
   static final List<String> OPTIONS = List.of("out", "systems", "before", "rounds", "warmup");
@@ -146,6 +188,20 @@ final class Compare {
                   SCALE.stream())
               .toList();
       case "scale" -> SCALE;
+      // Each transport beside its own container's plain loop.
+      case "transports" ->
+          List.of(
+              new Workload("1,000 clients, 50 updates/s", 1000, 0, 50, 200, 10, 5),
+              new Workload("2,000 idle clients", 2000, 0, 0, 200, 1, 0.5),
+              new Workload(
+                  "5,000 clients waiting for a restart, 10 updates/s",
+                  5000,
+                  0,
+                  10,
+                  200,
+                  0,
+                  1,
+                  Connect.RESTART));
       // Stepped rates, to find where each system stops keeping up.
       case "rates" ->
           List.of(
@@ -172,7 +228,9 @@ final class Compare {
     }
     String mode = modes.isEmpty() ? "quick" : modes.get(0);
     Optional<List<String>> systems =
-        Optional.ofNullable(options.get("systems")).map(x -> List.of(x.split(",")));
+        Optional.ofNullable(options.get("systems"))
+            .map(x -> List.of(x.split(",")))
+            .or(() -> mode.equals("transports") ? Optional.of(TRANSPORTS) : Optional.empty());
     for (String name : systems.orElse(List.of())) {
       if (!SYSTEMS.contains(name)) {
         throw new IllegalArgumentException(
@@ -199,7 +257,7 @@ final class Compare {
                           w.payload(),
                           warmup,
                           w.seconds(),
-                          w.storm()))
+                          w.connect()))
               .toList();
     }
     // Stopped early, leave no server or client behind to disturb the next run.
@@ -229,7 +287,9 @@ final class Compare {
     // Workloads of one rate share a server start; rounds alternate which system goes first.
     Map<String, List<Workload>> byServer = new LinkedHashMap<>();
     for (Workload w : workloads) {
-      byServer.computeIfAbsent(w.rate() + "/" + w.payload(), k -> new ArrayList<>()).add(w);
+      // A restart starts its own server, after its clients.
+      String server = w.restart() ? w.name() : w.rate() + "/" + w.payload();
+      byServer.computeIfAbsent(server, k -> new ArrayList<>()).add(w);
     }
     for (List<Workload> sameServer : byServer.values()) {
       for (int round = 0; round < rounds; round++) {
@@ -295,10 +355,12 @@ final class Compare {
             : r.workload().storm()
                 ? String.format(
                     Locale.ROOT,
-                    "%d connected in %.2f s, first frame p99 %.1f ms, server %.2f CPU-s",
+                    "%d connected in %.2f s, first frame p99 %.1f ms, last %.1f ms, server %.2f"
+                        + " CPU-s",
                     r.client().connected(),
                     r.client().connectSeconds(),
                     r.client().firstFrameMs(99),
+                    r.client().firstFrameMs(100),
                     r.connectCpuSeconds())
                 : String.format(
                     Locale.ROOT,

@@ -27,6 +27,7 @@ final class LoadClient {
   private static final byte[] N = "\"n\":".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TS = "\"ts\":".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_PENDING_HANDSHAKES = 256;
+  private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   /** What one run asks for. */
   record Options(
@@ -37,9 +38,11 @@ final class LoadClient {
       double seconds,
       boolean socketIo,
       String localAddress,
-      boolean awaitStart) {}
+      boolean awaitStart,
+      boolean restart) {}
 
   private final Options options;
+  private final BufferedReader commands; // the orchestrator's lines
   private final Histogram latency = new Histogram(LoadResult.MAX_MICROS, 3);
   private final Histogram firstFrame = new Histogram(LoadResult.MAX_MICROS, 3);
   private final byte[] upgradeRequest;
@@ -50,9 +53,14 @@ final class LoadClient {
   private int connected;
   private int failures;
   private int pending; // handshakes under way
+  // restart: when the server process started, by this host's monotonic clock; first frames and
+  // the time to connect count from it
+  private long epoch;
+  private final java.util.ArrayDeque<Long> retries = new java.util.ArrayDeque<>(); // when due
 
-  private LoadClient(Options options) throws IOException {
+  private LoadClient(Options options, BufferedReader commands) throws IOException {
     this.options = options;
+    this.commands = commands;
     this.selector = Selector.open();
     URI u = options.url();
     String target = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
@@ -73,16 +81,25 @@ final class LoadClient {
    * warms up and measures. Prints "connecting", "connected", and "measuring" as each phase starts,
    * for an orchestrator reading the server's CPU time. With {@code awaitStart}, waits for a line on
    * standard input after connecting, and after measuring prints the result and stays connected
-   * until standard input has another line or ends.
+   * until standard input has another line or ends. With {@code restart}, prints "waiting" and reads
+   * the server process's start ({@link System#nanoTime}) from standard input before connecting; a
+   * connection refused or failed before its upgrade is tried again 50 ms later, as a screen waiting
+   * for a restarted server would.
    */
   static LoadResult run(Options options) throws Exception {
-    LoadClient client = new LoadClient(options);
+    return run(
+        options, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+  }
+
+  /** {@link #run(Options)} with the orchestrator's lines read from {@code commands}. */
+  static LoadResult run(Options options, BufferedReader commands) throws Exception {
+    LoadClient client = new LoadClient(options, commands);
     try {
       LoadResult result = client.run();
       if (options.awaitStart()) {
         // Stay connected until the orchestrator has read the server's memory.
         say(Bench.JSON.writeValueAsString(result));
-        awaitLine();
+        commands.readLine();
       }
       return result;
     } finally {
@@ -96,21 +113,32 @@ final class LoadClient {
   private LoadResult run() throws Exception {
     InetSocketAddress remote =
         new InetSocketAddress(options.url().getHost(), options.url().getPort());
+    if (options.restart()) {
+      say("waiting");
+      epoch = Long.parseLong(commands.readLine().trim());
+    }
     say("connecting");
-    long connectStart = System.nanoTime();
-    long deadline = connectStart + TimeUnit.SECONDS.toNanos(60);
+    long connectStart = options.restart() ? epoch : System.nanoTime();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     int started = 0;
     while (connected + failures < options.connections() && System.nanoTime() < deadline) {
-      while (started < options.connections() && pending < MAX_PENDING_HANDSHAKES) {
-        open(remote, started < options.stalled());
-        started++;
+      while (pending < MAX_PENDING_HANDSHAKES) {
+        if (!retries.isEmpty() && retries.peek() <= System.nanoTime()) {
+          retries.poll();
+          open(remote, false);
+        } else if (started < options.connections()) {
+          open(remote, started < options.stalled());
+          started++;
+        } else {
+          break;
+        }
       }
       poll(deadline);
     }
     double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
     say("connected " + connected);
     if (options.awaitStart()) {
-      awaitLine();
+      commands.readLine();
     }
     pollFor(options.warmup());
     measuring = true;
@@ -149,7 +177,16 @@ final class LoadClient {
           selector, channel.isConnected() ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
     } catch (IOException e) {
       channel.close();
-      pending--;
+      notConnected();
+    }
+  }
+
+  /** A connection that ended before its upgrade: failed, or tried again later after a restart. */
+  private void notConnected() {
+    pending--;
+    if (options.restart()) {
+      retries.add(System.nanoTime() + RETRY_NANOS);
+    } else {
       failures++;
     }
   }
@@ -308,7 +345,8 @@ final class LoadClient {
       }
       if (!gotFirst) {
         gotFirst = true;
-        firstFrame.recordValue(Math.min((now - startedAt) / 1000, LoadResult.MAX_MICROS));
+        long from = options.restart() ? epoch : startedAt;
+        firstFrame.recordValue(Math.min((now - from) / 1000, LoadResult.MAX_MICROS));
         if (stalled) {
           channel.keyFor(selector).interestOps(0); // a frozen browser: never reads again
           return;
@@ -350,8 +388,7 @@ final class LoadClient {
       }
       done = true;
       if (!open) {
-        pending--;
-        failures++;
+        notConnected();
       }
       try {
         channel.close();
@@ -384,10 +421,6 @@ final class LoadClient {
   private static void say(String line) {
     System.out.println(line);
     System.out.flush();
-  }
-
-  private static void awaitLine() throws IOException {
-    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
   }
 
   private static long cpuNanos() {

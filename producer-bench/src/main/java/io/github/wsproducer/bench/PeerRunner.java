@@ -36,40 +36,69 @@ final class PeerRunner {
   static List<Run> run(Peer peer, List<Workload> sameServer) throws Exception {
     Workload first = sameServer.get(0);
     int port = freePort();
-    List<String> serverCommand = new ArrayList<>(List.of("taskset", "-c", "0"));
-    serverCommand.addAll(peer.command());
-    if (peer.command().get(0).equals("java")) {
-      serverCommand.addAll(
-          List.of(
-              "--port",
-              "" + port,
-              "--rate",
-              "" + first.rate(),
-              "--payload-bytes",
-              "" + first.payload()));
-    } else {
-      serverCommand.addAll(List.of("" + port, "" + first.rate(), "" + first.payload()));
+    if (first.restart()) {
+      return List.of(restart(peer, first, port));
     }
-    Process server = new ProcessBuilder(serverCommand).redirectErrorStream(true).start();
+    Server s =
+        new Server(
+            peer,
+            new ProcessBuilder(serverCommand(peer, first, port)).redirectErrorStream(true).start());
     try {
-      Server s = new Server(peer, server);
-      for (String line; (line = s.out.readLine()) != null && !line.startsWith("listening"); ) {
-        // startup output
-      }
-      Thread drain = new Thread(s::readHeapReplies);
-      drain.setDaemon(true);
-      drain.start();
+      s.awaitListening();
       List<Run> runs = new ArrayList<>();
       for (Workload w : sameServer) {
-        runs.add(runClients(s, w, port));
+        runs.add(runClients(s, w, startClients(s.peer, w, port), Double.NaN));
       }
       return runs;
     } finally {
-      server.destroy();
-      if (!server.waitFor(10, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
+      s.stop();
+    }
+  }
+
+  /**
+   * Starts the load clients first and the server once they wait, as after a deploy: their first
+   * frames and the server's CPU time count from the moment its process starts.
+   */
+  private static Run restart(Peer peer, Workload w, int port) throws Exception {
+    Clients clients = startClients(peer, w, port);
+    Server s = null;
+    try {
+      for (BufferedReader out : clients.outs()) {
+        expect(out, "waiting");
+      }
+      long start = System.nanoTime();
+      s =
+          new Server(
+              peer,
+              new ProcessBuilder(serverCommand(peer, w, port)).redirectErrorStream(true).start());
+      clients.say("" + start);
+      s.awaitListening();
+      double ready = (System.nanoTime() - start) / 1e9;
+      return runClients(s, w, clients, ready);
+    } finally {
+      if (s != null) {
+        s.stop();
+      } else {
+        clients.processes().forEach(Process::destroyForcibly);
       }
     }
+  }
+
+  private static Process start(List<String> command) throws IOException {
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  private static List<String> serverCommand(Peer peer, Workload w, int port) {
+    List<String> command = new ArrayList<>(List.of("taskset", "-c", "0"));
+    command.addAll(peer.command());
+    if (peer.command().get(0).equals("java")) {
+      command.addAll(
+          List.of(
+              "--port", "" + port, "--rate", "" + w.rate(), "--payload-bytes", "" + w.payload()));
+    } else {
+      command.addAll(List.of("" + port, "" + w.rate(), "" + w.payload()));
+    }
+    return command;
   }
 
   /** A running peer server: its process, and its answers to "heap". */
@@ -83,6 +112,25 @@ final class PeerRunner {
       this.peer = peer;
       this.process = process;
       this.out = reader(process.getInputStream());
+    }
+
+    /**
+     * Reads the server's output up to "listening", then its answers to "heap" in the background.
+     */
+    void awaitListening() throws IOException {
+      for (String line; (line = out.readLine()) != null && !line.startsWith("listening"); ) {
+        // startup output
+      }
+      Thread drain = new Thread(this::readHeapReplies);
+      drain.setDaemon(true);
+      drain.start();
+    }
+
+    void stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
     }
 
     void readHeapReplies() {
@@ -122,22 +170,42 @@ final class PeerRunner {
   }
 
   /**
-   * Runs a workload's load clients: one process per {@value #CONNECTIONS_PER_PROCESS} connections,
-   * each from its own 127.0.0.x address, all on CPU 1. They connect, then start their warm-up
-   * together, and stay connected until the server's memory has been read.
+   * A workload's load clients: one process per {@value #CONNECTIONS_PER_PROCESS} connections, each
+   * from its own 127.0.0.x address, all on CPU 1.
    */
-  private static Run runClients(Server server, Workload w, int port) throws Exception {
-    long rssBefore = server.rssKb();
-    double heapBefore = server.heapKb();
+  private static Clients startClients(Peer peer, Workload w, int port) throws Exception {
     List<Process> clients = new ArrayList<>();
     int processes = w.processes();
     for (int i = 0; i < processes; i++) {
       int connections = w.clients() / processes + (i < w.clients() % processes ? 1 : 0);
-      clients.add(startClient(server.peer, w, port, i, connections, i == 0 ? w.stalled() : 0));
+      clients.add(startClient(peer, w, port, i, connections, i == 0 ? w.stalled() : 0));
     }
+    return new Clients(clients, clients.stream().map(p -> reader(p.getInputStream())).toList());
+  }
+
+  /** Load client processes and their output. */
+  private record Clients(List<Process> processes, List<BufferedReader> outs) {
+    /** Writes a line to every client. */
+    void say(String line) throws IOException {
+      for (Process p : processes) {
+        p.getOutputStream().write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+        p.getOutputStream().flush();
+      }
+    }
+  }
+
+  /**
+   * Runs a workload's load clients, started: they connect, then start their warm-up together, and
+   * stay connected until the server's memory has been read.
+   */
+  private static Run runClients(Server server, Workload w, Clients clients, double ready)
+      throws Exception {
+    // A restarted server's memory before its clients is not known: it starts with them.
+    long rssBefore = w.restart() ? 0 : server.rssKb();
+    double heapBefore = w.restart() ? Double.NaN : server.heapKb();
     try {
-      List<BufferedReader> outs = clients.stream().map(p -> reader(p.getInputStream())).toList();
-      double connectingCpu = Double.NaN;
+      List<BufferedReader> outs = clients.outs();
+      double connectingCpu = w.restart() ? 0 : Double.NaN;
       for (BufferedReader out : outs) {
         expect(out, "connecting");
         if (Double.isNaN(connectingCpu)) {
@@ -146,10 +214,7 @@ final class PeerRunner {
         expect(out, "connected");
       }
       double connectCpu = server.cpuSeconds() - connectingCpu;
-      for (Process p : clients) {
-        p.getOutputStream().write("go\n".getBytes(StandardCharsets.US_ASCII));
-        p.getOutputStream().flush();
-      }
+      clients.say("go");
       double cpuStart = Double.NaN;
       double kernelStart = Double.NaN;
       for (BufferedReader out : outs) {
@@ -177,12 +242,13 @@ final class PeerRunner {
           rss,
           rssBefore,
           heap,
-          heapBefore);
+          heapBefore,
+          ready);
     } finally {
-      for (Process p : clients) {
+      for (Process p : clients.processes()) {
         p.getOutputStream().close(); // the clients disconnect and exit
       }
-      for (Process p : clients) {
+      for (Process p : clients.processes()) {
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
           p.destroyForcibly();
         }
@@ -217,6 +283,9 @@ final class PeerRunner {
                 "--local-address",
                 "127.0.0." + (index + 1),
                 "--await-start"));
+    if (w.restart()) {
+      command.add("--restart");
+    }
     if (peer.socketIo()) {
       command.add("--socketio");
     }
@@ -243,10 +312,26 @@ final class PeerRunner {
     return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
   }
 
+  /**
+   * A free port below the kernel's range of ephemeral ports: a client that keeps trying a port in
+   * that range while nothing listens there may connect to itself (its own source port chosen as the
+   * destination), and the server could then not bind it.
+   */
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    String[] range =
+        Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+            .get(0)
+            .trim()
+            .split("\\s+");
+    int below = Integer.parseInt(range[0]);
+    for (int port = below - 1 - new java.util.Random().nextInt(1000); port > 1024; port--) {
+      try (ServerSocket s = new ServerSocket(port)) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // the next one
+      }
     }
+    throw new IOException("no free port below " + below);
   }
 
   /** A process's CPU time so far: user and kernel, or kernel alone. */

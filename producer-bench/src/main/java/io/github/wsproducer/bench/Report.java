@@ -74,6 +74,37 @@ final class Report {
         md.append('\n');
         continue;
       }
+      if (w.restart()) {
+        md.append("The clients are waiting before the server process starts, as screens are")
+            .append(" after a deploy: each tries to connect every 50 ms until it is answered")
+            .append(" (at most 256 handshakes under way per client process). Every time counts")
+            .append(" from the start of the server process: when it said it listened, and when")
+            .append(" each client had its first frame (the snapshot, or the peers' latest")
+            .append(" update). Server CPU: from its start until every client had connected.\n\n")
+            .append("| system | connected | listening s | first frame p50 ms |")
+            .append(" first frame p99 ms | last first frame ms | server CPU-s |\n")
+            .append("|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, List<Run>> e : by.entrySet()) {
+          List<Run> rs = e.getValue();
+          md.append("| ")
+              .append(e.getKey())
+              .append(" | ")
+              .append(spread(rs, r -> r.client().connected(), "%.0f"))
+              .append(" | ")
+              .append(spread(rs, Run::readySeconds, "%.2f"))
+              .append(" | ")
+              .append(spread(rs, r -> r.client().firstFrameMs(50), "%.0f"))
+              .append(" | ")
+              .append(spread(rs, r -> r.client().firstFrameMs(99), "%.0f"))
+              .append(" | ")
+              .append(spread(rs, r -> r.client().firstFrameMs(100), "%.0f"))
+              .append(" | ")
+              .append(spread(rs, Run::connectCpuSeconds, "%.2f"))
+              .append(" |\n");
+        }
+        md.append('\n');
+        continue;
+      }
       if (w.storm()) {
         md.append("All clients connect at once (at most 256 handshakes under way) while the")
             .append(" server publishes. First frame: from starting a connection to its first")
