@@ -127,6 +127,8 @@ final class Compare {
           "wsproducer-netty",
           "wsproducer-tomcat",
           "wsproducer-netty-disk",
+          "wsproducer-c1",
+          "wsproducer-netty-c1",
           "wsproducer-before",
           "wsproducer-netty-before",
           "wsproducer-tomcat-before",

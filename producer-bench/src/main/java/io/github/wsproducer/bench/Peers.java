@@ -10,49 +10,57 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The systems a comparison can run here: wsproducer on Jetty and on Netty, and bare Jetty and Netty
- * broadcast loops, from this jar; Node {@code ws} and Socket.IO when Node.js and npm are there
- * (installed into the work folder), the original eventlet server when Python has eventlet.
+ * The systems a comparison can run here: wsproducer on Jetty, Netty and Tomcat (on the first two
+ * also with the quick compiler alone, {@code -c1}), and bare Jetty, Netty and Tomcat broadcast
+ * loops, from this jar; Node {@code ws} and Socket.IO when Node.js and npm are there (installed
+ * into the work folder), the original eventlet server when Python has eventlet.
  */
 final class Peers {
   private Peers() {}
 
+  /** A bench server from this jar: its {@code --system}, {@code --transport}, and JVM options. */
+  private record JavaServer(
+      String name, String system, String transport, String history, List<String> jvmOptions) {
+    JavaServer(String name, String system, String transport) {
+      this(name, system, transport, null, List.of());
+    }
+  }
+
+  /** With the quick compiler alone: slower code, but no wait for the optimizing compiler. */
+  private static final List<String> C1 = List.of("-XX:TieredStopAtLevel=1");
+
+  private static final List<JavaServer> JAVA_SERVERS =
+      List.of(
+          new JavaServer("wsproducer", "wsproducer", "jetty"),
+          new JavaServer("wsproducer-netty", "wsproducer", "netty"),
+          new JavaServer("wsproducer-tomcat", "wsproducer", "tomcat"),
+          new JavaServer(
+              "wsproducer-netty-disk", "wsproducer", "netty", "target/bench-history", List.of()),
+          new JavaServer("wsproducer-c1", "wsproducer", "jetty", null, C1),
+          new JavaServer("wsproducer-netty-c1", "wsproducer", "netty", null, C1),
+          new JavaServer("jetty", "jetty", "jetty"),
+          new JavaServer("netty", "netty", "netty"),
+          new JavaServer("tomcat", "tomcat", "tomcat"));
+
   static List<Peer> available(Path work) throws Exception {
     String jar = PeerRunner.ownJar();
     List<Peer> peers = new ArrayList<>();
-    // name, --system, --transport
-    for (String[] system :
-        new String[][] {
-          {"wsproducer", "wsproducer", "jetty"},
-          {"wsproducer-netty", "wsproducer", "netty"},
-          {"wsproducer-tomcat", "wsproducer", "tomcat"},
-          {"wsproducer-netty-disk", "wsproducer", "netty", "target/bench-history"},
-          {"jetty", "jetty", "jetty"},
-          {"netty", "netty", "netty"},
-          {"tomcat", "tomcat", "tomcat"}
-        }) {
-      peers.add(
-          new Peer(
-              system[0],
-              java.util.stream.Stream.concat(
-                      java.util.stream.Stream.of(
-                          "java",
-                          "-Xms512m",
-                          "-Xmx512m",
-                          "-jar",
-                          jar,
-                          "server",
-                          "--system",
-                          system[1],
-                          "--transport",
-                          system[2]),
-                      system.length > 3
-                          ? java.util.stream.Stream.of("--history", system[3])
-                          : java.util.stream.Stream.empty())
-                  .toList(),
-              "/load",
-              false,
-              true));
+    for (JavaServer server : JAVA_SERVERS) {
+      List<String> command = new ArrayList<>(List.of("java", "-Xms512m", "-Xmx512m"));
+      command.addAll(server.jvmOptions());
+      command.addAll(
+          List.of(
+              "-jar",
+              jar,
+              "server",
+              "--system",
+              server.system(),
+              "--transport",
+              server.transport()));
+      if (server.history() != null) {
+        command.addAll(List.of("--history", server.history()));
+      }
+      peers.add(new Peer(server.name(), command, "/load", false, true));
     }
     if (installNodePeers(work)) {
       peers.add(
