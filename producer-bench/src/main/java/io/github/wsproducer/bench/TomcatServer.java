@@ -27,7 +27,9 @@ import org.apache.tomcat.websocket.server.WsSci;
 
 /**
  * Embedded Tomcat 11 serving a hub through the Jakarta transport, as a Spring Boot app would, or
- * the plain Tomcat loop the transport is measured against.
+ * the plain Tomcat loop the transport is measured against. A system property {@code
+ * bench.tomcat.NAME} sets the connector's property {@code NAME}, for trying Tomcat's settings
+ * (such as {@code -Dbench.tomcat.socket.appReadBufSize=1024}).
  */
 final class TomcatServer implements AutoCloseable {
   private final Tomcat tomcat;
@@ -83,6 +85,9 @@ final class TomcatServer implements AutoCloseable {
     connector.setProperty("address", host);
     connector.setProperty("acceptCount", "4096");
     connector.setProperty("maxConnections", "100000");
+    System.getProperties().stringPropertyNames().stream()
+        .filter(k -> k.startsWith("bench.tomcat."))
+        .forEach(k -> connector.setProperty(k.substring(13), System.getProperty(k)));
     tomcat.setConnector(connector);
     Context context = tomcat.addContext("", base.toString());
     Tomcat.addServlet(
