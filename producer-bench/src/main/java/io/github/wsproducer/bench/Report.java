@@ -60,18 +60,13 @@ final class Report {
       if (w.idle()) {
         md.append("Memory each idle connection costs the server process: the growth of its")
             .append(" resident set, and of its used heap after a full GC, from before the")
-            .append(" clients connected to after (heap: Java and Node only).\n\n")
-            .append("| system | RSS KB per connection | heap KB per connection |\n|---|---|---|\n");
-        for (Map.Entry<String, List<Run>> e : by.entrySet()) {
-          md.append("| ")
-              .append(e.getKey())
-              .append(" | ")
-              .append(spread(e.getValue(), Run::rssPerConnectionKb, "%.1f"))
-              .append(" | ")
-              .append(spread(e.getValue(), Run::heapPerConnectionKb, "%.1f"))
-              .append(" |\n");
-        }
-        md.append('\n');
+            .append(" clients connected to after (heap: Java and Node only).\n\n");
+        table(
+            md,
+            by,
+            List.of(
+                new Column("RSS KB per connection", Run::rssPerConnectionKb, "%.1f"),
+                new Column("heap KB per connection", Run::heapPerConnectionKb, "%.1f")));
         continue;
       }
       if (w.restart()) {
@@ -80,29 +75,17 @@ final class Report {
             .append(" (at most 256 handshakes under way per client process). Every time counts")
             .append(" from the start of the server process: when it said it listened, and when")
             .append(" each client had its first frame (the snapshot, or the peers' latest")
-            .append(" update). Server CPU: from its start until every client had connected.\n\n")
-            .append("| system | connected | listening s | first frame p50 ms |")
-            .append(" first frame p99 ms | last first frame ms | server CPU-s |\n")
-            .append("|---|---|---|---|---|---|---|\n");
-        for (Map.Entry<String, List<Run>> e : by.entrySet()) {
-          List<Run> rs = e.getValue();
-          md.append("| ")
-              .append(e.getKey())
-              .append(" | ")
-              .append(spread(rs, r -> r.client().connected(), "%.0f"))
-              .append(" | ")
-              .append(spread(rs, Run::readySeconds, "%.2f"))
-              .append(" | ")
-              .append(spread(rs, r -> r.client().firstFrameMs(50), "%.0f"))
-              .append(" | ")
-              .append(spread(rs, r -> r.client().firstFrameMs(99), "%.0f"))
-              .append(" | ")
-              .append(spread(rs, r -> r.client().firstFrameMs(100), "%.0f"))
-              .append(" | ")
-              .append(spread(rs, Run::connectCpuSeconds, "%.2f"))
-              .append(" |\n");
-        }
-        md.append('\n');
+            .append(" update). Server CPU: from its start until every client had connected.\n\n");
+        table(
+            md,
+            by,
+            List.of(
+                new Column("connected", r -> r.client().connected(), "%.0f"),
+                new Column("listening s", Run::readySeconds, "%.2f"),
+                new Column("first frame p50 ms", r -> r.client().firstFrameMs(50), "%.0f"),
+                new Column("first frame p99 ms", r -> r.client().firstFrameMs(99), "%.0f"),
+                new Column("last first frame ms", r -> r.client().firstFrameMs(100), "%.0f"),
+                new Column("server CPU-s", Run::connectCpuSeconds, "%.2f")));
         continue;
       }
       if (w.storm()) {
@@ -110,27 +93,16 @@ final class Report {
             .append(" server publishes. First frame: from starting a connection to its first")
             .append(" update, which every system sends at once to a new client (wsproducer its")
             .append(" snapshot, the peers the latest update; eventlet's per-client loop its first")
-            .append(" update).\n\n")
-            .append("| system | connected | seconds to connect all | first frame p50 ms |")
-            .append(" first frame p99 ms | server CPU-s while connecting |\n")
-            .append("|---|---|---|---|---|---|\n");
-        for (Map.Entry<String, List<Run>> e : by.entrySet()) {
-          List<Run> rs = e.getValue();
-          md.append("| ")
-              .append(e.getKey())
-              .append(" | ")
-              .append(spread(rs, r -> r.client().connected(), "%.0f"))
-              .append(" | ")
-              .append(spread(rs, r -> r.client().connectSeconds(), "%.2f"))
-              .append(" | ")
-              .append(spread(rs, r -> r.client().firstFrameMs(50), "%.1f"))
-              .append(" | ")
-              .append(spread(rs, r -> r.client().firstFrameMs(99), "%.1f"))
-              .append(" | ")
-              .append(spread(rs, Run::connectCpuSeconds, "%.2f"))
-              .append(" |\n");
-        }
-        md.append('\n');
+            .append(" update).\n\n");
+        table(
+            md,
+            by,
+            List.of(
+                new Column("connected", r -> r.client().connected(), "%.0f"),
+                new Column("seconds to connect all", r -> r.client().connectSeconds(), "%.2f"),
+                new Column("first frame p50 ms", r -> r.client().firstFrameMs(50), "%.1f"),
+                new Column("first frame p99 ms", r -> r.client().firstFrameMs(99), "%.1f"),
+                new Column("server CPU-s while connecting", Run::connectCpuSeconds, "%.2f")));
         continue;
       }
       if (w.stalled() > 0) {
@@ -196,6 +168,23 @@ final class Report {
         .append(mode)
         .append("\n```\n");
     Files.writeString(out, md.toString());
+  }
+
+  /** A column of a table: its heading, and the measure each system's spread is taken of. */
+  private record Column(String heading, ToDoubleFunction<Run> measure, String format) {}
+
+  /** A table with a row per system, then an empty line. */
+  private static void table(StringBuilder md, Map<String, List<Run>> by, List<Column> columns) {
+    md.append("| system");
+    columns.forEach(c -> md.append(" | ").append(c.heading()));
+    md.append(" |\n|---").append("|---".repeat(columns.size())).append("|\n");
+    by.forEach(
+        (system, rs) -> {
+          md.append("| ").append(system);
+          columns.forEach(c -> md.append(" | ").append(spread(rs, c.measure(), c.format())));
+          md.append(" |\n");
+        });
+    md.append('\n');
   }
 
   static String spread(List<Run> runs, ToDoubleFunction<Run> measure, String format) {

@@ -28,8 +28,8 @@ import org.apache.tomcat.websocket.server.WsSci;
 /**
  * Embedded Tomcat 11 serving a hub through the Jakarta transport, as a Spring Boot app would, or
  * the plain Tomcat loop the transport is measured against. A system property {@code
- * bench.tomcat.NAME} sets the connector's property {@code NAME}, for trying Tomcat's settings
- * (such as {@code -Dbench.tomcat.socket.appReadBufSize=1024}).
+ * bench.tomcat.NAME} sets the connector's property {@code NAME}, for trying Tomcat's settings (such
+ * as {@code -Dbench.tomcat.socket.appReadBufSize=1024}).
  */
 final class TomcatServer implements AutoCloseable {
   private final Tomcat tomcat;
