@@ -39,15 +39,12 @@ final class PeerRunner {
     if (first.restart()) {
       return List.of(restart(peer, first, port));
     }
-    Server s =
-        new Server(
-            peer,
-            new ProcessBuilder(serverCommand(peer, first, port)).redirectErrorStream(true).start());
+    Server s = new Server(peer, start(serverCommand(peer, first, port)));
     try {
       s.awaitListening();
       List<Run> runs = new ArrayList<>();
       for (Workload w : sameServer) {
-        runs.add(runClients(s, w, startClients(s.peer, w, port), Double.NaN));
+        runs.add(runClients(s, w, port, null, Double.NaN));
       }
       return runs;
     } finally {
@@ -67,14 +64,11 @@ final class PeerRunner {
         expect(out, "waiting");
       }
       long start = System.nanoTime();
-      s =
-          new Server(
-              peer,
-              new ProcessBuilder(serverCommand(peer, w, port)).redirectErrorStream(true).start());
+      s = new Server(peer, start(serverCommand(peer, w, port)));
       clients.say("" + start);
       s.awaitListening();
       double ready = (System.nanoTime() - start) / 1e9;
-      return runClients(s, w, clients, ready);
+      return runClients(s, w, port, clients, ready);
     } finally {
       if (s != null) {
         s.stop();
@@ -195,14 +189,15 @@ final class PeerRunner {
   }
 
   /**
-   * Runs a workload's load clients, started: they connect, then start their warm-up together, and
-   * stay connected until the server's memory has been read.
+   * Runs a workload's load clients: they connect, then start their warm-up together, and stay
+   * connected until the server's memory has been read. A restart's clients were {@code started}
+   * before its server, whose memory before them is thus not known; others start once it is read.
    */
-  private static Run runClients(Server server, Workload w, Clients clients, double ready)
+  private static Run runClients(Server server, Workload w, int port, Clients started, double ready)
       throws Exception {
-    // A restarted server's memory before its clients is not known: it starts with them.
-    long rssBefore = w.restart() ? 0 : server.rssKb();
-    double heapBefore = w.restart() ? Double.NaN : server.heapKb();
+    long rssBefore = started != null ? 0 : server.rssKb();
+    double heapBefore = started != null ? Double.NaN : server.heapKb();
+    Clients clients = started != null ? started : startClients(server.peer, w, port);
     try {
       List<BufferedReader> outs = clients.outs();
       double connectingCpu = w.restart() ? 0 : Double.NaN;
