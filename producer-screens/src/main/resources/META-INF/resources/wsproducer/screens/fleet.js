@@ -64,6 +64,7 @@
   function alarms(list) {
     $('alarms').hidden = false;
     $('no-alarms').hidden = list.length > 0;
+    $('alarms').querySelector('table').hidden = !list.length;
     var body = $('alarms').querySelector('tbody');
     body.textContent = '';
     list.sort(function (a, b) {

@@ -199,6 +199,10 @@ class ScreensFleetIT {
                     assertThat(desk.text("#fleet tbody"))
                         .contains("lobby", "kitchen", "current")
                         .doesNotContain("older"));
+        assertThat(desk.js("return document.querySelector('#alarms table').hidden"))
+            .as("no alarms: the word None, without an empty table's headings")
+            .isEqualTo(true);
+        assertThat(desk.text("#no-alarms")).isEqualTo("None.");
         desk.screenshot("fleet-page.png");
       }
     }
