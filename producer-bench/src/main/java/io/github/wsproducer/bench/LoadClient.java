@@ -163,13 +163,13 @@ final class LoadClient {
 
   private void open(InetSocketAddress remote, boolean stalled) throws IOException {
     SocketChannel channel = SocketChannel.open();
+    pending++; // a failure below counts it back once, as for a connection that fails later
     try {
       channel.configureBlocking(false);
       if (options.localAddress() != null) {
         channel.bind(new InetSocketAddress(options.localAddress(), 0));
       }
       Connection c = new Connection(channel, stalled);
-      pending++;
       if (channel.connect(remote)) {
         c.connected();
       }
