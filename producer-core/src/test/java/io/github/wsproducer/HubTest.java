@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -576,6 +578,22 @@ class HubTest {
     clock.advance(Duration.ofSeconds(6));
     assertThat(envelope.next("ping").path("ts").asLong()).isEqualTo(clock.millis());
     await().until(() -> plain.pings.get() == 1);
+  }
+
+  @Test
+  void connectionsMadeTogetherArePingedEachInAPhaseOfItsOwn() {
+    ManualClock clock = new ManualClock();
+    hub = Hub.builder().topic(Topic.of("t", State.latest())).clock(clock).build();
+    TransportOptions options =
+        RecordingOutbound.options(4096, Duration.ofSeconds(30), Duration.ofSeconds(10));
+    List<RecordingOutbound> screens = Stream.generate(RecordingOutbound::new).limit(40).toList();
+    screens.forEach(s -> s.openPlain(hub, "t", options));
+    IntSupplier pinged = () -> (int) screens.stream().filter(s -> s.pings.get() > 0).count();
+    clock.advance(Duration.ofSeconds(5));
+    await().until(() -> pinged.getAsInt() > 0);
+    assertThat(pinged.getAsInt()).as("half an interval in, not every one is pinged").isLessThan(40);
+    clock.advance(Duration.ofSeconds(5));
+    await().until(() -> pinged.getAsInt() == 40);
   }
 
   @Test

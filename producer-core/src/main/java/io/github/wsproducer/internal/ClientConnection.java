@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -73,7 +74,12 @@ final class ClientConnection implements Outbound.SendCallback {
     this.envelope = envelope;
     this.options = options;
     this.lastSentAt = home.clock().millis();
-    this.lastPingAt = lastSentAt;
+    // Each connection's pings keep a phase of their own within the interval. Connections made
+    // together (every screen after a restart) would otherwise all be pinged in the same tick, a
+    // burst of control frames through the transport's writer at once, every interval.
+    long pingMillis = options.pingInterval().toMillis();
+    this.lastPingAt =
+        pingMillis > 0 ? lastSentAt - ThreadLocalRandom.current().nextLong(pingMillis) : lastSentAt;
   }
 
   boolean isEnvelope() {

@@ -19,7 +19,9 @@ import java.util.Set;
  *     the connection's start (or of the previous response); a request trickled byte by byte is
  *     dropped
  * @param pingInterval how often every connection is pinged (a protocol ping; an idle envelope
- *     connection also gets a {@code ping} message); {@link Duration#ZERO} for never
+ *     connection also gets a {@code ping} message), the first time at a random point within the
+ *     first interval, so that connections made together are not pinged together; {@link
+ *     Duration#ZERO} for never
  * @param pongTimeout a connection that does not answer a ping within this is closed with 4002: a
  *     client that stopped reading or vanished is found at any data rate
  * @param maxQueuedBytes byte cap of the frames queued per connection, the one being written
