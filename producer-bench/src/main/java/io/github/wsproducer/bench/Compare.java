@@ -129,6 +129,8 @@ final class Compare {
           "wsproducer-netty-disk",
           "wsproducer-c1",
           "wsproducer-netty-c1",
+          "wsproducer-cds-c1",
+          "wsproducer-netty-cds-c1",
           "wsproducer-before",
           "wsproducer-netty-before",
           "wsproducer-tomcat-before",

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,7 @@ final class PeerRunner {
    */
   static List<Run> run(Peer peer, List<Workload> sameServer) throws Exception {
     Workload first = sameServer.get(0);
+    train(peer, first);
     int port = freePort();
     if (first.restart()) {
       return List.of(restart(peer, first, port));
@@ -51,6 +54,46 @@ final class PeerRunner {
       s.stop();
     }
   }
+
+  /** The class-data archives made by this process: an archive made by another jar is stale. */
+  private static final Set<String> trained = new HashSet<>();
+
+  /**
+   * Makes the peer's class-data archive once per comparison, when its command names one: a training
+   * run of its server, with {@value #TRAINING_CLIENTS} clients for a few seconds, writes the
+   * classes it loaded to the archive when it exits.
+   */
+  private static void train(Peer peer, Workload w) throws Exception {
+    int at = -1;
+    for (int i = 0; i < peer.command().size(); i++) {
+      if (peer.command().get(i).startsWith(Peers.ARCHIVE)) {
+        at = i;
+      }
+    }
+    if (at < 0 || !trained.add(peer.name())) {
+      return;
+    }
+    String archive = peer.command().get(at).substring(Peers.ARCHIVE.length());
+    Files.deleteIfExists(Path.of(archive));
+    List<String> command = new ArrayList<>(peer.command());
+    command.set(at, "-XX:ArchiveClassesAtExit=" + archive);
+    Peer training = new Peer(peer.name(), command, peer.path(), peer.socketIo(), peer.heap());
+    int port = freePort();
+    Workload load =
+        new Workload("training", TRAINING_CLIENTS, 0, Math.max(1, w.rate()), w.payload(), 1, 2);
+    Server s = new Server(training, start(serverCommand(training, load, port)));
+    try {
+      s.awaitListening();
+      runClients(s, load, port, null, Double.NaN);
+    } finally {
+      s.stop(); // the archive is written as the JVM exits
+    }
+    if (!Files.isRegularFile(Path.of(archive))) {
+      throw new IllegalStateException(peer.name() + ": the training run wrote no " + archive);
+    }
+  }
+
+  private static final int TRAINING_CLIENTS = 500;
 
   /**
    * Starts the load clients first and the server once they wait, as after a deploy: their first

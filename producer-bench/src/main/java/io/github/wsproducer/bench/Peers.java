@@ -11,23 +11,38 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The systems a comparison can run here: wsproducer on Jetty, Netty and Tomcat (on the first two
- * also with the quick compiler alone, {@code -c1}), and bare Jetty, Netty and Tomcat broadcast
- * loops, from this jar; Node {@code ws} and Socket.IO when Node.js and npm are there (installed
- * into the work folder), the original eventlet server when Python has eventlet.
+ * also with the quick compiler alone, {@code -c1}, and with that and an application class-data
+ * archive, {@code -cds-c1}), and bare Jetty, Netty and Tomcat broadcast loops, from this jar; Node
+ * {@code ws} and Socket.IO when Node.js and npm are there (installed into the work folder), the
+ * original eventlet server when Python has eventlet.
  */
 final class Peers {
   private Peers() {}
 
-  /** A bench server from this jar: its {@code --system}, {@code --transport}, and JVM options. */
+  /**
+   * A bench server from this jar: its {@code --system}, {@code --transport}, JVM options, and
+   * whether it runs on a class-data archive of its own.
+   */
   private record JavaServer(
-      String name, String system, String transport, String history, List<String> jvmOptions) {
+      String name,
+      String system,
+      String transport,
+      String history,
+      List<String> jvmOptions,
+      boolean archive) {
     JavaServer(String name, String system, String transport) {
-      this(name, system, transport, null, List.of());
+      this(name, system, transport, null, List.of(), false);
     }
   }
 
   /** With the quick compiler alone: slower code, but no wait for the optimizing compiler. */
   private static final List<String> C1 = List.of("-XX:TieredStopAtLevel=1");
+
+  /**
+   * The JVM option that names a peer's class-data archive: {@link PeerRunner} makes the archive in
+   * a training run of the server before the peer's first run in a comparison.
+   */
+  static final String ARCHIVE = "-XX:SharedArchiveFile=";
 
   private static final List<JavaServer> JAVA_SERVERS =
       List.of(
@@ -35,9 +50,16 @@ final class Peers {
           new JavaServer("wsproducer-netty", "wsproducer", "netty"),
           new JavaServer("wsproducer-tomcat", "wsproducer", "tomcat"),
           new JavaServer(
-              "wsproducer-netty-disk", "wsproducer", "netty", "target/bench-history", List.of()),
-          new JavaServer("wsproducer-c1", "wsproducer", "jetty", null, C1),
-          new JavaServer("wsproducer-netty-c1", "wsproducer", "netty", null, C1),
+              "wsproducer-netty-disk",
+              "wsproducer",
+              "netty",
+              "target/bench-history",
+              List.of(),
+              false),
+          new JavaServer("wsproducer-c1", "wsproducer", "jetty", null, C1, false),
+          new JavaServer("wsproducer-netty-c1", "wsproducer", "netty", null, C1, false),
+          new JavaServer("wsproducer-cds-c1", "wsproducer", "jetty", null, C1, true),
+          new JavaServer("wsproducer-netty-cds-c1", "wsproducer", "netty", null, C1, true),
           new JavaServer("jetty", "jetty", "jetty"),
           new JavaServer("netty", "netty", "netty"),
           new JavaServer("tomcat", "tomcat", "tomcat"));
@@ -48,6 +70,9 @@ final class Peers {
     for (JavaServer server : JAVA_SERVERS) {
       List<String> command = new ArrayList<>(List.of("java", "-Xms512m", "-Xmx512m"));
       command.addAll(server.jvmOptions());
+      if (server.archive()) {
+        command.add(ARCHIVE + work.toAbsolutePath().resolve(server.name() + ".jsa"));
+      }
       command.addAll(
           List.of(
               "-jar",

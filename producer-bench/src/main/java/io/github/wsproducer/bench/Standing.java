@@ -96,6 +96,7 @@ final class Standing {
       }
     }
     md.append(netty(workloads, runs));
+    md.append(containers(workloads, runs));
     md.append(
         "\nNotes on method: wsproducer, plain Jetty, Node `ws` and Socket.IO stamp `ts` once per"
             + " update before fanning it out, so their latency includes the fan-out to every"
@@ -175,6 +176,82 @@ final class Standing {
       }
     }
     return md.length() == 0 ? "" : "\n### The Netty transport's targets\n\nMedians:\n\n" + md;
+  }
+
+  /**
+   * The Jetty and Jakarta transports' targets, each against its own container's plain loop, for the
+   * workloads where that loop ran.
+   */
+  private static String containers(List<Workload> workloads, List<Run> runs) {
+    StringBuilder md = new StringBuilder();
+    for (Workload w : workloads) {
+      Map<String, List<Run>> by = Compare.bySystem(runs, w);
+      List<Run> jetty = by.get("wsproducer");
+      List<Run> tomcat = by.get("wsproducer-tomcat");
+      List<Run> plainTomcat = by.get("tomcat");
+      if (w.idle() && tomcat != null && plainTomcat != null) {
+        line(
+            md,
+            w,
+            "Jakarta on Tomcat: heap per idle connection at most 10 KB",
+            tomcat,
+            plainTomcat,
+            Run::heapPerConnectionKb,
+            "KB");
+      } else if (!w.idle() && !w.storm() && w.stalled() == 0) {
+        if (jetty != null && by.containsKey("jetty")) {
+          line(
+              md,
+              w,
+              "Jetty: CPU per frame at most 1.0 times plain Jetty's",
+              jetty,
+              by.get("jetty"),
+              Run::serverCpuPerMillion,
+              "CPU-s per 1M frames");
+          line(
+              md,
+              w,
+              "Jetty: p99 no worse than plain Jetty's",
+              jetty,
+              by.get("jetty"),
+              r -> r.client().p99Ms(),
+              "ms");
+        }
+        if (tomcat != null && plainTomcat != null) {
+          line(
+              md,
+              w,
+              "Jakarta on Tomcat: CPU per frame at most 1.1 times plain Tomcat's",
+              tomcat,
+              plainTomcat,
+              Run::serverCpuPerMillion,
+              "CPU-s per 1M frames");
+          line(
+              md,
+              w,
+              "Jakarta on Tomcat: every update delivered, at the rate offered ("
+                  + (w.rate() * w.clients())
+                  + " frames/s; "
+                  + tomcat.stream().mapToLong(r -> r.client().gaps()).sum()
+                  + " gaps), if plain Tomcat delivers them",
+              tomcat,
+              plainTomcat,
+              r -> r.client().framesPerSecond(),
+              "frames/s");
+          line(
+              md,
+              w,
+              "Jakarta on Tomcat: p99 at most 50 ms, if plain Tomcat's is",
+              tomcat,
+              plainTomcat,
+              r -> r.client().p99Ms(),
+              "ms");
+        }
+      }
+    }
+    return md.length() == 0
+        ? ""
+        : "\n### The Jetty and Jakarta transports against their containers\n\nMedians:\n\n" + md;
   }
 
   /** One target: our median, and its ratio to a peer's when the peer ran. */
