@@ -58,6 +58,8 @@ final class PeerRunner {
   /** The class-data archives made by this process: an archive made by another jar is stale. */
   private static final Set<String> trained = new HashSet<>();
 
+  private static final int TRAINING_CLIENTS = 500;
+
   /**
    * Makes the peer's class-data archive once per comparison, when its command names one: a training
    * run of its server, with {@value #TRAINING_CLIENTS} clients for a few seconds, writes the
@@ -92,8 +94,6 @@ final class PeerRunner {
       throw new IllegalStateException(peer.name() + ": the training run wrote no " + archive);
     }
   }
-
-  private static final int TRAINING_CLIENTS = 500;
 
   /**
    * Starts the load clients first and the server once they wait, as after a deploy: their first
