@@ -85,9 +85,10 @@ final class TomcatServer implements AutoCloseable {
     connector.setProperty("address", host);
     connector.setProperty("acceptCount", "4096");
     connector.setProperty("maxConnections", "100000");
+    String prefix = "bench.tomcat.";
     System.getProperties().stringPropertyNames().stream()
-        .filter(k -> k.startsWith("bench.tomcat."))
-        .forEach(k -> connector.setProperty(k.substring(13), System.getProperty(k)));
+        .filter(k -> k.startsWith(prefix))
+        .forEach(k -> connector.setProperty(k.substring(prefix.length()), System.getProperty(k)));
     tomcat.setConnector(connector);
     Context context = tomcat.addContext("", base.toString());
     Tomcat.addServlet(
