@@ -49,7 +49,9 @@ final class ClientConnection implements Outbound.SendCallback {
   private long peakQueuedBytes; // this connection's; the hub keeps the most of all
   private boolean writing; // a send is in flight
   private long inFlightBytes;
-  private final List<TextFrame> inFlight = new ArrayList<>(); // reused: one send at a time
+  // Reused, one send at a time; made with its array, which then lies beside the connection's other
+  // state, as most sends are of one frame.
+  private final List<TextFrame> inFlight = new ArrayList<>(1);
   // Of the updates in flight, when delivery is timed; allocated then, as idle connections are many.
   private long[] publishedAt = NONE;
   private int timed;
@@ -260,6 +262,9 @@ final class ClientConnection implements Outbound.SendCallback {
           return; // the callback continues draining
         }
         writeDone();
+        if (queue.isEmpty() && closing == null && behind == null) {
+          return; // the common case, without another pass
+        }
       }
     }
   }

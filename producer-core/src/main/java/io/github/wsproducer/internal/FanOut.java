@@ -25,9 +25,16 @@ final class FanOut {
   /** Updates whose frames may wait in the connections' queues for one flush. */
   static final int MAX_UNFLUSHED = 16;
 
+  private static final ClientConnection[] NONE = {};
+
   private final SerialExecutor serial;
   private final Set<ClientConnection> envelope = new LinkedHashSet<>();
   private final Set<ClientConnection> plain = new LinkedHashSet<>();
+  // The sets as arrays, made again on the first send after a change (null till then): sending
+  // walks an array, not the sets' entries, so a frame touches no memory of the set's per
+  // connection.
+  private ClientConnection[] envelopeArray = NONE;
+  private ClientConnection[] plainArray = NONE;
   private volatile int count; // read by isWatched from any thread
   private int unflushed; // broadcasts whose frames are queued but not yet flushed
   private boolean flushScheduled;
@@ -42,13 +49,29 @@ final class FanOut {
 
   void add(ClientConnection connection) {
     (connection.isEnvelope() ? envelope : plain).add(connection);
-    count = envelope.size() + plain.size();
+    changed();
   }
 
   void remove(ClientConnection connection) {
     envelope.remove(connection);
     plain.remove(connection);
+    changed();
+  }
+
+  private void changed() {
     count = envelope.size() + plain.size();
+    envelopeArray = null;
+    plainArray = null;
+  }
+
+  private ClientConnection[] envelope() {
+    ClientConnection[] a = envelopeArray;
+    return a != null ? a : (envelopeArray = envelope.toArray(NONE));
+  }
+
+  private ClientConnection[] plain() {
+    ClientConnection[] a = plainArray;
+    return a != null ? a : (plainArray = plain.toArray(NONE));
   }
 
   boolean contains(ClientConnection connection) {
@@ -62,13 +85,17 @@ final class FanOut {
   void offerEnvelope(Supplier<Frame> frame) {
     if (!envelope.isEmpty()) {
       Frame f = frame.get();
-      envelope.forEach(c -> c.offer(f));
+      for (ClientConnection c : envelope()) {
+        c.offer(f);
+      }
     }
   }
 
   /** Sends a frame to every plain subscriber at once. */
   void offerPlain(Frame frame) {
-    plain.forEach(c -> c.offer(frame));
+    for (ClientConnection c : plain()) {
+      c.offer(frame);
+    }
   }
 
   /**
@@ -78,12 +105,12 @@ final class FanOut {
    */
   void broadcast(Frame envelopeFrame, Supplier<Frame> plainFrame) {
     boolean defer = serial.hasQueued();
-    for (ClientConnection c : envelope) {
+    for (ClientConnection c : envelope()) {
       send(c, envelopeFrame, defer);
     }
     Frame p = plain.isEmpty() ? null : plainFrame.get();
     if (p != null) {
-      for (ClientConnection c : plain) {
+      for (ClientConnection c : plain()) {
         send(c, p, defer);
       }
     }
@@ -111,7 +138,11 @@ final class FanOut {
 
   private void flush() {
     unflushed = 0;
-    envelope.forEach(ClientConnection::flush);
-    plain.forEach(ClientConnection::flush);
+    for (ClientConnection c : envelope()) {
+      c.flush();
+    }
+    for (ClientConnection c : plain()) {
+      c.flush();
+    }
   }
 }

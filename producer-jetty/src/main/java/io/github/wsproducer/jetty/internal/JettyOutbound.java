@@ -19,14 +19,14 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * connection. All frames of one send but the last are batched, so Jetty writes them together. Sends
  * come one at a time (the hub waits for each callback), so the fields need no lock.
  */
-final class JettyOutbound implements Outbound {
+final class JettyOutbound implements Outbound, Callback {
   private static final ByteBuffer NO_PAYLOAD = ByteBuffer.allocate(0);
 
   private final Session session;
   private final CoreSession core;
-  // The hub passes the same callback to every send, one at a time: adapt it once.
-  private SendCallback adapted;
-  private Callback adapter;
+  // The callback of the send in flight: this outbound is Jetty's callback of its last frame, so
+  // that a send allocates nothing and the hub's write path touches no object of its own here.
+  private SendCallback inFlight;
 
   JettyOutbound(Session session) {
     this.session = session;
@@ -35,16 +35,23 @@ final class JettyOutbound implements Outbound {
 
   @Override
   public void send(List<TextFrame> frames, SendCallback callback) {
-    if (callback != adapted) {
-      adapter = Callback.from(callback::succeeded, callback::failed);
-      adapted = callback;
-    }
+    inFlight = callback;
     int last = frames.size() - 1;
     for (int i = 0; i < last; i++) {
       // A failed write fails the last frame's callback too.
       core.sendFrame(new Frame(OpCode.TEXT, true, frames.get(i).payload()), Callback.NOOP, true);
     }
-    core.sendFrame(new Frame(OpCode.TEXT, true, frames.get(last).payload()), adapter, false);
+    core.sendFrame(new Frame(OpCode.TEXT, true, frames.get(last).payload()), this, false);
+  }
+
+  @Override
+  public void succeeded() {
+    inFlight.succeeded();
+  }
+
+  @Override
+  public void failed(Throwable cause) {
+    inFlight.failed(cause);
   }
 
   @Override
