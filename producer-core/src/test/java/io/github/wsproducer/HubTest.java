@@ -480,6 +480,24 @@ class HubTest {
   }
 
   @Test
+  void eachUpdateGoesToWhoeverIsSubscribedWhenItIsPublished() throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    RecordingOutbound leaving = new RecordingOutbound();
+    Inbound leaver = subscribe(hub, leaving, "t", null);
+    leaving.next("snapshot");
+    hub.publish("t", 1);
+    assertThat(leaving.next("update").path("data").asInt()).isEqualTo(1);
+
+    RecordingOutbound joining = new RecordingOutbound();
+    subscribe(hub, joining, "t", null);
+    assertThat(joining.next("snapshot").path("data").asInt()).isEqualTo(1);
+    leaver.onText("{\"type\":\"unsubscribe\",\"topic\":\"t\"}");
+    hub.publish("t", 2);
+    assertThat(joining.next("update").path("data").asInt()).isEqualTo(2);
+    leaving.assertQuiet();
+  }
+
+  @Test
   void invalidMessagesAreLimitedByRateNotByRuns() throws InterruptedException {
     ManualClock clock = new ManualClock();
     hub = Hub.builder().topic(Topic.of("t", State.latest())).clock(clock).build();
