@@ -25,16 +25,9 @@ final class FanOut {
   /** Updates whose frames may wait in the connections' queues for one flush. */
   static final int MAX_UNFLUSHED = 16;
 
-  private static final ClientConnection[] NONE = {};
-
   private final SerialExecutor serial;
-  private final Set<ClientConnection> envelope = new LinkedHashSet<>();
-  private final Set<ClientConnection> plain = new LinkedHashSet<>();
-  // The sets as arrays, made again on the first send after a change (null till then): sending
-  // walks an array, not the sets' entries, so a frame touches no memory of the set's per
-  // connection.
-  private ClientConnection[] envelopeArray = NONE;
-  private ClientConnection[] plainArray = NONE;
+  private final Members envelope = new Members();
+  private final Members plain = new Members();
   private volatile int count; // read by isWatched from any thread
   private int unflushed; // broadcasts whose frames are queued but not yet flushed
   private boolean flushScheduled;
@@ -49,29 +42,13 @@ final class FanOut {
 
   void add(ClientConnection connection) {
     (connection.isEnvelope() ? envelope : plain).add(connection);
-    changed();
+    count = envelope.size() + plain.size();
   }
 
   void remove(ClientConnection connection) {
     envelope.remove(connection);
     plain.remove(connection);
-    changed();
-  }
-
-  private void changed() {
     count = envelope.size() + plain.size();
-    envelopeArray = null;
-    plainArray = null;
-  }
-
-  private ClientConnection[] envelope() {
-    ClientConnection[] a = envelopeArray;
-    return a != null ? a : (envelopeArray = envelope.toArray(NONE));
-  }
-
-  private ClientConnection[] plain() {
-    ClientConnection[] a = plainArray;
-    return a != null ? a : (plainArray = plain.toArray(NONE));
   }
 
   boolean contains(ClientConnection connection) {
@@ -85,7 +62,7 @@ final class FanOut {
   void offerEnvelope(Supplier<Frame> frame) {
     if (!envelope.isEmpty()) {
       Frame f = frame.get();
-      for (ClientConnection c : envelope()) {
+      for (ClientConnection c : envelope.array()) {
         c.offer(f);
       }
     }
@@ -93,7 +70,7 @@ final class FanOut {
 
   /** Sends a frame to every plain subscriber at once. */
   void offerPlain(Frame frame) {
-    for (ClientConnection c : plain()) {
+    for (ClientConnection c : plain.array()) {
       c.offer(frame);
     }
   }
@@ -105,12 +82,12 @@ final class FanOut {
    */
   void broadcast(Frame envelopeFrame, Supplier<Frame> plainFrame) {
     boolean defer = serial.hasQueued();
-    for (ClientConnection c : envelope()) {
+    for (ClientConnection c : envelope.array()) {
       send(c, envelopeFrame, defer);
     }
     Frame p = plain.isEmpty() ? null : plainFrame.get();
     if (p != null) {
-      for (ClientConnection c : plain()) {
+      for (ClientConnection c : plain.array()) {
         send(c, p, defer);
       }
     }
@@ -138,11 +115,52 @@ final class FanOut {
 
   private void flush() {
     unflushed = 0;
-    for (ClientConnection c : envelope()) {
+    for (ClientConnection c : envelope.array()) {
       c.flush();
     }
-    for (ClientConnection c : plain()) {
+    for (ClientConnection c : plain.array()) {
       c.flush();
+    }
+  }
+
+  /**
+   * One form's subscribers: a set, and the same as an array, made again on the first send after a
+   * change. Sending walks the array, not the set's entries, so a frame touches no memory of the
+   * set's per connection.
+   */
+  private static final class Members {
+    private static final ClientConnection[] NONE = {};
+
+    private final Set<ClientConnection> set = new LinkedHashSet<>();
+    private ClientConnection[] array = NONE; // null after a change, until the next send
+
+    void add(ClientConnection connection) {
+      if (set.add(connection)) {
+        array = null;
+      }
+    }
+
+    void remove(ClientConnection connection) {
+      if (set.remove(connection)) {
+        array = null;
+      }
+    }
+
+    boolean contains(ClientConnection connection) {
+      return set.contains(connection);
+    }
+
+    boolean isEmpty() {
+      return set.isEmpty();
+    }
+
+    int size() {
+      return set.size();
+    }
+
+    ClientConnection[] array() {
+      ClientConnection[] a = array;
+      return a != null ? a : (array = set.toArray(NONE));
     }
   }
 }
