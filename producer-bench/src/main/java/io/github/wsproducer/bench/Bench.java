@@ -26,14 +26,16 @@ public final class Bench {
             connections stop reading; --await-start waits for a line on standard input;
             --restart reads the server's start (System.nanoTime) from standard input, then
             connects, trying again every 50 ms until the server answers
-        compare [--quick|--full|--rates|--scale|--transports] [--out FILE] [--systems a,b] [--before JAR]
-                [--rounds N] [--warmup S]
+        compare [--quick|--full|--rates|--scale|--transports|--pairs] [--out FILE] [--systems a,b]
+                [--before JAR] [--rounds N] [--warmup S]
             runs the side-by-side comparison and writes docs/benchmarks/MODE.md (quick.md,
             full.md, ...), charts beside it; --before JAR adds "wsproducer-before",
             "wsproducer-netty-before" and "wsproducer-tomcat-before", the bench server of
             another build on each transport;
             N rounds (default 5) narrow the medians; S seconds of warm-up before each
-            measurement instead of the workload's own; systems: %s
+            measurement instead of the workload's own; --pairs runs the two --systems at
+            the same time on one core in every round and reports the ratio of their CPU per
+            frame, which this machine's load does not swing; systems: %s
         history [--topics T] [--updates U] [--payload-bytes B] [--screens S] [--out FILE]
             what keeping history costs and holds: updates persisted a second on disk and in
             memory, retention's bounds on disk and heap, starting on an hour of history, S

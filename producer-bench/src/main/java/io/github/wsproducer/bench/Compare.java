@@ -2,6 +2,7 @@ package io.github.wsproducer.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -157,7 +158,22 @@ final class Compare {
           new Workload("10,000 idle clients", 10_000, 0, 0, 200, 1, 0.5));
 
   /** The modes, each a flag of {@code compare}. */
-  static final List<String> MODES = List.of("quick", "full", "rates", "scale", "transports");
+  static final List<String> MODES =
+      List.of("quick", "full", "rates", "scale", "transports", "pairs");
+
+  /**
+   * The workload of {@code --pairs}: two servers share CPU 0, so each gets half the rate that
+   * {@code --transports} gives one.
+   */
+  static final Workload PAIRS =
+      new Workload(
+          "1,000 clients each, 25 updates/s, two servers at once on CPU 0",
+          1000,
+          0,
+          25,
+          200,
+          30,
+          30);
 
   /** The systems of {@code --transports} unless {@code --systems} names others. */
   private static final List<String> TRANSPORTS =
@@ -192,6 +208,7 @@ final class Compare {
                   SCALE.stream())
               .toList();
       case "scale" -> SCALE;
+      case "pairs" -> List.of(PAIRS);
       // Each transport beside its own container's plain loop.
       case "transports" ->
           List.of(
@@ -221,7 +238,8 @@ final class Compare {
    * [--rounds N] [--warmup S]}, with options as {@link Bench} parsed them: {@code --before} adds
    * "wsproducer-before", "wsproducer-netty-before" and "wsproducer-tomcat-before", wsproducer on
    * each transport from the bench server of another build of this jar, for before/after figures
-   * measured side by side.
+   * measured side by side. {@code --pairs --systems a,b} runs the two at the same time instead, in
+   * every round, and reports the ratio of their CPU per frame.
    *
    * @throws IllegalArgumentException for two modes or an unknown system, before anything runs
    */
@@ -243,6 +261,10 @@ final class Compare {
       if (name.endsWith("-before") && !options.containsKey("before")) {
         throw new IllegalArgumentException("--systems: " + name + " needs --before JAR");
       }
+    }
+    if (mode.equals("pairs")
+        && systems.map(s -> s.size() != 2 || s.get(0).equals(s.get(1))).orElse(true)) {
+      throw new IllegalArgumentException("--pairs: two systems, as --systems a,b");
     }
     Path out = Path.of(options.getOrDefault("out", "docs/benchmarks/" + mode + ".md"));
     int rounds = rounds(options.getOrDefault("rounds", "5"));
@@ -287,6 +309,10 @@ final class Compare {
       }
     }
     systems.ifPresent(names -> peers.removeIf(p -> !names.contains(p.name())));
+    if (mode.equals("pairs")) {
+      pairs(out, options, rounds, workloads.get(0), systems.get(), peers, skipped);
+      return;
+    }
     List<Run> runs = new ArrayList<>();
     // Workloads of one rate share a server start; rounds alternate which system goes first.
     Map<String, List<Workload>> byServer = new LinkedHashMap<>();
@@ -308,6 +334,48 @@ final class Compare {
     }
     Report.write(out, command(options), rounds, workloads, peers, skipped, runs);
     System.out.println("wrote " + out);
+  }
+
+  /**
+   * Runs the two systems at once in every round, the one started first alternating, and writes the
+   * report of their ratios.
+   */
+  private static void pairs(
+      Path out,
+      Map<String, String> options,
+      int rounds,
+      Workload w,
+      List<String> names,
+      List<Peer> peers,
+      List<String> skipped)
+      throws Exception {
+    if (peers.size() != 2) {
+      throw new IllegalArgumentException("--pairs: not available here: " + skipped);
+    }
+    // In the order named: the report's ratio is of the first to the second.
+    peers.sort(Comparator.comparingInt(p -> names.indexOf(p.name())));
+    List<List<Run>> pairs = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      List<Peer> order = round % 2 == 0 ? peers : List.of(peers.get(1), peers.get(0));
+      List<Run> pair = new ArrayList<>(PeerRunner.runTogether(order, w));
+      pair.sort(Comparator.comparingInt(r -> names.indexOf(r.system())));
+      pairs.add(pair);
+      pair.forEach(r -> print(r, pairs.size() - 1));
+      System.out.printf(
+          Locale.ROOT,
+          "round %d: %s / %s = %.3f%n",
+          round + 1,
+          names.get(0),
+          names.get(1),
+          ratio(pair));
+    }
+    Report.writePairs(out, command(options), w, pairs);
+    System.out.println("wrote " + out);
+  }
+
+  /** The first run's CPU per frame to the second's. */
+  static double ratio(List<Run> pair) {
+    return pair.get(0).serverCpuPerMillion() / pair.get(1).serverCpuPerMillion();
   }
 
   /** {@code --warmup S}: seconds before each measurement, for servers slow to catch up. */

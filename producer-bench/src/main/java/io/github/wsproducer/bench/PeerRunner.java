@@ -16,6 +16,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,11 +51,49 @@ final class PeerRunner {
       s.awaitListening();
       List<Run> runs = new ArrayList<>();
       for (Workload w : sameServer) {
-        runs.add(runClients(s, w, port, null, Double.NaN));
+        runs.add(runClients(s, w, port, null, Double.NaN, null));
       }
       return runs;
     } finally {
       s.stop();
+    }
+  }
+
+  /**
+   * Runs the peers' servers at the same time, all on CPU 0, in the order given, each with its own
+   * load clients on CPU 1: the clients of all start their warm-up together, so the measured windows
+   * coincide and what else the machine does at the time falls on every server alike. Heap is read
+   * once every server's window has ended, as its full GC takes CPU 0.
+   */
+  static List<Run> runTogether(List<Peer> peers, Workload w) throws Exception {
+    List<Server> servers = new ArrayList<>();
+    List<Integer> ports = new ArrayList<>();
+    ExecutorService each = Executors.newFixedThreadPool(peers.size());
+    try {
+      for (Peer p : peers) {
+        int port = freePort();
+        Server s = new Server(p, start(serverCommand(p, w, port)));
+        servers.add(s);
+        ports.add(port);
+        s.awaitListening();
+      }
+      CyclicBarrier together = new CyclicBarrier(peers.size());
+      List<Future<Run>> runs = new ArrayList<>();
+      for (int i = 0; i < servers.size(); i++) {
+        Server s = servers.get(i);
+        int port = ports.get(i);
+        runs.add(each.submit(() -> runClients(s, w, port, null, Double.NaN, together)));
+      }
+      List<Run> done = new ArrayList<>();
+      for (Future<Run> r : runs) {
+        done.add(r.get());
+      }
+      return done;
+    } finally {
+      each.shutdownNow();
+      for (Server s : servers) {
+        s.stop();
+      }
     }
   }
 
@@ -86,7 +128,7 @@ final class PeerRunner {
     Server s = new Server(training, start(serverCommand(training, load, port)));
     try {
       s.awaitListening();
-      runClients(s, load, port, null, Double.NaN);
+      runClients(s, load, port, null, Double.NaN, null);
     } finally {
       s.stop(); // the archive is written as the JVM exits
     }
@@ -111,7 +153,7 @@ final class PeerRunner {
       clients.say("" + start);
       s.awaitListening();
       double ready = (System.nanoTime() - start) / 1e9;
-      return runClients(s, w, port, clients, ready);
+      return runClients(s, w, port, clients, ready, null);
     } finally {
       if (s != null) {
         s.stop();
@@ -235,8 +277,11 @@ final class PeerRunner {
    * Runs a workload's load clients: they connect, then start their warm-up together, and stay
    * connected until the server's memory has been read. A restart's clients were {@code started}
    * before its server, whose memory before them is thus not known; others start once it is read.
+   * Servers run {@code together} start their clients' warm-up at once, and read their memory once
+   * all have read their CPU time.
    */
-  private static Run runClients(Server server, Workload w, int port, Clients started, double ready)
+  private static Run runClients(
+      Server server, Workload w, int port, Clients started, double ready, CyclicBarrier together)
       throws Exception {
     long rssBefore = started != null ? 0 : server.rssKb();
     double heapBefore = started != null ? Double.NaN : server.heapKb();
@@ -252,6 +297,7 @@ final class PeerRunner {
         expect(out, "connected");
       }
       double connectCpu = server.cpuSeconds() - connectingCpu;
+      await(together);
       clients.say("go");
       double cpuStart = Double.NaN;
       double kernelStart = Double.NaN;
@@ -268,6 +314,7 @@ final class PeerRunner {
       }
       double cpu = server.cpuSeconds() - cpuStart;
       double kernel = server.kernelSeconds() - kernelStart;
+      await(together);
       long rss = server.rssKb();
       double heap = server.heapKb();
       return new Run(
@@ -291,6 +338,12 @@ final class PeerRunner {
           p.destroyForcibly();
         }
       }
+    }
+  }
+
+  private static void await(CyclicBarrier together) throws Exception {
+    if (together != null) {
+      together.await(5, TimeUnit.MINUTES); // a server that fails breaks it for the others
     }
   }
 

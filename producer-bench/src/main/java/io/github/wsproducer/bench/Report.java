@@ -170,6 +170,91 @@ final class Report {
     Files.writeString(out, md.toString());
   }
 
+  /**
+   * Writes the report of {@code compare --pairs}: each round's two runs, made at the same time, and
+   * the ratio of their CPU per frame.
+   */
+  static void writePairs(Path out, String mode, Workload w, List<List<Run>> pairs)
+      throws IOException {
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    String a = pairs.get(0).get(0).system();
+    String b = pairs.get(0).get(1).system();
+    StringBuilder md = new StringBuilder();
+    md.append("# ")
+        .append(a)
+        .append(" beside ")
+        .append(b)
+        .append(", in pairs\n\nWritten by `java -jar producer-bench/target/producer-bench.jar")
+        .append(" compare ")
+        .append(mode)
+        .append("` on ")
+        .append(LocalDate.now())
+        .append(". Both servers run at the same time, pinned together to CPU 0, each publishing ")
+        .append(w.rate())
+        .append(" updates/s of about ")
+        .append(w.payload())
+        .append(" bytes to its own ")
+        .append(String.format(Locale.ROOT, "%,d", w.clients()))
+        .append(" clients (load clients on CPU 1). Both sets of clients start their ")
+        .append(String.format(Locale.ROOT, "%.0f", w.warmup()))
+        .append(" s warm-up together, and each server's CPU time (from `/proc`) is read over its ")
+        .append(String.format(Locale.ROOT, "%.0f", w.seconds()))
+        .append(" s measured window; the windows coincide. Whatever else the machine does at the")
+        .append(" time falls on both servers, so the ratio of their CPU per frame holds where")
+        .append(" the figures of rounds run one after another swing with the machine's load.")
+        .append(" Which server starts first alternates between rounds.\n\n");
+    md.append("## Machine\n\n").append(machine()).append('\n');
+    md.append("## Rounds\n\n| round | started first | ")
+        .append(a)
+        .append(" CPU-s per 1M frames | ")
+        .append(b)
+        .append(" CPU-s per 1M frames | ")
+        .append(a)
+        .append(" / ")
+        .append(b)
+        .append(" | ")
+        .append(a)
+        .append(" p99 ms | ")
+        .append(b)
+        .append(" p99 ms | ")
+        .append(a)
+        .append(" frames/s | ")
+        .append(b)
+        .append(" frames/s |\n|---|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < pairs.size(); i++) {
+      List<Run> pair = pairs.get(i);
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %s | %.2f | %.2f | %.3f | %.2f | %.2f | %,.0f | %,.0f |%n",
+              i + 1,
+              i % 2 == 0 ? a : b,
+              pair.get(0).serverCpuPerMillion(),
+              pair.get(1).serverCpuPerMillion(),
+              Compare.ratio(pair),
+              pair.get(0).client().p99Ms(),
+              pair.get(1).client().p99Ms(),
+              pair.get(0).client().framesPerSecond(),
+              pair.get(1).client().framesPerSecond()));
+    }
+    double[] ratios = pairs.stream().mapToDouble(Compare::ratio).sorted().toArray();
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%n**%s / %s, CPU per frame: median %.3f** (%.3f to %.3f over %d rounds).%n%n",
+            a,
+            b,
+            ratios[ratios.length / 2],
+            ratios[0],
+            ratios[ratios.length - 1],
+            ratios.length));
+    md.append("## Exact command\n\n```sh\n./mvnw -B -q package -DskipTests\n")
+        .append("java -jar producer-bench/target/producer-bench.jar compare ")
+        .append(mode)
+        .append("\n```\n");
+    Files.writeString(out, md.toString());
+  }
+
   /** A column of a table: its heading, and the measure each system's spread is taken of. */
   private record Column(String heading, ToDoubleFunction<Run> measure, String format) {}
 

@@ -49,5 +49,11 @@ class BenchOptionsTest {
         .hasMessageContaining("--warmup: seconds from 0 to 600");
     assertThatThrownBy(() -> Compare.run(Map.of("systems", "wsproducer-tomcat-before")))
         .hasMessageContaining("wsproducer-tomcat-before needs --before JAR");
+    assertThatThrownBy(() -> Compare.run(Map.of("pairs", "true")))
+        .hasMessage("--pairs: two systems, as --systems a,b");
+    assertThatThrownBy(() -> Compare.run(Map.of("pairs", "true", "systems", "wsproducer")))
+        .hasMessage("--pairs: two systems, as --systems a,b");
+    assertThatThrownBy(() -> Compare.run(Map.of("pairs", "true", "systems", "jetty,jetty")))
+        .hasMessage("--pairs: two systems, as --systems a,b");
   }
 }
