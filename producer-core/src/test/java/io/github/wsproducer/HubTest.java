@@ -246,6 +246,41 @@ class HubTest {
   }
 
   @Test
+  void aSubscriberThatFallsBehindStillGetsTheAnswersQueuedAmongItsUpdates()
+      throws InterruptedException {
+    hub(Topic.of("t", State.latest()));
+    long cap = 4096;
+    RecordingOutbound slow = new RecordingOutbound().stall();
+    Inbound c =
+        slow.openEnvelope(
+            hub, RecordingOutbound.options(cap, Duration.ofMinutes(5), Duration.ZERO));
+    // Behind the hello in flight: an answer, the snapshot, another answer, then the updates.
+    c.onText("{\"type\":\"subscribe\",\"topic\":\"first\"}");
+    c.onText("{\"type\":\"subscribe\",\"topic\":\"t\"}");
+    c.onText("{\"type\":\"subscribe\",\"topic\":\"second\"}");
+    RecordingOutbound witness = new RecordingOutbound();
+    subscribe(hub, witness, "t", null);
+    witness.next("snapshot");
+    String padding = "x".repeat(200);
+    for (int i = 1; i <= 100; i++) {
+      hub.publish("t", Map.of("n", i, "pad", padding));
+    }
+    for (int seq = 1; seq <= 100; seq++) {
+      assertThat(witness.next("update").path("seq").asLong()).isEqualTo(seq);
+    }
+    assertThat(hub.stats().dropped()).isPositive();
+
+    slow.release();
+    slow.next("hello");
+    assertThat(slow.next("error").path("topic").asString()).isEqualTo("first");
+    assertThat(slow.next("error").path("topic").asString()).isEqualTo("second");
+    JsonNode resync = slow.next("snapshot");
+    assertThat(resync.path("seq").asLong()).isEqualTo(100);
+    hub.publish("t", Map.of("n", 101));
+    assertThat(slow.next("update").path("seq").asLong()).isEqualTo(101);
+  }
+
+  @Test
   void framesQueuedBehindAWriteInFlightShareTheNextWrite() throws InterruptedException {
     hub(Topic.of("t", State.latest()));
     RecordingOutbound t = new RecordingOutbound();

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * flight, which topics it has fallen behind on, pings and the write timeout. What the client sends
  * is {@link ClientMessages}' job.
  *
- * <p>The lock guards only queue bookkeeping; transport calls and hub calls happen outside it. The
- * connection is itself the callback of its writes: with one write in flight at a time, nothing
- * needs to be allocated per frame.
+ * <p>The connection's lock (its monitor) guards only queue bookkeeping; transport calls and hub
+ * calls happen outside it. The connection is itself the callback of its writes, and most of what a
+ * frame needs lies in its own fields: the objects a write touches per connection are few, as each
+ * is a likely cache miss with many connections.
  */
 final class ClientConnection implements Outbound.SendCallback {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
@@ -36,22 +37,21 @@ final class ClientConnection implements Outbound.SendCallback {
   private final String address;
   private final boolean envelope;
   private final TransportOptions options; // shared by a transport's connections
-  private final Object lock = new Object();
   // Replaced, not changed: a connection has a few topics, and idle connections are many.
   private Set<String> topics = Set.of();
   private boolean detached; // from the hub
-  // Sized for the few frames of most connections; they grow when needed.
-  private final ArrayDeque<Frame> queue = new ArrayDeque<>(4);
+  // The queue: its first frame, then the rest, made when first needed, as most writes complete
+  // before the next frame comes. Empty when first is null.
+  private Frame first;
+  private ArrayDeque<Frame> rest;
   // The topics it has fallen behind on, each with whether its resync is requested yet; made when
   // first needed, as most connections never fall behind.
   private Map<String, Boolean> behind;
   private long queuedBytes; // queued frames plus those in flight
   private long peakQueuedBytes; // this connection's; the hub keeps the most of all
   private boolean writing; // a send is in flight
+  private List<TextFrame> inFlight; // of the send in flight
   private long inFlightBytes;
-  // Reused, one send at a time; made with its array, which then lies beside the connection's other
-  // state, as most sends are of one frame.
-  private final List<TextFrame> inFlight = new ArrayList<>(1);
   // Of the updates in flight, when delivery is timed; allocated then, as idle connections are many.
   private long[] publishedAt = NONE;
   private int timed;
@@ -90,19 +90,19 @@ final class ClientConnection implements Outbound.SendCallback {
 
   /** Whether it is open and not closing. */
   boolean isOpen() {
-    synchronized (lock) {
+    synchronized (this) {
       return open && closing == null;
     }
   }
 
   Set<String> topics() {
-    synchronized (lock) {
+    synchronized (this) {
       return topics;
     }
   }
 
   void subscribed(String topic) {
-    synchronized (lock) {
+    synchronized (this) {
       if (!topics.contains(topic)) {
         String[] with = topics.toArray(new String[topics.size() + 1]);
         with[with.length - 1] = topic;
@@ -112,7 +112,7 @@ final class ClientConnection implements Outbound.SendCallback {
   }
 
   void unsubscribed(String topic) {
-    synchronized (lock) {
+    synchronized (this) {
       topics =
           topics.stream().filter(t -> !t.equals(topic)).collect(Collectors.toUnmodifiableSet());
     }
@@ -143,7 +143,7 @@ final class ClientConnection implements Outbound.SendCallback {
    */
   boolean enqueue(Frame frame) {
     for (boolean flushed = false; ; flushed = true) {
-      synchronized (lock) {
+      synchronized (this) {
         if (!open || closing != null) {
           return false;
         }
@@ -153,7 +153,11 @@ final class ClientConnection implements Outbound.SendCallback {
           return false;
         }
         if (queuedBytes == 0 || queuedBytes + frame.bytes() <= options.maxQueuedBytes()) {
-          queue.addLast(frame);
+          if (first == null) {
+            first = frame;
+          } else {
+            (rest == null ? rest = new ArrayDeque<>(4) : rest).addLast(frame);
+          }
           queuedBytes += frame.bytes();
           if (queuedBytes > peakQueuedBytes) { // rare once a connection has settled
             peakQueuedBytes = queuedBytes;
@@ -182,20 +186,34 @@ final class ClientConnection implements Outbound.SendCallback {
     }
     behind.putIfAbsent(topic, false);
     int dropped = 0;
-    for (Iterator<Frame> it = queue.iterator(); it.hasNext(); ) {
-      Frame f = it.next();
-      if (topic.equals(f.topic())) {
-        it.remove();
-        queuedBytes -= f.bytes();
-        dropped++;
+    for (Frame f = first; f != null && topic.equals(f.topic()); f = first) {
+      poll();
+      queuedBytes -= f.bytes();
+      dropped++;
+    }
+    if (rest != null) {
+      for (Iterator<Frame> it = rest.iterator(); it.hasNext(); ) {
+        Frame f = it.next();
+        if (topic.equals(f.topic())) {
+          it.remove();
+          queuedBytes -= f.bytes();
+          dropped++;
+        }
       }
     }
     return dropped;
   }
 
+  /** Takes the first queued frame, or null. Holds the lock. */
+  private Frame poll() {
+    Frame f = first;
+    first = rest == null ? null : rest.pollFirst();
+    return f;
+  }
+
   /** Called by the topic in its own order: the connection is caught up on that topic again. */
   void resynced(String topic, Frame snapshot) {
-    synchronized (lock) {
+    synchronized (this) {
       if (behind != null && behind.remove(topic) != null && behind.isEmpty()) {
         behind = null;
       }
@@ -214,13 +232,18 @@ final class ClientConnection implements Outbound.SendCallback {
       boolean send = false;
       CloseCode close = null;
       List<String> resyncs = null;
-      synchronized (lock) {
+      synchronized (this) {
         if (!open || writing) {
           return;
         }
         boolean timing = home.counters().delivery() != null;
-        for (Frame f; (f = queue.pollFirst()) != null; ) {
-          inFlight.add(f.text());
+        for (Frame f; (f = poll()) != null; ) {
+          if (inFlight == null) {
+            // Most sends are of one frame.
+            inFlight = first == null ? List.of(f.text()) : new ArrayList<>(List.of(f.text()));
+          } else {
+            inFlight.add(f.text());
+          }
           inFlightBytes += f.bytes();
           if (timing && f.publishedAt() != 0) {
             if (timed == publishedAt.length) {
@@ -229,7 +252,7 @@ final class ClientConnection implements Outbound.SendCallback {
             publishedAt[timed++] = f.publishedAt();
           }
         }
-        if (!inFlight.isEmpty()) {
+        if (inFlight != null) {
           send = writing = true;
           sendReturned = false;
           completed = false;
@@ -256,13 +279,13 @@ final class ClientConnection implements Outbound.SendCallback {
         return;
       }
       transport.send(inFlight, this);
-      synchronized (lock) {
+      synchronized (this) {
         sendReturned = true;
         if (!completed) {
           return; // the callback continues draining
         }
         writeDone();
-        if (queue.isEmpty() && closing == null && behind == null) {
+        if (first == null && closing == null && behind == null) {
           return; // the common case, without another pass
         }
       }
@@ -275,7 +298,7 @@ final class ClientConnection implements Outbound.SendCallback {
    */
   @Override
   public void succeeded() {
-    synchronized (lock) {
+    synchronized (this) {
       completed = true;
       if (!sendReturned) {
         return;
@@ -298,7 +321,7 @@ final class ClientConnection implements Outbound.SendCallback {
     }
     timed = 0;
     writing = false;
-    inFlight.clear();
+    inFlight = null;
     queuedBytes -= inFlightBytes;
     inFlightBytes = 0;
   }
@@ -306,7 +329,7 @@ final class ClientConnection implements Outbound.SendCallback {
   @Override
   public void failed(Throwable cause) {
     log.debug("{}: write failed, connection dropped", transport.describe(), cause);
-    synchronized (lock) {
+    synchronized (this) {
       completed = true;
       timed = 0;
     }
@@ -322,7 +345,7 @@ final class ClientConnection implements Outbound.SendCallback {
     CloseCode close = null;
     boolean ping = false;
     boolean idle = false;
-    synchronized (lock) {
+    synchronized (this) {
       if (!open) {
         return;
       }
@@ -367,7 +390,7 @@ final class ClientConnection implements Outbound.SendCallback {
 
   /** The client answered a ping. */
   void ponged() {
-    synchronized (lock) {
+    synchronized (this) {
       unansweredPingAt = -1;
     }
   }
@@ -379,7 +402,7 @@ final class ClientConnection implements Outbound.SendCallback {
    */
   void closeAfterQueued(CloseCode code) {
     boolean detach;
-    synchronized (lock) {
+    synchronized (this) {
       if (!open || closing != null) {
         return;
       }
@@ -402,9 +425,10 @@ final class ClientConnection implements Outbound.SendCallback {
   /** The client is gone: stops queuing and leaves every topic. Idempotent. */
   void shutdown() {
     boolean detach;
-    synchronized (lock) {
+    synchronized (this) {
       open = false;
-      queue.clear();
+      first = null;
+      rest = null;
       queuedBytes = inFlightBytes;
       detach = !detached;
       detached = true;
