@@ -34,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Netty transport, or the Jakarta one on embedded Tomcat), {@code jetty} (plain Jetty 12: a {@code
  * sendText} loop over the open sessions, no library) and {@code netty} (plain Netty 4.2: one frame
  * encoded per update and written to every channel, no library: the floor of the Netty transport's
- * design).
+ * design). The system property {@code bench.pingSeconds} sets the Jetty transport's ping interval
+ * (15 s, the default; 0 for none), to tell what the plain loops, which never ping, are spared.
  */
 final class BenchServer {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -113,6 +114,7 @@ final class BenchServer {
           HubWebSocket.builder(h)
               .maxConnections(100_000)
               .maxConnectionsPerAddress(100_000)
+              .pingInterval(Duration.ofSeconds(Long.getLong("bench.pingSeconds", 15)))
               .build()
               .mount(server);
         }

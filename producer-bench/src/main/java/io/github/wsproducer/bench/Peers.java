@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The systems a comparison can run here: wsproducer on Jetty, Netty and Tomcat (on the first two
- * also with the quick compiler alone, {@code -c1}, and with that and an application class-data
- * archive, {@code -cds-c1}), and bare Jetty, Netty and Tomcat broadcast loops, from this jar; Node
- * {@code ws} and Socket.IO when Node.js and npm are there (installed into the work folder), the
- * original eventlet server when Python has eventlet.
+ * The systems a comparison can run here: wsproducer on Jetty, Netty and Tomcat (on Jetty also
+ * without its pings, {@code -no-pings}; on the first two also with the quick compiler alone, {@code
+ * -c1}, and with that and an application class-data archive, {@code -cds-c1}), and bare Jetty,
+ * Netty and Tomcat broadcast loops, from this jar; Node {@code ws} and Socket.IO when Node.js and
+ * npm are there (installed into the work folder), the original eventlet server when Python has
+ * eventlet.
  */
 final class Peers {
   private Peers() {}
@@ -47,6 +48,13 @@ final class Peers {
   private static final List<JavaServer> JAVA_SERVERS =
       List.of(
           new JavaServer("wsproducer", "wsproducer", "jetty"),
+          new JavaServer(
+              "wsproducer-no-pings",
+              "wsproducer",
+              "jetty",
+              null,
+              List.of("-Dbench.pingSeconds=0"),
+              false),
           new JavaServer("wsproducer-netty", "wsproducer", "netty"),
           new JavaServer("wsproducer-tomcat", "wsproducer", "tomcat"),
           new JavaServer(

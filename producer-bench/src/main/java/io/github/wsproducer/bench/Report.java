@@ -212,7 +212,11 @@ final class Report {
         .append(a)
         .append(" / ")
         .append(b)
-        .append(" | ")
+        .append(" | of it in the kernel: ")
+        .append(a)
+        .append(" % | ")
+        .append(b)
+        .append(" % | ")
         .append(a)
         .append(" p99 ms | ")
         .append(b)
@@ -220,39 +224,68 @@ final class Report {
         .append(a)
         .append(" frames/s | ")
         .append(b)
-        .append(" frames/s |\n|---|---|---|---|---|---|---|---|---|\n");
+        .append(" frames/s |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < pairs.size(); i++) {
       List<Run> pair = pairs.get(i);
       md.append(
           String.format(
               Locale.ROOT,
-              "| %d | %s | %.2f | %.2f | %.3f | %.2f | %.2f | %,.0f | %,.0f |%n",
+              "| %d | %s | %.2f | %.2f | %.3f | %.0f | %.0f | %.2f | %.2f | %,.0f | %,.0f |%n",
               i + 1,
               i % 2 == 0 ? a : b,
               pair.get(0).serverCpuPerMillion(),
               pair.get(1).serverCpuPerMillion(),
               Compare.ratio(pair),
+              pair.get(0).kernelPercent(),
+              pair.get(1).kernelPercent(),
               pair.get(0).client().p99Ms(),
               pair.get(1).client().p99Ms(),
               pair.get(0).client().framesPerSecond(),
               pair.get(1).client().framesPerSecond()));
     }
-    double[] ratios = pairs.stream().mapToDouble(Compare::ratio).sorted().toArray();
+    long behind =
+        pairs.stream()
+            .flatMap(List::stream)
+            .filter(
+                r -> Math.abs(r.client().framesPerSecond() / (w.clients() * w.rate()) - 1) > 0.05)
+            .count();
+    if (behind > 0) {
+      md.append("\n")
+          .append(behind)
+          .append(" of the runs delivered more or less than the frames offered, by over 5 %: that")
+          .append(" server fell behind, and a server behind writes more frames at a time, each for")
+          .append(" less CPU. Their ratios are not of like with like.\n");
+    }
     md.append(
         String.format(
             Locale.ROOT,
-            "%n**%s / %s, CPU per frame: median %.3f** (%.3f to %.3f over %d rounds).%n%n",
+            "%n**%s / %s, CPU per frame: %s**; in user space %s, in the kernel %s (medians, with"
+                + " the range over %d rounds).%n%n",
             a,
             b,
-            ratios[ratios.length / 2],
-            ratios[0],
-            ratios[ratios.length - 1],
-            ratios.length));
+            median(pairs, Compare::ratio),
+            median(pairs, p -> userPerFrame(p.get(0)) / userPerFrame(p.get(1))),
+            median(pairs, p -> kernelPerFrame(p.get(0)) / kernelPerFrame(p.get(1))),
+            pairs.size()));
     md.append("## Exact command\n\n```sh\n./mvnw -B -q package -DskipTests\n")
         .append("java -jar producer-bench/target/producer-bench.jar compare ")
         .append(mode)
         .append("\n```\n");
     Files.writeString(out, md.toString());
+  }
+
+  private static String median(List<List<Run>> pairs, ToDoubleFunction<List<Run>> ratio) {
+    double[] xs = pairs.stream().mapToDouble(ratio).sorted().toArray();
+    return String.format(
+        Locale.ROOT, "%.3f (%.3f to %.3f)", xs[xs.length / 2], xs[0], xs[xs.length - 1]);
+  }
+
+  private static double kernelPerFrame(Run r) {
+    return r.serverKernelSeconds() / r.client().messages();
+  }
+
+  private static double userPerFrame(Run r) {
+    return (r.serverCpuSeconds() - r.serverKernelSeconds()) / r.client().messages();
   }
 
   /** A column of a table: its heading, and the measure each system's spread is taken of. */
