@@ -221,13 +221,7 @@ class HubTest {
     healthy.next("hello");
     healthy.next("snapshot");
 
-    String padding = "x".repeat(200);
-    for (int i = 1; i <= 500; i++) {
-      hub.publish("t", Map.of("n", i, "pad", padding));
-    }
-    for (int seq = 1; seq <= 500; seq++) {
-      assertThat(healthy.next("update").path("seq").asLong()).isEqualTo(seq);
-    }
+    publishPadded(500, healthy);
     assertThat(hub.stats().dropped()).isPositive();
     assertThat(hub.stats().peakQueuedBytes()).isLessThanOrEqualTo(cap);
 
@@ -261,13 +255,7 @@ class HubTest {
     RecordingOutbound witness = new RecordingOutbound();
     subscribe(hub, witness, "t", null);
     witness.next("snapshot");
-    String padding = "x".repeat(200);
-    for (int i = 1; i <= 100; i++) {
-      hub.publish("t", Map.of("n", i, "pad", padding));
-    }
-    for (int seq = 1; seq <= 100; seq++) {
-      assertThat(witness.next("update").path("seq").asLong()).isEqualTo(seq);
-    }
+    publishPadded(100, witness);
     assertThat(hub.stats().dropped()).isPositive();
 
     slow.release();
@@ -278,6 +266,20 @@ class HubTest {
     assertThat(resync.path("seq").asLong()).isEqualTo(100);
     hub.publish("t", Map.of("n", 101));
     assertThat(slow.next("update").path("seq").asLong()).isEqualTo(101);
+  }
+
+  /**
+   * Publishes updates 1 to {@code n} of about 200 bytes on topic "t", and waits until {@code
+   * witness}, subscribed and reading, has had each in order: all of them are then published.
+   */
+  private void publishPadded(int n, RecordingOutbound witness) throws InterruptedException {
+    String padding = "x".repeat(200);
+    for (int i = 1; i <= n; i++) {
+      hub.publish("t", Map.of("n", i, "pad", padding));
+    }
+    for (int seq = 1; seq <= n; seq++) {
+      assertThat(witness.next("update").path("seq").asLong()).isEqualTo(seq);
+    }
   }
 
   @Test
