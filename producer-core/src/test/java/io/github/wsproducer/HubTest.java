@@ -209,15 +209,11 @@ class HubTest {
     hub(Topic.of("t", State.latest()));
     long cap = 4096;
     RecordingOutbound slow = new RecordingOutbound().stall();
-    Inbound c =
-        slow.openEnvelope(
-            hub, RecordingOutbound.options(cap, Duration.ofMinutes(5), Duration.ZERO));
+    Inbound c = slow.openEnvelope(hub, capped(cap));
     c.onText("{\"type\":\"subscribe\",\"topic\":\"t\"}");
     // A healthy client with the same cap: frames that wait for a flush never count against it.
     RecordingOutbound healthy = new RecordingOutbound();
-    healthy
-        .openEnvelope(hub, RecordingOutbound.options(cap, Duration.ofMinutes(5), Duration.ZERO))
-        .onText("{\"type\":\"subscribe\",\"topic\":\"t\"}");
+    healthy.openEnvelope(hub, capped(cap)).onText("{\"type\":\"subscribe\",\"topic\":\"t\"}");
     healthy.next("hello");
     healthy.next("snapshot");
 
@@ -245,9 +241,7 @@ class HubTest {
     hub(Topic.of("t", State.latest()));
     long cap = 4096;
     RecordingOutbound slow = new RecordingOutbound().stall();
-    Inbound c =
-        slow.openEnvelope(
-            hub, RecordingOutbound.options(cap, Duration.ofMinutes(5), Duration.ZERO));
+    Inbound c = slow.openEnvelope(hub, capped(cap));
     // Behind the hello in flight: an answer, the snapshot, another answer, then the updates.
     c.onText("{\"type\":\"subscribe\",\"topic\":\"first\"}");
     c.onText("{\"type\":\"subscribe\",\"topic\":\"t\"}");
@@ -266,6 +260,11 @@ class HubTest {
     assertThat(resync.path("seq").asLong()).isEqualTo(100);
     hub.publish("t", Map.of("n", 101));
     assertThat(slow.next("update").path("seq").asLong()).isEqualTo(101);
+  }
+
+  /** Transport options with this byte cap, a 5-minute write timeout and no pings. */
+  private static TransportOptions capped(long cap) {
+    return RecordingOutbound.options(cap, Duration.ofMinutes(5), Duration.ZERO);
   }
 
   /**

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * is {@link ClientMessages}' job.
  *
  * <p>The connection's lock (its monitor) guards only queue bookkeeping; transport calls and hub
- * calls happen outside it. The connection is itself the callback of its writes, and most of what a
- * frame needs lies in its own fields: the objects a write touches per connection are few, as each
- * is a likely cache miss with many connections.
+ * calls happen outside it. The connection is itself the callback of its writes, and its lock, its
+ * queue's first frame and a one-frame send's list are its own fields, not objects of their own, as
+ * idle connections are many.
  */
 final class ClientConnection implements Outbound.SendCallback {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
