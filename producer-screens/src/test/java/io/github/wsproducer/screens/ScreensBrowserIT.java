@@ -479,6 +479,19 @@ class ScreensBrowserIT {
           .until(() -> String.valueOf(wall.js(flag)).matches("✖ ALARM · for [3-9] s"));
       wall.screenshot("alarm-1920x1080.png");
       assertThat(wall.legibilityProblems()).isEmpty();
+      // At its brightest the flash leaves the text legible: it is started again and held there.
+      String peak =
+          "const t = document.querySelector('.tile');"
+              + "t.classList.remove('flash'); void t.offsetWidth; t.classList.add('flash');"
+              + "const a = t.getAnimations(); a.forEach(x => { x.pause(); x.currentTime = 500; });"
+              + "return a.length + ' ' + getComputedStyle(t).boxShadow";
+      String held = String.valueOf(wall.js(peak));
+      wall.screenshot("alarm-flash-1920x1080.png");
+      assertThat(wall.legibilityProblems()).as("at the flash's peak").isEmpty();
+      assertThat(held)
+          .as("the animations held, and the ring's colour")
+          .startsWith("1 rgb(255, 93, 93)");
+      wall.js("document.querySelector('.tile').getAnimations().forEach(x => x.play())");
 
       // The playlist jumps to it, saying why, and the alarms tile of the calm screen lists it.
       await()

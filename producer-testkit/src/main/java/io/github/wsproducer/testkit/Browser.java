@@ -96,8 +96,7 @@ public final class Browser implements AutoCloseable {
             problems.push(name(e) + ' is cut by its tile');
         }
       }
-      // Text contrast, WCAG AA: 4.5:1 against the nearest opaque ground (a tile that is flashing is
-      // left alone: its ground is moving).
+      // Text contrast, WCAG AA: 4.5:1 against the nearest opaque ground.
       const rgba = (c) => {
         const m = /rgba?\\(([^)]+)\\)/.exec(c);
         if (!m) return null;
@@ -119,8 +118,6 @@ public final class Browser implements AutoCloseable {
         const style = getComputedStyle(e);
         if (style.display === 'none' || style.visibility === 'hidden' || e.closest('[style*="display: none"]')) continue;
         if (![...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
-        const tile = e.closest('.tile');
-        if (tile && tile.getAnimations().length) continue;
         const back = ground(e);
         const fore = rgba(style.color);
         const a = fore[3];
